@@ -1,0 +1,212 @@
+"""Logbook: decision logs for Local Oversight Groups."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, has_request_context, render_template, request
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.exceptions import HTTPException
+
+from app.config import ROOT, Config, check_production_config
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "app" / "static"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    check_production_config(app.config)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+    WTFormsHelpers(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = None  # the sign-in page explains itself
+    # "basic": a changed phone network must not sign people out; sign-out is
+    # enforced by the per-user session version instead.
+    login_manager.session_protection = "basic"
+
+    from app.accounts import services as account_services
+
+    login_manager.user_loader(account_services.load_user_for_session)
+
+    _register_blueprints(app)
+    _register_guards(app)
+    _register_errors(app)
+    _register_templating(app)
+    _register_cli(app)
+    return app
+
+
+def _select_locale():
+    if not has_request_context():
+        return None  # CLI and workers: the default, unless the caller forces a locale
+    if current_user and getattr(current_user, "is_authenticated", False):
+        language = current_user.language
+        if language in Config.LANGUAGES:
+            return language
+    return request.accept_languages.best_match(list(Config.LANGUAGES)) or "en"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.groups.views import bp as groups_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(groups_bp)
+
+
+def _register_guards(app: Flask) -> None:
+    @app.before_request
+    def require_sign_in():
+        g.csp_nonce = secrets.token_urlsafe(16)
+        if request.endpoint is None or request.endpoint == "static":
+            return None
+        view = app.view_functions.get(request.endpoint)
+        if getattr(view, "is_public", False) or current_user.is_authenticated:
+            return None
+        return login_manager.unauthorized()
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        nonce = g.get("csp_nonce", "")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}'; frame-ancestors 'none'; "
+            "form-action 'self'; base-uri 'self'; object-src 'none'",
+        )
+        if current_user and getattr(current_user, "is_authenticated", False):
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
+def _register_errors(app: Flask) -> None:
+    messages = {
+        400: lambda: _("Something in that request was not right. Go back and try again."),
+        403: lambda: _("You do not have permission to do that in this group."),
+        404: lambda: _("We could not find that page. It may have moved, or you may not have access."),
+        405: lambda: _("That page cannot be used in that way."),
+        413: lambda: _("That file or form is too large."),
+        429: lambda: _("Too many attempts. Wait a few minutes, then try again."),
+        500: lambda: _("Something went wrong on our side. Please try again later."),
+    }
+    titles = {
+        400: lambda: _("Request not understood"),
+        403: lambda: _("Not allowed"),
+        404: lambda: _("Page not found"),
+        405: lambda: _("Not allowed"),
+        413: lambda: _("Too large"),
+        429: lambda: _("Too many attempts"),
+        500: lambda: _("Sorry, there is a problem"),
+    }
+
+    def render_error(code: int, message: str | None = None):
+        code = code if code in messages else 500
+        return (
+            render_template(
+                "errors/error.html",
+                code=code,
+                title=titles[code](),
+                message=message or messages[code](),
+            ),
+            code,
+        )
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400,
+            _(
+                "This form had expired or was sent from somewhere else. "
+                "Go back, reload the page and try again. Nothing was saved."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        app.logger.exception("Unhandled error")
+        db.session.rollback()
+        return render_error(500)
+
+
+def _register_templating(app: Flask) -> None:
+    from app import labels
+    from app.permissions import can
+
+    app.jinja_env.globals.update(
+        can=can,
+        get_locale=get_locale,
+        ROLE_LABELS=labels.ROLE_LABELS,
+        CHANNEL_LABELS=labels.CHANNEL_LABELS,
+        VOTER_LABELS=labels.VOTER_LABELS,
+    )
+
+    @app.context_processor
+    def per_request():
+        return {"csp_nonce": g.get("csp_nonce", "")}
+
+    @app.template_filter("when")
+    def when(value, style="medium"):
+        """A UTC time shown in the site's time zone (Europe/London)."""
+        if value is None:
+            return ""
+        return format_datetime(value, style)
+
+    @app.template_filter("date")
+    def date_only(value):
+        if value is None:
+            return ""
+        from flask_babel import format_date, to_user_timezone
+
+        return format_date(to_user_timezone(value), "d MMMM yyyy")
+
+
+def _register_cli(app: Flask) -> None:
+    from app.accounts.cli import users_cli
+    from app.demo import demo_cli
+    from app.groups.cli import groups_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(groups_cli)
+    app.cli.add_command(demo_cli)

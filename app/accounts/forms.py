@@ -1,0 +1,154 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Optional
+
+from app.accounts.models import CHANNELS
+from app.config import Config
+from app.forms import limited, strip
+from app.labels import CHANNEL_LABELS
+
+
+def email_field(label=None, required=True):
+    validators = [
+        Email(message=_l("Enter an email address in the right format, like name@example.com")),
+        limited(254),
+    ]
+    validators.insert(
+        0,
+        DataRequired(message=_l("Enter an email address")) if required else Optional(),
+    )
+    return EmailField(
+        label or _l("Email address"), validators=validators, filters=[strip], widget=GovTextInput()
+    )
+
+
+class SignInForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Enter your password")), limited(200)],
+        widget=GovPasswordInput(),
+    )
+    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField(_l("Send me a link"), widget=GovSubmitInput())
+
+
+def new_password_fields():
+    password = PasswordField(
+        _l("Choose a password"),
+        description=_l(
+            "At least 12 characters. Three or four random words together are easy to "
+            "remember and hard to guess."
+        ),
+        validators=[InputRequired(message=_l("Choose a password")), limited(200)],
+        widget=GovPasswordInput(),
+    )
+    confirm = PasswordField(
+        _l("Type the password again"),
+        validators=[
+            InputRequired(message=_l("Type the password again")),
+            EqualTo("password", message=_l("The two passwords are not the same")),
+        ],
+        widget=GovPasswordInput(),
+    )
+    return password, confirm
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Save new password"), widget=GovSubmitInput())
+
+
+def channel_choices():
+    return [(code, CHANNEL_LABELS[code]) for code in CHANNELS]
+
+
+def language_choices():
+    return list(Config.LANGUAGES.items())
+
+
+class ProfileFieldsMixin:
+    """The parts of a profile a person, or a facilitator for them, can keep up to date."""
+
+    preferred_channels = SelectMultipleField(
+        _l("How would you like to be told about decisions?"),
+        description=_l("Choose all that suit you."),
+        choices=channel_choices(),
+        validators=[DataRequired(message=_l("Choose at least one way to be told"))],
+        widget=GovCheckboxesInput(),
+    )
+    phone = StringField(
+        _l("Phone number (optional)"),
+        validators=[Optional(), limited(40)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    postal_address = TextAreaField(
+        _l("Postal address (optional)"),
+        description=_l("Needed if you would like letters."),
+        validators=[Optional(), limited(500)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    language = RadioField(
+        _l("Language for Logbook"),
+        choices=language_choices(),
+        default="en",
+        validators=[InputRequired(message=_l("Choose a language"))],
+        widget=GovRadioInput(),
+    )
+
+    def validate_channels_need_details(self) -> bool:
+        """Letters need an address, phone calls a number: say so instead of failing silently."""
+        ok = True
+        channels = self.preferred_channels.data or []
+        if "letter" in channels and not self.postal_address.data:
+            self.postal_address.errors = list(self.postal_address.errors) + [
+                _l("Enter a postal address, or untick letters")
+            ]
+            ok = False
+        if "phone" in channels and not self.phone.data:
+            self.phone.errors = list(self.phone.errors) + [
+                _l("Enter a phone number, or untick phone calls")
+            ]
+            ok = False
+        return ok
+
+
+def name_field(label=None):
+    return StringField(
+        label or _l("Full name"),
+        validators=[DataRequired(message=_l("Enter a name")), limited(120)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+
+
+class ProfileForm(ProfileFieldsMixin, FlaskForm):
+    name = name_field(_l("Your name"))
+    submit = SubmitField(_l("Save"), widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        return self.validate_channels_need_details() and ok

@@ -1,0 +1,199 @@
+"""Accounts: people, passwords, sessions and password resets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from zxcvbn import zxcvbn
+
+from app.accounts.models import PasswordReset, User
+from app.dbtypes import utcnow
+from app.extensions import db
+from app.links import external_url
+from app.mail import send_email
+from app.tokens import hash_token, new_token
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
+#: zxcvbn scores 0-4; 3 is "safely unguessable: moderate protection from offline attack".
+MIN_PASSWORD_SCORE = 3
+
+
+class AccountError(Exception):
+    """Something a person asked for that cannot be done; the message says why."""
+
+
+def normalise_email(email: str | None) -> str | None:
+    email = (email or "").strip().lower()
+    return email or None
+
+
+def _hasher() -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=current_app.config["ARGON2_TIME_COST"],
+        memory_cost=current_app.config["ARGON2_MEMORY_COST"],
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def password_problems(password: str, *, user_inputs: tuple[str, ...] = ()) -> list[str]:
+    """Why a password would be refused, in plain words; empty when it is fine."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)]
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return [_("Use at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)]
+    hints = [i for i in user_inputs if i]
+    # zxcvbn's cost grows with length; the first 100 characters decide the score.
+    result = zxcvbn(password[:100], user_inputs=hints)
+    if result["score"] < MIN_PASSWORD_SCORE:
+        return [
+            _(
+                "This password is too easy to guess. Try three or four random words "
+                "together, like a short sentence only you would think of."
+            )
+        ]
+    return []
+
+
+def set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.session_version = (user.session_version or 0) + 1
+
+
+def get_user_by_email(email: str | None) -> User | None:
+    email = normalise_email(email)
+    if not email:
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def create_user(
+    *, email: str | None, name: str, password: str | None = None, is_admin: bool = False
+) -> User:
+    email = normalise_email(email)
+    if email and get_user_by_email(email):
+        raise AccountError(_("Someone already has an account with that email address."))
+    user = User(email=email, name=name.strip(), is_admin=is_admin, session_version=1)
+    if password:
+        user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+_DUMMY_HASH: str | None = None
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the email and password match; None otherwise, in similar time."""
+    global _DUMMY_HASH
+    user = get_user_by_email(email)
+    hasher = _hasher()
+    if user is None or not user.password_hash:
+        # Spend the same work on unknown emails so timing does not reveal who has an account.
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hasher.hash("not a real password, only for timing")
+        try:
+            hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        return None
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+        db.session.commit()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign the person out everywhere: every cookie carrying the old version stops working."""
+    db.session.execute(
+        update(User).where(User.id == user.id).values(session_version=User.session_version + 1)
+    )
+    db.session.commit()
+
+
+def load_user_for_session(session_id: str) -> User | None:
+    try:
+        user_id, version = (int(part) for part in session_id.split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version or not user.is_active:
+        return None
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the address has an account. Says nothing either way."""
+    user = get_user_by_email(email)
+    if user is None or not user.can_sign_in:
+        return
+    token, token_hash = new_token()
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    db.session.add(
+        PasswordReset(
+            user_id=user.id, token_hash=token_hash, expires_at=utcnow() + timedelta(hours=hours)
+        )
+    )
+    db.session.commit()
+    link = external_url("accounts.reset_password", token=token)
+    send_email(
+        user.email,
+        _("Reset your Logbook password"),
+        _(
+            "Hello %(name)s,\n\nSomeone asked to reset the password for your Logbook account. "
+            "If it was you, open this link within %(hours)d hours to choose a new password:\n\n"
+            "%(link)s\n\nIf it was not you, ignore this email: your password stays as it is.\n",
+            name=user.name,
+            hours=hours,
+            link=link,
+        ),
+    )
+
+
+def find_password_reset(token: str) -> PasswordReset | None:
+    """The reset for this token if it can still be used."""
+    reset = db.session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == hash_token(token))
+    )
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        return None
+    return reset
+
+
+def complete_password_reset(token: str, password: str) -> User:
+    reset = find_password_reset(token)
+    if reset is None:
+        raise AccountError(_("This link has expired or has already been used."))
+    # Claim the token atomically so two tabs cannot both use it.
+    claimed = db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise AccountError(_("This link has expired or has already been used."))
+    user = db.session.get(User, reset.user_id)
+    set_password(user, password)
+    db.session.commit()
+    return user
+
+
+def update_profile(user: User, **fields) -> None:
+    for name in ("name", "preferred_channels", "phone", "postal_address", "language"):
+        if name in fields:
+            setattr(user, name, fields[name])
+    db.session.commit()

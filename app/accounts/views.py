@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.accounts import bp
+from app.accounts import services as accounts
+from app.accounts.forms import ForgotPasswordForm, ProfileForm, ResetPasswordForm, SignInForm
+from app.extensions import limiter
+from app.forms import EmptyForm
+from app.groups import services as groups
+from app.permissions import public
+
+
+def _login_account_key() -> str:
+    """Rate-limit key for sign-in attempts against one account, whoever makes them."""
+    return "account:" + (accounts.normalise_email(request.form.get("email")) or "-")
+
+
+def _login_limit(kind: str):
+    from flask import current_app
+
+    return current_app.config[kind]
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never another host, scheme or a protocol-relative URL."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.route("/")
+@public
+def index():
+    if not current_user.is_authenticated:
+        return render_template("accounts/welcome.html")
+    return render_template("accounts/home.html", memberships=groups.groups_of(current_user))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: _login_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(
+    lambda: _login_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_login_account_key, methods=["POST"]
+)
+def sign_in():
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("accounts.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The email address or password is not right."))
+        else:
+            session.clear()  # a fresh session: nothing from before sign-in carries over
+            login_user(user)
+            return redirect(next_url or url_for("accounts.index"), 303)
+    status = 422 if form.errors else 200
+    return render_template("accounts/sign_in.html", form=form), status
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.index"), 303)
+    accounts.end_all_sessions(current_user)
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."))
+    return redirect(url_for("accounts.sign_in"), 303)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: _login_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    status = 422 if form.errors else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    reset = accounts.find_password_reset(token)
+    if reset is None:
+        return render_template("accounts/link_problem.html", message=_(
+            "This password reset link has expired or has already been used. "
+            "You can ask for a new one."
+        )), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        problems = accounts.password_problems(form.password.data)
+        if problems:
+            form.password.errors.extend(problems)
+        else:
+            try:
+                accounts.complete_password_reset(token, form.password.data)
+            except accounts.AccountError as exc:
+                return render_template("accounts/link_problem.html", message=str(exc)), 410
+            logout_user()
+            session.clear()
+            flash(_("Your password has been changed. Sign in with your new password."))
+            return redirect(url_for("accounts.sign_in"), 303)
+    status = 422 if form.errors else 200
+    return render_template("accounts/reset_password.html", form=form), status
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        accounts.update_profile(
+            current_user,
+            name=form.name.data,
+            preferred_channels=form.preferred_channels.data,
+            phone=form.phone.data or None,
+            postal_address=form.postal_address.data or None,
+            language=form.language.data,
+        )
+        flash(_("Your details have been saved."))
+        return redirect(url_for("accounts.profile"), 303)
+    status = 422 if form.errors else 200
+    return render_template("accounts/profile.html", form=form), status

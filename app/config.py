@@ -1,0 +1,93 @@
+"""Settings, read from the environment so one build runs anywhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    #: "production" refuses unsafe defaults; anything else is a development run.
+    LOGBOOK_ENV = os.environ.get("LOGBOOK_ENV", "development")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'logbook.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12  # a working day, then sign in again
+
+    WTF_CSRF_TIME_LIMIT = None  # a long meeting must not expire a form
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024))
+
+    # Mail: with no MAIL_SERVER, messages are written to the log (development only).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Logbook <logbook@localhost>")
+    #: Public address of the site, used in links inside emails.
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
+    PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
+    # Argon2id cost: the library's defaults are the RFC 9106 "low memory" profile.
+    ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "3"))
+    ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", str(64 * 1024)))
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "app" / "translations")
+    LANGUAGES = {"en": "English"}
+
+    PAGE_SIZE = 25
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    LOGBOOK_ENV = "test"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 0  # the tests point this at their own SMTP server
+    MAIL_TIMEOUT = 5
+    SITE_URL = "http://localhost"
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    RATELIMIT_STORAGE_URI = "memory://"
+    #: Most tests post forms directly; test_csrf turns this on to prove the guard works.
+    WTF_CSRF_ENABLED = False
+
+
+def check_production_config(config: dict) -> None:
+    """Refuse to start a production site with settings that would be unsafe."""
+    if config.get("LOGBOOK_ENV") != "production":
+        return
+    problems = []
+    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        problems.append("SECRET_KEY must be set to a long random value")
+    if not config.get("MAIL_SERVER"):
+        problems.append("MAIL_SERVER must be set so that people can be told things")
+    if problems:
+        raise RuntimeError("Logbook will not start in production: " + "; ".join(problems))

@@ -1,0 +1,141 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
+
+from app.accounts.forms import ProfileFieldsMixin, email_field, name_field
+from app.forms import limited, strip
+from app.groups.models import ROLES, VOTERS
+from app.labels import ROLE_LABELS, VOTER_LABELS
+
+
+def role_field(default="resident"):
+    return RadioField(
+        _l("Role in the group"),
+        choices=[(code, ROLE_LABELS[code]) for code in ROLES],
+        default=default,
+        validators=[InputRequired(message=_l("Choose a role"))],
+        widget=GovRadioInput(),
+    )
+
+
+class GroupDetailsMixin:
+    name = StringField(
+        _l("Group name"),
+        validators=[DataRequired(message=_l("Enter the group's name")), limited(120)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    neighbourhood = StringField(
+        _l("Neighbourhood"),
+        validators=[DataRequired(message=_l("Enter the neighbourhood")), limited(120)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    description = TextAreaField(
+        _l("What the group is for"),
+        validators=[Optional(), limited(5000)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+
+
+class NewGroupForm(GroupDetailsMixin, FlaskForm):
+    slug = StringField(
+        _l("Web address"),
+        description=_l("Lower-case letters, numbers and hyphens, like riverside"),
+        validators=[
+            DataRequired(message=_l("Enter a web address for the group")),
+            limited(60),
+            Regexp(
+                r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$",
+                message=_l("Use lower-case letters, numbers and hyphens only"),
+            ),
+        ],
+        filters=[strip, lambda v: v.lower() if isinstance(v, str) else v],
+        widget=GovTextInput(),
+    )
+    facilitator_name = name_field(_l("First facilitator's name"))
+    facilitator_email = email_field(_l("First facilitator's email address"))
+    submit = SubmitField(_l("Create group"), widget=GovSubmitInput())
+
+
+class SettingsForm(GroupDetailsMixin, FlaskForm):
+    focus = StringField(
+        _l("Focus (optional)"),
+        description=_l("The problem the group is working on, in a few words"),
+        validators=[Optional(), limited(200)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    inform_within_days = IntegerField(
+        _l("Members should be told of a decision within this many days"),
+        validators=[
+            InputRequired(message=_l("Enter a number of days")),
+            NumberRange(min=0, max=365, message=_l("Enter a number from 0 to 365")),
+        ],
+        widget=GovTextInput(),
+    )
+    notice_period_days = IntegerField(
+        _l("Days of notice before the group takes a decision"),
+        description=_l(
+            "Upcoming decisions should be published this many days ahead. "
+            "English councils give 28 days for key decisions."
+        ),
+        validators=[
+            InputRequired(message=_l("Enter a number of days")),
+            NumberRange(min=0, max=365, message=_l("Enter a number from 0 to 365")),
+        ],
+        widget=GovTextInput(),
+    )
+    who_may_vote = RadioField(
+        _l("Who may vote"),
+        choices=[(code, VOTER_LABELS[code]) for code in VOTERS],
+        validators=[InputRequired(message=_l("Choose who may vote"))],
+        widget=GovRadioInput(),
+    )
+    public_log = BooleanField(
+        _l("Anyone may read this group's decision log, without signing in"),
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField(_l("Save settings"), widget=GovSubmitInput())
+
+
+class InviteForm(FlaskForm):
+    name = name_field(_l("Their name"))
+    email = email_field(_l("Their email address"))
+    role = role_field()
+    submit = SubmitField(_l("Send invitation"), widget=GovSubmitInput())
+
+
+class MemberForm(ProfileFieldsMixin, FlaskForm):
+    """A facilitator adds or edits a member (including one without email)."""
+
+    name = name_field()
+    role = role_field()
+    submit = SubmitField(_l("Save member"), widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        return self.validate_channels_need_details() and ok
+
+
+class JoinForm(FlaskForm):
+    """Accept an invitation by creating an account."""
+
+    from app.accounts.forms import new_password_fields
+
+    name = name_field(_l("Your name"))
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Join the group"), widget=GovSubmitInput())
+
+
+class JoinAsMeForm(FlaskForm):
+    submit = SubmitField(_l("Join the group"), widget=GovSubmitInput())

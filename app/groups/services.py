@@ -1,0 +1,333 @@
+"""Groups and their members: creating groups, inviting and adding people."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts import services as accounts
+from app.accounts.models import User
+from app.dbtypes import utcnow
+from app.extensions import db
+from app.links import external_url
+from app.groups.models import ROLES, Group, Invitation, Membership
+from app.mail import send_email
+from app.pagination import Page, paginate
+from app.tokens import hash_token, new_token
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
+
+
+class GroupError(Exception):
+    """Something that cannot be done to a group; the message says why in plain words."""
+
+
+def get_group(slug: str) -> Group | None:
+    return db.session.scalar(select(Group).where(Group.slug == slug))
+
+
+def groups_of(user: User) -> list[tuple[Group, str]]:
+    rows = db.session.execute(
+        select(Group, Membership.role)
+        .join(Membership, Membership.group_id == Group.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Group.name)
+    )
+    return [(group, role) for group, role in rows]
+
+
+def all_groups(page: int, per_page: int) -> Page:
+    return paginate(select(Group).order_by(Group.name), page, per_page)
+
+
+def create_group(
+    *, slug: str, name: str, neighbourhood: str = "", description: str = "", focus: str = ""
+) -> Group:
+    slug = slug.strip().lower()
+    if not SLUG_RE.match(slug):
+        raise GroupError(
+            _("Use lower-case letters, numbers and hyphens for the web address, like riverside.")
+        )
+    if get_group(slug):
+        raise GroupError(_("A group already uses that web address."))
+    group = Group(
+        slug=slug,
+        name=name.strip(),
+        neighbourhood=neighbourhood.strip(),
+        description=description.strip(),
+        focus=focus.strip(),
+    )
+    db.session.add(group)
+    db.session.flush()
+    return group
+
+
+def add_member(group: Group, user: User, role: str) -> Membership:
+    if role not in ROLES:
+        raise GroupError(_("Choose a role from the list."))
+    existing = db.session.scalar(
+        select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
+    )
+    if existing:
+        raise GroupError(_("%(name)s is already a member of this group.", name=user.name))
+    found = Membership(group_id=group.id, user_id=user.id, role=role)
+    db.session.add(found)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # a second request got there first
+        db.session.rollback()
+        raise GroupError(_("%(name)s is already a member of this group.", name=user.name)) from exc
+    return found
+
+
+def add_member_without_email(group: Group, *, name: str, role: str, **profile) -> Membership:
+    """A person the group tells by letter, phone or in person: no account to sign in with."""
+    user = accounts.create_user(email=None, name=name)
+    for key in ("preferred_channels", "phone", "postal_address", "language"):
+        if profile.get(key) is not None:
+            setattr(user, key, profile[key])
+    found = add_member(group, user, role)
+    db.session.commit()
+    return found
+
+
+def members(group: Group, page: int, per_page: int) -> Page:
+    query = (
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.group_id == group.id)
+        .order_by(User.name, Membership.id)
+    )
+    return paginate(query, page, per_page, rows=True)
+
+
+def role_counts(group: Group) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Membership.role, func.count())
+        .where(Membership.group_id == group.id)
+        .group_by(Membership.role)
+    )
+    return {role: count for role, count in rows}
+
+
+def get_member(group: Group, member_id: int) -> tuple[Membership, User] | None:
+    row = db.session.execute(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.id == member_id, Membership.group_id == group.id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def update_member(membership: Membership, user: User, *, role: str, **profile) -> None:
+    if role not in ROLES:
+        raise GroupError(_("Choose a role from the list."))
+    if membership.role == "facilitator" and role != "facilitator":
+        others = db.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.group_id == membership.group_id,
+                Membership.role == "facilitator",
+                Membership.id != membership.id,
+            )
+        )
+        if not others:
+            raise GroupError(_("A group needs at least one facilitator. Add another one first."))
+    membership.role = role
+    for key in ("name", "preferred_channels", "phone", "postal_address", "language"):
+        if key in profile:
+            setattr(user, key, profile[key])
+    db.session.commit()
+
+
+def update_settings(group: Group, **settings) -> None:
+    for key in (
+        "name",
+        "neighbourhood",
+        "description",
+        "focus",
+        "inform_within_days",
+        "notice_period_days",
+        "who_may_vote",
+        "public_log",
+    ):
+        if key in settings:
+            setattr(group, key, settings[key])
+    db.session.commit()
+
+
+@dataclass
+class NewGroup:
+    group: Group
+    invitation: Invitation | None  # None when the facilitator already had an account
+    link: str | None
+
+
+def create_group_with_facilitator(
+    *,
+    slug: str,
+    name: str,
+    neighbourhood: str,
+    description: str,
+    facilitator_email: str,
+    facilitator_name: str,
+    created_by: User | None,
+) -> NewGroup:
+    """A site admin's new group: an existing account joins at once, anyone else is invited."""
+    group = create_group(slug=slug, name=name, neighbourhood=neighbourhood, description=description)
+    existing = accounts.get_user_by_email(facilitator_email)
+    if existing:
+        add_member(group, existing, "facilitator")
+        db.session.commit()
+        return NewGroup(group, None, None)
+    invitation, link = invite(
+        group,
+        email=facilitator_email,
+        name=facilitator_name,
+        role="facilitator",
+        invited_by=created_by,
+    )
+    return NewGroup(group, invitation, link)
+
+
+# Invitations ---------------------------------------------------------------
+
+
+def invite(group: Group, *, email: str, name: str, role: str, invited_by: User | None) -> tuple[
+    Invitation, str
+]:
+    """Create an invitation and email its link. Returns it with the link (shown once)."""
+    email = accounts.normalise_email(email)
+    if role not in ROLES:
+        raise GroupError(_("Choose a role from the list."))
+    already = db.session.scalar(
+        select(Membership.id)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.group_id == group.id, User.email == email)
+    )
+    if already:
+        raise GroupError(_("Someone with that email address is already a member."))
+    token, token_hash = new_token()
+    days = current_app.config["INVITATION_DAYS"]
+    invitation = Invitation(
+        group_id=group.id,
+        email=email,
+        name=name.strip(),
+        role=role,
+        token_hash=token_hash,
+        invited_by_id=invited_by.id if invited_by else None,
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    link = external_url("groups.join", token=token)
+    inviter = invited_by.name if invited_by else _("The site administrator")
+    invitation.email_sent = send_email(
+        email,
+        _("You are invited to join %(group)s on Logbook", group=group.name),
+        _(
+            "Hello %(name)s,\n\n%(inviter)s has invited you to join %(group)s on Logbook, "
+            "where the group keeps its decisions and tells members about them.\n\n"
+            "Open this link to join (it works once, for %(days)d days):\n\n%(link)s\n",
+            name=name.strip() or email,
+            inviter=inviter,
+            group=group.name,
+            days=days,
+            link=link,
+        ),
+    )
+    db.session.commit()
+    return invitation, link
+
+
+def pending_invitations(group: Group, page: int, per_page: int) -> Page:
+    query = (
+        select(Invitation)
+        .where(
+            Invitation.group_id == group.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    )
+    return paginate(query, page, per_page)
+
+
+def revoke_invitation(group: Group, invitation_id: int) -> None:
+    done = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation_id,
+            Invitation.group_id == group.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    if done != 1:
+        raise GroupError(_("That invitation has already been used or withdrawn."))
+
+
+@dataclass
+class InvitationState:
+    invitation: Invitation | None
+    group: Group | None
+    problem: str | None  # None when it can be accepted
+
+
+def check_invitation(token: str) -> InvitationState:
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    if invitation is None:
+        return InvitationState(None, None, _("We do not recognise this invitation link."))
+    group = db.session.get(Group, invitation.group_id)
+    if invitation.accepted_at is not None:
+        problem = _("This invitation has already been used. Sign in to see the group.")
+    elif invitation.revoked_at is not None:
+        problem = _("This invitation was withdrawn. Ask the group's facilitator for a new one.")
+    elif invitation.expires_at <= utcnow():
+        problem = _("This invitation has expired. Ask the group's facilitator for a new one.")
+    else:
+        problem = None
+    return InvitationState(invitation, group, problem)
+
+
+def accept_invitation(
+    token: str, *, user: User | None, name: str | None = None, password: str | None = None
+) -> tuple[User, Group]:
+    """Join the group: as the signed-in user, or by creating an account for the invited email."""
+    state = check_invitation(token)
+    if state.problem:
+        raise GroupError(state.problem)
+    invitation, group = state.invitation, state.group
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=utcnow())
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise GroupError(_("This invitation has already been used. Sign in to see the group."))
+    if user is None:
+        if accounts.get_user_by_email(invitation.email):
+            db.session.rollback()
+            raise GroupError(
+                _("You already have an account. Sign in first, then open the link again.")
+            )
+        user = accounts.create_user(email=invitation.email, name=name or "", password=password)
+    try:
+        add_member(group, user, invitation.role)
+    except GroupError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return user, group

@@ -1,0 +1,310 @@
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from app.accounts import services as accounts
+from app.forms import EmptyForm
+from app.groups import bp
+from app.groups import services as groups
+from app.groups.forms import (
+    InviteForm,
+    JoinAsMeForm,
+    JoinForm,
+    MemberForm,
+    NewGroupForm,
+    SettingsForm,
+)
+from app.permissions import can, public, require
+
+
+def _page() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _per_page() -> int:
+    return current_app.config["PAGE_SIZE"]
+
+
+def load_group(slug: str):
+    """Load a group and check the viewer may see it; outsiders get 404."""
+    group = groups.get_group(slug)
+    if group is None:
+        abort(404)
+    require(current_user, "group.view", group)
+    return group
+
+
+def _status(form) -> int:
+    return 422 if form.errors else 200
+
+
+# Site admin ----------------------------------------------------------------
+
+
+@bp.route("/admin/groups")
+def admin_groups():
+    require(current_user, "site.admin")
+    return render_template(
+        "groups/admin_list.html", page=groups.all_groups(_page(), _per_page())
+    )
+
+
+@bp.route("/admin/groups/new", methods=["GET", "POST"])
+def admin_new_group():
+    require(current_user, "site.admin")
+    form = NewGroupForm()
+    if form.validate_on_submit():
+        try:
+            result = groups.create_group_with_facilitator(
+                slug=form.slug.data,
+                name=form.name.data,
+                neighbourhood=form.neighbourhood.data,
+                description=form.description.data or "",
+                facilitator_email=form.facilitator_email.data,
+                facilitator_name=form.facilitator_name.data,
+                created_by=current_user,
+            )
+        except groups.GroupError as exc:
+            form.slug.errors.append(str(exc))
+        else:
+            if result.invitation is None:
+                flash(_("%(group)s was created. %(name)s is its facilitator.",
+                        group=result.group.name, name=form.facilitator_name.data))
+                return redirect(url_for("groups.admin_groups"), 303)
+            return render_template(
+                "groups/invitation_sent.html",
+                group=result.group,
+                invitation=result.invitation,
+                link=result.link,
+                back=url_for("groups.admin_groups"),
+            )
+    return render_template("groups/admin_new.html", form=form), _status(form)
+
+
+# Group pages ---------------------------------------------------------------
+
+
+@bp.route("/groups/<slug>")
+def home(slug: str):
+    group = load_group(slug)
+    return render_template(
+        "groups/home.html",
+        group=group,
+        members=groups.members(group, 1, 10),
+        role_counts=groups.role_counts(group),
+        my_role=None,
+    )
+
+
+@bp.route("/groups/<slug>/members")
+def members(slug: str):
+    group = load_group(slug)
+    return render_template(
+        "groups/members.html", group=group, page=groups.members(group, _page(), _per_page())
+    )
+
+
+@bp.route("/groups/<slug>/members/<int:member_id>")
+def member(slug: str, member_id: int):
+    group = load_group(slug)
+    found = groups.get_member(group, member_id)
+    if found is None:
+        abort(404)
+    membership, person = found
+    require(current_user, "member.view", membership)
+    return render_template(
+        "groups/member.html",
+        group=group,
+        membership=membership,
+        person=person,
+        show_contact=can(current_user, "member.view_contact", membership),
+    )
+
+
+@bp.route("/groups/<slug>/members/new", methods=["GET", "POST"])
+def add_member(slug: str):
+    group = load_group(slug)
+    require(current_user, "group.manage_members", group)
+    form = MemberForm()
+    if request.method == "GET":
+        form.preferred_channels.data = ["letter"]
+    if form.validate_on_submit():
+        created = groups.add_member_without_email(
+            group,
+            name=form.name.data,
+            role=form.role.data,
+            preferred_channels=form.preferred_channels.data,
+            phone=form.phone.data or None,
+            postal_address=form.postal_address.data or None,
+            language=form.language.data,
+        )
+        flash(_("%(name)s has been added to the group.", name=form.name.data))
+        return redirect(url_for("groups.member", slug=slug, member_id=created.id), 303)
+    return render_template(
+        "groups/member_form.html", group=group, form=form, adding=True
+    ), _status(form)
+
+
+@bp.route("/groups/<slug>/members/<int:member_id>/edit", methods=["GET", "POST"])
+def edit_member(slug: str, member_id: int):
+    group = load_group(slug)
+    found = groups.get_member(group, member_id)
+    if found is None:
+        abort(404)
+    membership, person = found
+    require(current_user, "member.edit", membership)
+    form = MemberForm(obj=person)
+    if request.method == "GET":
+        form.role.data = membership.role
+    if form.validate_on_submit():
+        try:
+            groups.update_member(
+                membership,
+                person,
+                role=form.role.data,
+                name=form.name.data,
+                preferred_channels=form.preferred_channels.data,
+                phone=form.phone.data or None,
+                postal_address=form.postal_address.data or None,
+                language=form.language.data,
+            )
+        except groups.GroupError as exc:
+            form.role.errors.append(str(exc))
+        else:
+            flash(_("Changes to %(name)s have been saved.", name=person.name))
+            return redirect(url_for("groups.member", slug=slug, member_id=member_id), 303)
+    return render_template(
+        "groups/member_form.html",
+        group=group,
+        form=form,
+        adding=False,
+        person=person,
+        membership=membership,
+    ), _status(form)
+
+
+@bp.route("/groups/<slug>/invitations", methods=["GET", "POST"])
+def invitations(slug: str):
+    group = load_group(slug)
+    require(current_user, "group.manage_members", group)
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation, link = groups.invite(
+                group,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                invited_by=current_user,
+            )
+        except groups.GroupError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            return render_template(
+                "groups/invitation_sent.html",
+                group=group,
+                invitation=invitation,
+                link=link,
+                back=url_for("groups.invitations", slug=slug),
+            )
+    return render_template(
+        "groups/invitations.html",
+        group=group,
+        form=form,
+        page=groups.pending_invitations(group, _page(), _per_page()),
+        revoke_form=EmptyForm(),
+    ), _status(form)
+
+
+@bp.route("/groups/<slug>/invitations/<int:invitation_id>/withdraw", methods=["POST"])
+def withdraw_invitation(slug: str, invitation_id: int):
+    group = load_group(slug)
+    require(current_user, "group.manage_members", group)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        groups.revoke_invitation(group, invitation_id)
+    except groups.GroupError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("groups.invitations", slug=slug), 303)
+    flash(_("The invitation has been withdrawn. Its link no longer works."))
+    return redirect(url_for("groups.invitations", slug=slug), 303)
+
+
+@bp.route("/groups/<slug>/settings", methods=["GET", "POST"])
+def settings(slug: str):
+    group = load_group(slug)
+    require(current_user, "group.edit_settings", group)
+    form = SettingsForm(obj=group)
+    if form.validate_on_submit():
+        groups.update_settings(
+            group,
+            name=form.name.data,
+            neighbourhood=form.neighbourhood.data,
+            description=form.description.data or "",
+            focus=form.focus.data or "",
+            inform_within_days=form.inform_within_days.data,
+            notice_period_days=form.notice_period_days.data,
+            who_may_vote=form.who_may_vote.data,
+            public_log=form.public_log.data,
+        )
+        flash(_("The group's settings have been saved."))
+        return redirect(url_for("groups.home", slug=slug), 303)
+    return render_template("groups/settings.html", group=group, form=form), _status(form)
+
+
+# Joining -------------------------------------------------------------------
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@public
+def join(token: str):
+    state = groups.check_invitation(token)
+    if state.problem:
+        status = 404 if state.invitation is None else 410
+        return render_template("accounts/link_problem.html", message=state.problem), status
+    invitation, group = state.invitation, state.group
+    if current_user.is_authenticated:
+        form = JoinAsMeForm()
+        if form.validate_on_submit():
+            try:
+                groups.accept_invitation(token, user=current_user)
+            except groups.GroupError as exc:
+                flash(str(exc), "error")
+                return redirect(url_for("accounts.index"), 303)
+            flash(_("Welcome to %(group)s.", group=group.name))
+            return redirect(url_for("groups.home", slug=group.slug), 303)
+        return render_template(
+            "groups/join_signed_in.html", group=group, invitation=invitation, form=form
+        )
+    if accounts.get_user_by_email(invitation.email):
+        return render_template("groups/join_sign_in_first.html", group=group, token=token)
+    form = JoinForm()
+    if request.method == "GET" and invitation.name:
+        form.name.data = invitation.name
+    if form.validate_on_submit():
+        problems = accounts.password_problems(
+            form.password.data, user_inputs=(invitation.email, form.name.data)
+        )
+        if problems:
+            form.password.errors.extend(problems)
+        else:
+            try:
+                user, group = groups.accept_invitation(
+                    token, user=None, name=form.name.data, password=form.password.data
+                )
+            except (groups.GroupError, accounts.AccountError) as exc:
+                return render_template("accounts/link_problem.html", message=str(exc)), 409
+            session.clear()
+            login_user(user)
+            flash(_("Welcome to %(group)s.", group=group.name))
+            return redirect(url_for("groups.home", slug=group.slug), 303)
+    return render_template(
+        "groups/join.html", group=group, invitation=invitation, form=form
+    ), _status(form)

@@ -1,0 +1,44 @@
+"""One page of a list. Every list in Logbook is paginated this way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from app.extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def paginate(query: Select, page: int, per_page: int, *, rows: bool = False) -> Page:
+    """One page of a select() plus the total: always exactly two queries.
+
+    rows=True returns whole result rows (for selects of several entities).
+    """
+    page = max(1, page)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    window = query.limit(per_page).offset((page - 1) * per_page)
+    if rows:
+        items = [tuple(row) for row in db.session.execute(window)]
+    else:
+        items = list(db.session.scalars(window))
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)

@@ -1,0 +1,186 @@
+"""Fixtures for every test: an app on a migrated database, a real SMTP server, helpers.
+
+The database is SQLite in a temporary file unless TEST_DATABASE_URL points at
+PostgreSQL (the test script does that when PostgreSQL is installed).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import socket
+import threading
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db, limiter
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        #: Set to an SMTP reply like "451 try later" to make the server refuse mail.
+        self.refuse_with: str | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse_with:
+            return self.refuse_with
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+        self.refuse_with = None
+
+    def to(self, address: str):
+        return [m for m in self.messages if m["To"] == address]
+
+    def body(self, message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.handler.clear()
+    yield smtp_server.handler
+    smtp_server.handler.clear()
+
+
+def database_url(tmp_path_factory, name: str) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url if name == "unit" else os.environ.get("TEST_E2E_DATABASE_URL", url + "_e2e")
+    return f"sqlite:///{tmp_path_factory.mktemp(name) / 'logbook.sqlite'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production.
+
+    Flask reuses an app context that a test has pushed, which would share `g`,
+    the signed-in user and the database session between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, smtp_server):
+    url = database_url(tmp_path_factory, "unit")
+    config = type(
+        "UnitTestConfig",
+        (TestConfig,),
+        {"SQLALCHEMY_DATABASE_URI": url, "MAIL_PORT": smtp_server.port},
+    )
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        db.drop_all()
+        _drop_alembic_version()
+        upgrade()  # the schema comes from the migrations, exactly as in production
+    yield app
+
+
+def _drop_alembic_version():
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Every test starts from empty tables and a fresh rate limiter."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+    limiter.reset()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app, ctx):
+    return app.test_client()
+
+
+def sign_in(client, user) -> None:
+    """Put the user's current session id into the test client's cookie."""
+    db.session.refresh(user)
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        sign_in(client, user)
+        return client
+
+    return _login
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as q: ...` then `q.count` is the number of SQL statements run."""
+
+    @contextmanager
+    def _count():
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return _count

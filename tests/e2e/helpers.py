@@ -1,0 +1,56 @@
+"""What browser tests do again and again: sign in, and check a page for everyone."""
+
+from __future__ import annotations
+
+import re
+
+from app.config import ROOT
+from app.demo import DEMO_PASSWORD
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+PHONE_WIDTH = 360
+
+
+def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page) -> list[str]:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return r.violations.map(v => `${v.id}: ${v.help} -> ` +
+                v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(' | '));
+        }""",
+        AXE_TAGS,
+    )
+    return results
+
+
+def check_page(page) -> None:
+    """Zero axe-core violations at the current width and at 360 px, with no sideways scroll."""
+    where = page.url
+    found = axe_violations(page)
+    assert found == [], f"{where}: {found}"
+    size = page.viewport_size
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+    try:
+        found = axe_violations(page)
+        assert found == [], f"{where} at {PHONE_WIDTH}px: {found}"
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        assert overflow <= PHONE_WIDTH, f"{where} scrolls sideways at {PHONE_WIDTH}px ({overflow}px)"
+    finally:
+        page.set_viewport_size(size)
+
+
+def link_in(body: str) -> str:
+    match = re.search(r"https?://\S+", body)
+    assert match, body
+    return match.group(0)

@@ -1,0 +1,5 @@
+"""WSGI entry point: `flask --app wsgi ...` and `waitress-serve wsgi:app`."""
+
+from app import create_app
+
+app = create_app()
