@@ -119,7 +119,9 @@ def _register_errors(app: Flask) -> None:
     messages = {
         400: lambda: _("Something in that request was not right. Go back and try again."),
         403: lambda: _("You do not have permission to do that in this group."),
-        404: lambda: _("We could not find that page. It may have moved, or you may not have access."),
+        404: lambda: _(
+            "We could not find that page. It may have moved, or you may not have access."
+        ),
         405: lambda: _("That page cannot be used in that way."),
         413: lambda: _("That file or form is too large."),
         429: lambda: _("Too many attempts. Wait a few minutes, then try again."),

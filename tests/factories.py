@@ -12,12 +12,16 @@ PASSWORD = "correct horse battery staple"
 _seq = itertools.count(1)
 
 
-def make_user(*, email: str | None = "", name: str | None = None, admin: bool = False, password=PASSWORD):
+def make_user(
+    *, email: str | None = "", name: str | None = None, admin: bool = False, password=PASSWORD
+):
     n = next(_seq)
     if email == "":
         email = f"person{n}@example.org"
     user = accounts.create_user(
-        email=email, name=name or f"Person {n}", password=password if email else None,
+        email=email,
+        name=name or f"Person {n}",
+        password=password if email else None,
         is_admin=admin,
     )
     db.session.commit()

@@ -98,10 +98,13 @@ def forgot_password():
 def reset_password(token: str):
     reset = accounts.find_password_reset(token)
     if reset is None:
-        return render_template("accounts/link_problem.html", message=_(
-            "This password reset link has expired or has already been used. "
-            "You can ask for a new one."
-        )), 410
+        return render_template(
+            "accounts/link_problem.html",
+            message=_(
+                "This password reset link has expired or has already been used. "
+                "You can ask for a new one."
+            ),
+        ), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
         problems = accounts.password_problems(form.password.data)

@@ -15,8 +15,8 @@ from app.accounts import services as accounts
 from app.accounts.models import User
 from app.dbtypes import utcnow
 from app.extensions import db
-from app.links import external_url
 from app.groups.models import ROLES, Group, Invitation, Membership
+from app.links import external_url
 from app.mail import send_email
 from app.pagination import Page, paginate
 from app.tokens import hash_token, new_token
@@ -200,9 +200,9 @@ def create_group_with_facilitator(
 # Invitations ---------------------------------------------------------------
 
 
-def invite(group: Group, *, email: str, name: str, role: str, invited_by: User | None) -> tuple[
-    Invitation, str
-]:
+def invite(
+    group: Group, *, email: str, name: str, role: str, invited_by: User | None
+) -> tuple[Invitation, str]:
     """Create an invitation and email its link. Returns it with the link (shown once)."""
     email = accounts.normalise_email(email)
     if role not in ROLES:

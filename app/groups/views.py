@@ -49,9 +49,7 @@ def _status(form) -> int:
 @bp.route("/admin/groups")
 def admin_groups():
     require(current_user, "site.admin")
-    return render_template(
-        "groups/admin_list.html", page=groups.all_groups(_page(), _per_page())
-    )
+    return render_template("groups/admin_list.html", page=groups.all_groups(_page(), _per_page()))
 
 
 @bp.route("/admin/groups/new", methods=["GET", "POST"])
@@ -73,8 +71,13 @@ def admin_new_group():
             form.slug.errors.append(str(exc))
         else:
             if result.invitation is None:
-                flash(_("%(group)s was created. %(name)s is its facilitator.",
-                        group=result.group.name, name=form.facilitator_name.data))
+                flash(
+                    _(
+                        "%(group)s was created. %(name)s is its facilitator.",
+                        group=result.group.name,
+                        name=form.facilitator_name.data,
+                    )
+                )
                 return redirect(url_for("groups.admin_groups"), 303)
             return render_template(
                 "groups/invitation_sent.html",
@@ -145,9 +148,9 @@ def add_member(slug: str):
         )
         flash(_("%(name)s has been added to the group.", name=form.name.data))
         return redirect(url_for("groups.member", slug=slug, member_id=created.id), 303)
-    return render_template(
-        "groups/member_form.html", group=group, form=form, adding=True
-    ), _status(form)
+    return render_template("groups/member_form.html", group=group, form=form, adding=True), _status(
+        form
+    )
 
 
 @bp.route("/groups/<slug>/members/<int:member_id>/edit", methods=["GET", "POST"])

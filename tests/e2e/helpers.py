@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from app.config import ROOT
 from app.demo import DEMO_PASSWORD
 
@@ -17,7 +19,7 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))
 
 
 def axe_violations(page) -> list[str]:
@@ -45,7 +47,9 @@ def check_page(page) -> None:
         found = axe_violations(page)
         assert found == [], f"{where} at {PHONE_WIDTH}px: {found}"
         overflow = page.evaluate("() => document.documentElement.scrollWidth")
-        assert overflow <= PHONE_WIDTH, f"{where} scrolls sideways at {PHONE_WIDTH}px ({overflow}px)"
+        assert overflow <= PHONE_WIDTH, (
+            f"{where} scrolls sideways at {PHONE_WIDTH}px ({overflow}px)"
+        )
     finally:
         page.set_viewport_size(size)
 
