@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, g, has_request_context, render_template, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -81,10 +81,14 @@ def _select_locale():
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.decisions.views import bp as decisions_bp
     from app.groups.views import bp as groups_bp
+    from app.notices.views import bp as notices_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(notices_bp)
+    app.register_blueprint(decisions_bp)
 
 
 def _register_guards(app: Flask) -> None:
@@ -182,18 +186,39 @@ def _register_templating(app: Flask) -> None:
         ROLE_LABELS=labels.ROLE_LABELS,
         CHANNEL_LABELS=labels.CHANNEL_LABELS,
         VOTER_LABELS=labels.VOTER_LABELS,
+        TOLD_LABELS=labels.TOLD_LABELS,
+        TOLD_TAGS=labels.TOLD_TAGS,
+        TOLD_CHANNEL_LABELS=labels.TOLD_CHANNEL_LABELS,
     )
 
     @app.context_processor
     def per_request():
-        return {"csp_nonce": g.get("csp_nonce", "")}
+        return {"csp_nonce": g.get("csp_nonce", ""), "unread_count": _unread_count}
+
+    def _unread_count() -> int:
+        from app.notices.services import unread_count
+
+        if not current_user.is_authenticated:
+            return 0
+        return unread_count(current_user)
 
     @app.template_filter("when")
-    def when(value, style="medium"):
-        """A UTC time shown in the site's time zone (Europe/London)."""
+    def when(value):
+        """A UTC time shown in the site's time zone (Europe/London), day first."""
         if value is None:
             return ""
-        return format_datetime(value, style)
+        return format_datetime(value, "d MMMM yyyy, HH:mm")
+
+    @app.template_filter("lag")
+    def lag(value):
+        """A delay in plain words: "same day", "3 days", "about 12 weeks"."""
+        if value is None:
+            return ""
+        days = value.total_seconds() / 86400
+        if days < 1:
+            return _("same day")
+        whole = round(days)
+        return ngettext("%(num)d day", "%(num)d days", whole)
 
     @app.template_filter("date")
     def date_only(value):
@@ -206,9 +231,13 @@ def _register_templating(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
+    from app.decisions.cli import decisions_cli
     from app.demo import demo_cli
     from app.groups.cli import groups_cli
+    from app.notices.cli import notices_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(groups_cli)
+    app.cli.add_command(decisions_cli)
+    app.cli.add_command(notices_cli)
     app.cli.add_command(demo_cli)

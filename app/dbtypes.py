@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+#: Where Logbook's people are: dates and times typed in forms are London times.
+LOCAL_ZONE = ZoneInfo("Europe/London")
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def local_to_utc(day: date, at: time | None = None) -> datetime:
+    """A date (and time) typed by a person in London, as a UTC moment.
+
+    With no time given: midday on a past day, or the present moment for today
+    (midday today may not have happened yet).
+    """
+    if at is None:
+        if day == local_today():
+            return utcnow()
+        at = time(12, 0)
+    return datetime.combine(day, at, tzinfo=LOCAL_ZONE).astimezone(UTC)
+
+
+def local_today() -> date:
+    return datetime.now(LOCAL_ZONE).date()
 
 
 class UTCDateTime(TypeDecorator):

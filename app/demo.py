@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask.cli import AppGroup
+from sqlalchemy import update
 
 from app.accounts import services as accounts
+from app.dbtypes import utcnow
+from app.decisions import services as decisions
 from app.extensions import db
 from app.groups import services as groups
+from app.groups.models import Membership
+from app.notices import services as notices
 from app.permissions import role_in
 
 demo_cli = AppGroup("demo", help="Demo data for trying Logbook out.")
@@ -65,8 +72,142 @@ def load_demo() -> list[tuple[str, str]]:
                 postal_address=address,
                 phone=phone,
             )
+    # The demo's people have been in the group for a year, so past decisions count for them.
+    db.session.execute(
+        update(Membership)
+        .where(Membership.group_id == group.id)
+        .values(joined_at=utcnow() - timedelta(days=400))
+    )
+    for email, *_ in DEMO_PEOPLE[1:]:
+        user = accounts.get_user_by_email(email)
+        user.preferred_channels = ["in_app", "email"]
     db.session.commit()
+    if not decisions.all_decisions(group):
+        _load_decision_log(group)
     return logins
+
+
+def _load_decision_log(group) -> None:
+    """Decisions told before, on time, late and not yet; a forward plan; an amendment;
+    a "told in person" record; and an open grapevine report."""
+    now = utcnow()
+    officer = accounts.get_user_by_email("officer@example.org")
+    facilitator = accounts.get_user_by_email("facilitator@example.org")
+    resident = accounts.get_user_by_email("resident@example.org")
+    people = [u for _m, u in groups.all_members(group)]
+
+    def seen_by_all(kind, subject_id, at):
+        for person in people:
+            notices.mark_seen(person.id, kind, subject_id, at=at)
+
+    # Told before: in the forward plan 45 days before the group voted on it.
+    plan = decisions.publish_forward_plan(
+        group,
+        officer,
+        title="Reopen the youth centre on Saturdays",
+        summary="The group will vote on using this year's small grant to open the youth "
+        "centre on Saturday afternoons.",
+        decision_by_kind="group_vote",
+        decision_by_name="Riverside LOG",
+        expected_at=now - timedelta(days=60),
+        now=now - timedelta(days=105),
+    )
+    seen_by_all("forward_plan", plan.id, now - timedelta(days=104))
+    decisions.record_decision(
+        group,
+        facilitator,
+        title="Youth centre to open on Saturday afternoons",
+        summary="From next month the youth centre opens 1pm to 5pm on Saturdays, paid for "
+        "by the small grant. Two residents will help run it.",
+        decided_at=now - timedelta(days=60),
+        decided_by_kind="group_vote",
+        decided_by_name="Riverside LOG, by a vote of members",
+        place="St Mark's church hall",
+        forward_plan_id=plan.id,
+        status="in_progress",
+        now=now - timedelta(days=59),
+    )
+
+    # On time: the council's decision, told in person at the next meeting.
+    bins = decisions.record_decision(
+        group,
+        officer,
+        title="Bin collections move to Tuesdays",
+        summary="Household bins in Riverside will be collected on Tuesdays instead of "
+        "Thursdays, from the start of next month.",
+        decided_at=now - timedelta(days=20),
+        decided_by_kind="council_cabinet",
+        decided_by_name="Cabinet",
+        now=now - timedelta(days=19),
+    )
+    announcement = notices.latest_announcement("decision", bins.id)
+    notices.record_told(
+        announcement,
+        user_ids=[u.id for u in people],
+        channel="in_person",
+        told_at=now - timedelta(days=17),
+        note="At the group meeting in St Mark's church hall",
+        recorded_by=facilitator,
+    )
+    decisions.amend(
+        group,
+        bins,
+        officer,
+        kind="correction",
+        changes={
+            "title": "Bin collections move to Wednesdays",
+            "summary": "Household bins in Riverside will be collected on Wednesdays instead "
+            "of Thursdays, from the start of next month.",
+        },
+        reason="The first record said Tuesdays by mistake; the cabinet paper says Wednesdays.",
+    )
+
+    # Late: decided months before anyone recorded it.
+    late = decisions.record_decision(
+        group,
+        officer,
+        title="Mill Lane speed limit stays at 30 mph",
+        summary="Highways decided not to lower the Mill Lane limit to 20 mph this year.",
+        decided_at=now - timedelta(days=100),
+        decided_by_kind="officer_delegated",
+        decided_by_name="Head of Highways",
+        rationale="The traffic count did not meet the county's threshold.",
+        now=now - timedelta(days=10),
+    )
+    for person in people[: len(people) // 2]:
+        notices.mark_seen(person.id, "decision", late.id, at=now - timedelta(days=9))
+
+    # Not yet told: decided two days ago.
+    decisions.record_decision(
+        group,
+        officer,
+        title="Damp survey contractor appointed",
+        summary="Riverside Homes has appointed a contractor to survey every flat on the "
+        "Elm Street estate for damp and mould.",
+        decided_at=now - timedelta(days=2),
+        decided_by_kind="partner_organisation",
+        decided_by_name="Riverside Homes",
+    )
+
+    # Coming up.
+    decisions.publish_forward_plan(
+        group,
+        officer,
+        title="Close the Elm Street car park at night",
+        summary="The council is considering locking the car park from 10pm to 6am after "
+        "complaints about noise.",
+        decision_by_kind="council_cabinet",
+        decision_by_name="Cabinet",
+        expected_at=now + timedelta(days=30),
+    )
+
+    decisions.report_grapevine(
+        group,
+        resident,
+        what="The library is going to close on Mondays.",
+        heard_when="Last month",
+        heard_by_whom="The council, I think",
+    )
 
 
 @demo_cli.command("load")

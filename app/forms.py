@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
-from wtforms.validators import Length
+from wtforms import DateField, IntegerField, SelectMultipleField, SubmitField
+from wtforms.validators import Length, ValidationError
 
 
 def strip(value):
@@ -21,3 +21,32 @@ class EmptyForm(FlaskForm):
     """A bare button that posts only its CSRF token."""
 
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class PlainDateField(DateField):
+    """A date typed as day, month and year, with a plain message when it is not a real date."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Enter a real date, like 27 3 2026"))) from exc
+
+
+class ChecklistField(SelectMultipleField):
+    """Tick boxes whose every value must be one offered on the page."""
+
+    def pre_validate(self, form):
+        offered = {value for value, *_ in self.iter_choices()}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError(_l("Choose people from the list on this page"))
+
+
+class WholeNumberField(IntegerField):
+    """A whole number, with a plain message when something else is typed."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(_l("Enter a whole number, like 7"))) from exc

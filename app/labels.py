@@ -22,3 +22,24 @@ VOTER_LABELS = {
     "all_members": _l("All members"),
     "residents_only": _l("Residents and Resident Advisers only"),
 }
+
+#: Who-was-told statuses, in the order tables show them.
+TOLD_LABELS = {
+    "consulted_before": _l("Told before it was decided"),
+    "told_on_time": _l("Told on time"),
+    "told_late": _l("Told late"),
+    "not_told_overdue": _l("Not told: overdue"),
+    "not_told": _l("Not told yet"),
+}
+
+#: Tag colours; the words always carry the meaning too.
+TOLD_TAGS = {
+    "consulted_before": "govuk-tag--blue",
+    "told_on_time": "govuk-tag--green",
+    "told_late": "govuk-tag--orange",
+    "not_told_overdue": "govuk-tag--red",
+    "not_told": "govuk-tag--grey",
+}
+
+#: How someone came to know, including hearing it along the grapevine.
+TOLD_CHANNEL_LABELS = {**CHANNEL_LABELS, "grapevine": _l("Heard along the grapevine")}

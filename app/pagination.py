@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app, request
 from sqlalchemy import Select, func, select
 
 from app.extensions import db
@@ -27,6 +28,23 @@ class Page:
     @property
     def has_prev(self) -> bool:
         return self.page > 1
+
+
+#: No list is this long; a larger page number is someone typing nonsense.
+MAX_PAGE = 100_000
+
+
+def page_arg() -> int:
+    """The ?page= number: a whole number from 1 to MAX_PAGE, else 1."""
+    try:
+        page = int(request.args.get("page", 1))
+    except (TypeError, ValueError):
+        return 1
+    return page if 1 <= page <= MAX_PAGE else 1
+
+
+def page_size() -> int:
+    return current_app.config["PAGE_SIZE"]
 
 
 def paginate(query: Select, page: int, per_page: int, *, rows: bool = False) -> Page:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from flask import abort, g
 from sqlalchemy import select
 
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.groups.models import Group, Membership
 
 EVERY_ROLE = frozenset({"resident", "resident_adviser", "facilitator", "officer", "partner"})
 FACILITATORS = frozenset({"facilitator"})
+#: Those who record decisions and how members were told.
+RECORDERS = frozenset({"facilitator", "officer"})
 
 #: Group actions and the roles that may take them.
 GROUP_ACTIONS: dict[str, frozenset[str]] = {
@@ -25,7 +27,23 @@ GROUP_ACTIONS: dict[str, frozenset[str]] = {
     #: Phone numbers and postal addresses: those who tell people things, and the person.
     "member.view_contact": frozenset({"facilitator", "officer"}),
     "member.edit": FACILITATORS,
+    "member.view_told": EVERY_ROLE,
+    "decision.view": EVERY_ROLE,
+    "decision.record": RECORDERS,
+    "decision.amend": RECORDERS,
+    "decision.acknowledge": EVERY_ROLE,
+    "decision.record_told": RECORDERS,
+    "decision.figures": EVERY_ROLE,
+    "forward_plan.view": EVERY_ROLE,
+    "forward_plan.publish": RECORDERS,
+    "forward_plan.comment": EVERY_ROLE,
+    "grapevine.view": EVERY_ROLE,
+    "grapevine.report": EVERY_ROLE,
+    "grapevine.resolve": RECORDERS,
 }
+
+#: Read-only actions open to everyone, signed in or not, when a group publishes its log.
+PUBLIC_LOG_ACTIONS = frozenset({"decision.view"})
 
 #: Site-wide actions, decided by the site-admin flag alone.
 SITE_ACTIONS = frozenset({"site.admin"})
@@ -59,6 +77,10 @@ def _group_of(target) -> Group | None:
 
 
 def can(user, action: str, target=None) -> bool:
+    if action in PUBLIC_LOG_ACTIONS:
+        group = _group_of(target)
+        if group is not None and group.public_log:
+            return True
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     if action in SITE_ACTIONS:
@@ -77,9 +99,12 @@ def can(user, action: str, target=None) -> bool:
 
 
 def require(user, action: str, target=None) -> None:
-    """Abort unless allowed: 404 to outsiders of a group, 403 to members without the right."""
+    """Abort unless allowed: sign-in first for visitors, 404 to outsiders of a group
+    (so private groups stay unseen), 403 to members without the right."""
     if can(user, action, target):
         return
+    if user is None or not getattr(user, "is_authenticated", False):
+        abort(login_manager.unauthorized())
     group = _group_of(target)
     if group is not None and role_in(user, group) is None:
         abort(404)

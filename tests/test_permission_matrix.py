@@ -12,6 +12,7 @@ import pytest
 
 from app.accounts.models import PasswordReset
 from app.dbtypes import utcnow
+from app.decisions import services as decisions
 from app.extensions import db
 from app.groups import services as groups
 from app.tokens import new_token
@@ -29,6 +30,7 @@ VISITORS = (
     "partner",
 )
 MEMBERS = {"resident", "resident_adviser", "facilitator", "officer", "partner"}
+RECORDERS = {"facilitator", "officer"}
 SIGNED_IN = MEMBERS | {"non_member", "admin"}
 EVERYONE = set(VISITORS)
 
@@ -51,6 +53,41 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "groups.withdraw_invitation": ("POST", {"facilitator"}, False),
     "groups.settings": ("GET", {"facilitator"}, False),
     "groups.join": ("GET", EVERYONE, True),
+    "notices.inbox": ("GET", SIGNED_IN, False),
+    # Public views: they check membership themselves, unless the group publishes its log.
+    "decisions.log": ("GET", MEMBERS, True),
+    "decisions.show": ("GET", MEMBERS, True),
+    "decisions.export_json": ("GET", MEMBERS, True),
+    "decisions.export_csv": ("GET", MEMBERS, True),
+    "decisions.informed_json": ("GET", MEMBERS, True),
+    "decisions.new": ("GET", RECORDERS, False),
+    "decisions.amend": ("GET", RECORDERS, False),
+    "decisions.acknowledge": ("POST", MEMBERS, False),
+    "decisions.record_told": ("GET", RECORDERS, False),
+    "decisions.figures": ("GET", MEMBERS, False),
+    "decisions.member_told": ("GET", MEMBERS, False),
+    "decisions.forward_plan": ("GET", MEMBERS, False),
+    "decisions.forward_plan_new": ("GET", RECORDERS, False),
+    "decisions.forward_plan_entry": ("GET", MEMBERS, False),
+    "decisions.grapevine": ("GET", MEMBERS, False),
+    "decisions.grapevine_report": ("GET", MEMBERS, False),
+}
+
+#: Routes that change data, checked again with POST (the GET above shows the form).
+POSTS: dict[str, set[str]] = {
+    "decisions.new": RECORDERS,
+    "decisions.amend": RECORDERS,
+    "decisions.record_told": RECORDERS,
+    "decisions.forward_plan_new": RECORDERS,
+    "decisions.forward_plan_entry": MEMBERS,
+    "decisions.grapevine": MEMBERS,
+    "decisions.grapevine_report": RECORDERS,
+    "groups.add_member": {"facilitator"},
+    "groups.edit_member": {"facilitator"},
+    "groups.invitations": {"facilitator"},
+    "groups.settings": {"facilitator"},
+    "groups.admin_new_group": {"admin"},
+    "accounts.profile": SIGNED_IN,
 }
 
 
@@ -73,11 +110,35 @@ def world(app, ctx):
         )
     )
     db.session.commit()
+    officer = people["officer"]
+    decision = decisions.record_decision(
+        group,
+        officer,
+        title="T",
+        summary="S",
+        decided_at=utcnow() - timedelta(days=1),
+        decided_by_kind="council_cabinet",
+    )
+    entry = decisions.publish_forward_plan(
+        group,
+        officer,
+        title="T",
+        summary="S",
+        decision_by_kind="council_cabinet",
+        decision_by_name="",
+        expected_at=utcnow() + timedelta(days=5),
+    )
+    report = decisions.report_grapevine(
+        group, people["resident"], what="Heard", heard_when="", heard_by_whom=""
+    )
     url_args = {
         "slug": group.slug,
         "member_id": subject_membership.id,
         "invitation_id": invitation.id,
         "token": link.rsplit("/", 1)[1],
+        "decision_id": decision.id,
+        "entry_id": entry.id,
+        "report_id": report.id,
     }
     reset_args = {"token": token}
     return people, url_args, reset_args
@@ -98,11 +159,7 @@ def test_every_route_is_in_the_matrix(app):
     assert set(MATRIX) - endpoints == set(), "these matrix rows name no route"
 
 
-@pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_route_answers_each_visitor_as_the_matrix_says(app, world, endpoint):
-    people, url_args, reset_args = world
-    method, allowed, is_public = MATRIX[endpoint]
-    url = _url(app, endpoint, url_args, reset_args)
+def check_visitors(app, people, url_args, url, method, allowed):
     for visitor in VISITORS:
         client = app.test_client()
         if visitor != "anonymous":
@@ -115,7 +172,6 @@ def test_route_answers_each_visitor_as_the_matrix_says(app, world, endpoint):
                 # The sign-in wall redirects with ?next=; any other redirect is the page's own.
                 assert "next=" not in response.headers["Location"], where
         elif visitor == "anonymous":
-            assert not is_public, where
             assert response.status_code == 302, where
             assert response.headers["Location"].startswith("/sign-in?next="), where
         elif visitor in ("non_member", "admin") and "slug" in url_args and url_args["slug"] in url:
@@ -123,3 +179,57 @@ def test_route_answers_each_visitor_as_the_matrix_says(app, world, endpoint):
             assert response.status_code == 404, where
         else:
             assert response.status_code == 403, where
+
+
+def test_only_the_routes_marked_public_skip_the_sign_in_wall(app):
+    for endpoint, (_method, _allowed, is_public) in MATRIX.items():
+        view = app.view_functions[endpoint]
+        assert getattr(view, "is_public", False) == is_public, endpoint
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_route_answers_each_visitor_as_the_matrix_says(app, world, endpoint):
+    people, url_args, reset_args = world
+    method, allowed, _is_public = MATRIX[endpoint]
+    url = _url(app, endpoint, url_args, reset_args)
+    check_visitors(app, people, url_args, url, method, allowed)
+
+
+@pytest.mark.parametrize("endpoint", sorted(POSTS))
+def test_posting_to_a_route_answers_each_visitor_as_the_matrix_says(app, world, endpoint):
+    people, url_args, reset_args = world
+    url = _url(app, endpoint, url_args, reset_args)
+    check_visitors(app, people, url_args, url, "POST", POSTS[endpoint])
+
+
+PUBLIC_LOG_ROUTES = {
+    "decisions.log",
+    "decisions.show",
+    "decisions.export_json",
+    "decisions.export_csv",
+    "decisions.informed_json",
+}
+
+
+def test_a_published_log_is_open_to_everyone_and_nothing_else_is(app, world):
+    people, url_args, reset_args = world
+    group = groups.get_group(url_args["slug"])
+    group.public_log = True
+    db.session.commit()
+    for endpoint, (method, _allowed, _public) in MATRIX.items():
+        if "slug" not in _rule_args(app, endpoint):
+            continue
+        url = _url(app, endpoint, url_args, reset_args)
+        response = app.test_client().open(url, method=method)
+        if endpoint in PUBLIC_LOG_ROUTES:
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code == 302, url
+        outsider = app.test_client()
+        sign_in(outsider, people["non_member"])
+        response = outsider.open(url, method=method)
+        assert (response.status_code == 200) == (endpoint in PUBLIC_LOG_ROUTES), url
+
+
+def _rule_args(app, endpoint):
+    return next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint).arguments

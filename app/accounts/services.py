@@ -173,6 +173,10 @@ def find_password_reset(token: str) -> PasswordReset | None:
     return reset
 
 
+def user_for_reset(reset: PasswordReset) -> User:
+    return db.session.get(User, reset.user_id)
+
+
 def complete_password_reset(token: str, password: str) -> User:
     reset = find_password_reset(token)
     if reset is None:
@@ -186,6 +190,12 @@ def complete_password_reset(token: str, password: str) -> User:
     if claimed != 1:
         db.session.rollback()
         raise AccountError(_("This link has expired or has already been used."))
+    # Any other link still out there (an older email, a leaked one) stops working too.
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
     user = db.session.get(User, reset.user_id)
     set_password(user, password)
     db.session.commit()

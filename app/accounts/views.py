@@ -107,7 +107,10 @@ def reset_password(token: str):
         ), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        problems = accounts.password_problems(form.password.data)
+        person = accounts.user_for_reset(reset)
+        problems = accounts.password_problems(
+            form.password.data, user_inputs=(person.email or "", person.name)
+        )
         if problems:
             form.password.errors.extend(problems)
         else:

@@ -7,11 +7,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
 from app.accounts.forms import ProfileFieldsMixin, email_field, name_field
-from app.forms import limited, strip
+from app.forms import WholeNumberField, limited, strip
 from app.groups.models import ROLES, VOTERS
 from app.labels import ROLE_LABELS, VOTER_LABELS
 
@@ -75,7 +75,7 @@ class SettingsForm(GroupDetailsMixin, FlaskForm):
         filters=[strip],
         widget=GovTextInput(),
     )
-    inform_within_days = IntegerField(
+    inform_within_days = WholeNumberField(
         _l("Members should be told of a decision within this many days"),
         validators=[
             InputRequired(message=_l("Enter a number of days")),
@@ -83,7 +83,7 @@ class SettingsForm(GroupDetailsMixin, FlaskForm):
         ],
         widget=GovTextInput(),
     )
-    notice_period_days = IntegerField(
+    notice_period_days = WholeNumberField(
         _l("Days of notice before the group takes a decision"),
         description=_l(
             "Upcoming decisions should be published this many days ahead. "

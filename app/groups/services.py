@@ -97,14 +97,22 @@ def add_member_without_email(group: Group, *, name: str, role: str, **profile) -
     return found
 
 
-def members(group: Group, page: int, per_page: int) -> Page:
-    query = (
+def _members_query(group: Group):
+    return (
         select(Membership, User)
         .join(User, User.id == Membership.user_id)
         .where(Membership.group_id == group.id)
         .order_by(User.name, Membership.id)
     )
-    return paginate(query, page, per_page, rows=True)
+
+
+def members(group: Group, page: int, per_page: int) -> Page:
+    return paginate(_members_query(group), page, per_page, rows=True)
+
+
+def all_members(group: Group) -> list[tuple[Membership, User]]:
+    """Every member: for telling them all, and for counting who was told."""
+    return [(m, u) for m, u in db.session.execute(_members_query(group))]
 
 
 def role_counts(group: Group) -> dict[str, int]:
@@ -317,6 +325,15 @@ def accept_invitation(
     if claimed != 1:
         db.session.rollback()
         raise GroupError(_("This invitation has already been used. Sign in to see the group."))
+    if user is not None and user.email != invitation.email:
+        db.session.rollback()
+        raise GroupError(
+            _(
+                "This invitation was sent to %(email)s, but you are signed in as someone else. "
+                "Sign out, then open the link again.",
+                email=invitation.email,
+            )
+        )
     if user is None:
         if accounts.get_user_by_email(invitation.email):
             db.session.rollback()
@@ -329,5 +346,16 @@ def accept_invitation(
     except GroupError:
         db.session.rollback()
         raise
+    # Other invitations to the same address for this group are no longer needed.
+    db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.group_id == group.id,
+            Invitation.email == invitation.email,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+    )
     db.session.commit()
     return user, group

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -16,18 +16,8 @@ from app.groups.forms import (
     NewGroupForm,
     SettingsForm,
 )
+from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
-
-
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
-
-
-def _per_page() -> int:
-    return current_app.config["PAGE_SIZE"]
 
 
 def load_group(slug: str):
@@ -49,7 +39,9 @@ def _status(form) -> int:
 @bp.route("/admin/groups")
 def admin_groups():
     require(current_user, "site.admin")
-    return render_template("groups/admin_list.html", page=groups.all_groups(_page(), _per_page()))
+    return render_template(
+        "groups/admin_list.html", page=groups.all_groups(page_arg(), page_size())
+    )
 
 
 @bp.route("/admin/groups/new", methods=["GET", "POST"])
@@ -108,7 +100,7 @@ def home(slug: str):
 def members(slug: str):
     group = load_group(slug)
     return render_template(
-        "groups/members.html", group=group, page=groups.members(group, _page(), _per_page())
+        "groups/members.html", group=group, page=groups.members(group, page_arg(), page_size())
     )
 
 
@@ -219,7 +211,7 @@ def invitations(slug: str):
         "groups/invitations.html",
         group=group,
         form=form,
-        page=groups.pending_invitations(group, _page(), _per_page()),
+        page=groups.pending_invitations(group, page_arg(), page_size()),
         revoke_form=EmptyForm(),
     ), _status(form)
 

@@ -36,6 +36,24 @@ def axe_violations(page) -> list[str]:
     return results
 
 
+#: The elements that stick out past the right edge, outermost first.
+WIDEST = """() => {
+  const edge = document.documentElement.clientWidth + 1;
+  const clipped = (e) => {
+    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (s.overflowX !== 'visible' || s.position === 'absolute') return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > edge && !clipped(e))
+    .slice(0, 5)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className} "${(e.textContent || '').trim()
+      .slice(0, 40)}" (${Math.round(e.getBoundingClientRect().right)}px)`);
+}"""
+
+
 def check_page(page) -> None:
     """Zero axe-core violations at the current width and at 360 px, with no sideways scroll."""
     where = page.url
@@ -47,9 +65,11 @@ def check_page(page) -> None:
         found = axe_violations(page)
         assert found == [], f"{where} at {PHONE_WIDTH}px: {found}"
         overflow = page.evaluate("() => document.documentElement.scrollWidth")
-        assert overflow <= PHONE_WIDTH, (
-            f"{where} scrolls sideways at {PHONE_WIDTH}px ({overflow}px)"
-        )
+        if overflow > PHONE_WIDTH:
+            culprits = page.evaluate(WIDEST)
+            raise AssertionError(
+                f"{where} scrolls sideways at {PHONE_WIDTH}px ({overflow}px): {culprits}"
+            )
     finally:
         page.set_viewport_size(size)
 

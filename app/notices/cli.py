@@ -1,0 +1,24 @@
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.notices import services as notices
+
+notices_cli = AppGroup("notices", help="Deliver notices to members.")
+
+
+@notices_cli.command("work")
+@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+@click.option("--poll", default=5.0, show_default=True, help="Seconds between checks.")
+def work(once, poll):
+    """Send queued notice emails through SMTP, retrying with backoff."""
+    if once:
+        result = notices.work_once()
+        click.echo(
+            f"Sent {result.sent}, not sent {result.failed}, still queued {notices.queued_emails()}."
+        )
+        return
+    click.echo(
+        f"Sending notices through {current_app.config['MAIL_SERVER'] or 'the log'}; Ctrl+C stops."
+    )
+    notices.work_forever(poll_seconds=poll)

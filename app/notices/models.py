@@ -1,0 +1,84 @@
+"""Telling people things: what was announced, and each member's notice of it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.dbtypes import UTCDateTime, utcnow
+from app.extensions import db
+
+#: Channels that someone records by hand after telling a person.
+MANUAL_CHANNELS = ("phone", "letter", "in_person")
+#: What an announcement can be about.
+SUBJECT_KINDS = ("decision", "forward_plan", "amendment")
+
+
+class Announcement(db.Model):
+    """One thing the group was told about: a decision, an upcoming decision, a correction."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (Index("ix_announcements_subject", "subject_kind", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    #: "decision" or "forward_plan": what first_told_at is measured for.
+    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    #: Plain text, as it goes in the email or the letter.
+    body: Mapped[str] = mapped_column(Text)
+    #: The site path of the page about it (emails make it absolute).
+    url: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Notice(db.Model):
+    """One member told (or to be told) about one announcement through one channel.
+
+    A notice counts as telling someone only once it reached them: `reached_at` is
+    set when an email is accepted by the mail server, an in-app notice is seen,
+    or someone records a letter posted, a phone call or telling them in person.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "user_id", "channel", name="uq_notices_once"),
+        Index("ix_notices_subject_user", "subject_kind", "subject_id", "user_id"),
+        Index("ix_notices_outbox", "channel", "sent_at", "next_attempt_at"),
+        Index("ix_notices_inbox", "user_id", "channel", "seen_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    #: Copied from the announcement so "who was told about X" needs no join.
+    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Handed on: email accepted by the SMTP server, in-app notice put in the inbox.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When it reached the person: the moment that counts as "told".
+    reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: For records made by hand: who made it, and a note ("at the church hall meeting").
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    # Email outbox bookkeeping
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A worker's lease: others leave the notice alone until it expires.
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    #: Given up after too many failures; shown to facilitators to follow up by hand.
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,84 @@
+"""The decision pages run a fixed number of SQL statements, however long the log grows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.decisions import services as decisions
+from app.notices import services as notices
+from tests.decisions.helpers import backdate_members, record
+from tests.factories import make_group, make_member
+
+#: The most statements each page may run (measured, with a little room).
+BUDGETS = {
+    "log": 16,
+    "show": 16,
+    "figures": 16,
+    "member_told": 14,
+    "forward_plan": 10,
+    "forward_plan_entry": 12,
+    "grapevine": 10,
+    "inbox": 8,
+}
+
+
+def build(n_decisions: int, n_members: int):
+    group = make_group()
+    officer, _ = make_member(group, "officer")
+    people = [make_member(group, "resident")[0] for _ in range(n_members - 1)]
+    backdate_members(group)
+    entry = decisions.publish_forward_plan(
+        group,
+        officer,
+        title="Plan",
+        summary="S",
+        decision_by_kind="group_vote",
+        decision_by_name="",
+        expected_at=officer.created_at + timedelta(days=40),
+    )
+    for n in range(n_decisions):
+        decision = record(group, officer, days_ago=n_decisions - n, title=f"Decision {n}")
+        if n % 3 == 0:
+            notices.mark_seen(people[0].id, "decision", decision.id)
+    decisions.report_grapevine(group, people[0], what="Heard", heard_when="", heard_by_whom="")
+    decisions.add_comment(entry, people[0], "A comment")
+    return group, officer, people, decision, entry
+
+
+def measure(client, count_queries, url):
+    client.get(url)  # warm caches that are not per-request
+    with count_queries() as q:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return q.count
+
+
+def urls_for(group, decision, entry):
+    member_id = decisions.group_people(group)[1][0].id
+    return {
+        "log": f"/groups/{group.slug}/decisions",
+        "show": f"/groups/{group.slug}/decisions/{decision.id}",
+        "figures": f"/groups/{group.slug}/figures",
+        "member_told": f"/groups/{group.slug}/members/{member_id}/told",
+        "forward_plan": f"/groups/{group.slug}/forward-plan",
+        "forward_plan_entry": f"/groups/{group.slug}/forward-plan/{entry.id}",
+        "grapevine": f"/groups/{group.slug}/grapevine",
+        "inbox": "/inbox",
+    }
+
+
+def test_decision_pages_keep_their_query_budget_from_10_to_500_decisions(
+    app, ctx, login, count_queries
+):
+    measured = {}
+    for n_decisions, n_members in ((10, 4), (500, 12)):
+        group, officer, people, decision, entry = build(n_decisions, n_members)
+        client = login(people[0])
+        measured[n_decisions] = {
+            page: measure(client, count_queries, url)
+            for page, url in urls_for(group, decision, entry).items()
+        }
+    for page, budget in BUDGETS.items():
+        small, large = measured[10][page], measured[500][page]
+        assert small == large, f"{page}: {small} queries with 10 decisions, {large} with 500"
+        assert large <= budget, f"{page}: {large} queries, over its budget of {budget}"

@@ -1,0 +1,297 @@
+"""Members: who is in a group, who may see their contact details, who may change them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.groups.models import Membership
+from tests.conftest import sign_in
+from tests.factories import make_group, make_member, make_user
+
+PHONE = "0161 496 0123"
+ADDRESS = "7 Canal Street, Riverside"
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def member_data(**overrides):
+    data = {
+        "name": "Doris Hughes",
+        "role": "resident",
+        "preferred_channels": ["letter"],
+        "phone": "",
+        "postal_address": "12 Mill Lane\nRiverside",
+        "language": "en",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def client_for(app, user):
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def count(model, *where) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture
+def group(ctx):
+    return make_group(name="Riverside Group")
+
+
+@pytest.fixture
+def facilitator(group):
+    user, _ = make_member(group, "facilitator", name="Aaron Facilitator")
+    return user
+
+
+# Adding people without email -------------------------------------------------
+
+
+def test_facilitator_adds_a_member_without_email(app, group, facilitator):
+    client = client_for(app, facilitator)
+
+    response = client.post(f"/groups/{group.slug}/members/new", data=member_data())
+
+    assert response.status_code == 303
+    match = re.fullmatch(rf"/groups/{group.slug}/members/(\d+)", response.headers["Location"])
+    assert match
+    membership = db.session.get(Membership, int(match.group(1)))
+    assert membership.group_id == group.id
+    assert membership.role == "resident"
+    person = db.session.get(User, membership.user_id)
+    assert person.name == "Doris Hughes"
+    assert person.email is None
+    assert person.password_hash is None
+    assert person.preferred_channels == ["letter"]
+    assert person.postal_address == "12 Mill Lane\nRiverside"
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert "Doris Hughes has been added to the group." in html(page)
+    assert "Letter by post" in html(page)
+
+
+def test_adding_a_member_who_wants_letters_needs_an_address(app, group, facilitator):
+    client = client_for(app, facilitator)
+
+    response = client.post(f"/groups/{group.slug}/members/new", data=member_data(postal_address=""))
+
+    assert response.status_code == 422
+    assert "Enter a postal address" in html(response)
+    assert count(User, User.name == "Doris Hughes") == 0
+    assert count(Membership, Membership.group_id == group.id) == 1
+
+
+def test_resident_cannot_add_members(app, group, facilitator):
+    resident, _ = make_member(group, "resident")
+    client = client_for(app, resident)
+
+    response = client.post(f"/groups/{group.slug}/members/new", data=member_data())
+
+    assert response.status_code == 403
+    assert count(User, User.name == "Doris Hughes") == 0
+
+
+def test_member_added_without_email_cannot_sign_in(app, group, facilitator):
+    client_for(app, facilitator).post(f"/groups/{group.slug}/members/new", data=member_data())
+    person = db.session.scalar(select(User).where(User.name == "Doris Hughes"))
+    assert person.can_sign_in is False
+
+    # Even a session cookie naming them (a forged or leftover one) opens nothing.
+    forged = app.test_client()
+    sign_in(forged, person)
+    response = forged.get(f"/groups/{group.slug}")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+    # And the sign-in form has nothing to match them against.
+    attempt = app.test_client().post("/sign-in", data={"email": "", "password": ""})
+    assert attempt.status_code == 422
+
+
+# Contact details -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("viewer", "sees_contact"),
+    [
+        ("facilitator", True),
+        ("officer", True),
+        ("themselves", True),
+        ("resident", False),
+        ("resident_adviser", False),
+        ("partner", False),
+    ],
+)
+def test_contact_details_are_shown_only_to_those_who_tell_people_and_the_person(
+    app, group, viewer, sees_contact
+):
+    subject, membership = make_member(group, "resident", name="Sue Subject")
+    subject.phone = PHONE
+    subject.postal_address = ADDRESS
+    db.session.commit()
+    if viewer == "themselves":
+        who = subject
+    else:
+        who, _ = make_member(group, viewer)
+
+    page = client_for(app, who).get(f"/groups/{group.slug}/members/{membership.id}")
+
+    assert page.status_code == 200
+    assert "Sue Subject" in html(page)
+    assert (PHONE in html(page)) is sees_contact
+    assert (ADDRESS in html(page)) is sees_contact
+    assert (subject.email in html(page)) is sees_contact
+
+
+def test_contact_details_do_not_appear_on_the_members_list(app, group):
+    subject, _ = make_member(group, "resident", name="Sue Subject")
+    subject.phone = PHONE
+    subject.postal_address = ADDRESS
+    db.session.commit()
+    resident, _ = make_member(group, "resident")
+
+    page = client_for(app, resident).get(f"/groups/{group.slug}/members")
+
+    assert page.status_code == 200
+    assert "Sue Subject" in html(page)
+    assert PHONE not in html(page)
+    assert ADDRESS not in html(page)
+
+
+def test_member_of_another_group_is_not_found_through_this_group(app, group, facilitator):
+    other = make_group()
+    _, elsewhere = make_member(other, "resident")
+
+    response = client_for(app, facilitator).get(f"/groups/{group.slug}/members/{elsewhere.id}")
+
+    assert response.status_code == 404
+
+
+# Editing ---------------------------------------------------------------------
+
+
+def test_facilitator_edits_a_member(app, group, facilitator):
+    person, membership = make_member(group, "resident", name="Rita Resident")
+
+    response = client_for(app, facilitator).post(
+        f"/groups/{group.slug}/members/{membership.id}/edit",
+        data=member_data(name="Rita Renamed", role="resident_adviser"),
+    )
+
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Membership, membership.id).role == "resident_adviser"
+    assert db.session.get(User, person.id).name == "Rita Renamed"
+
+
+def test_last_facilitator_cannot_be_made_a_resident(app, group, facilitator):
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == facilitator.id))
+
+    response = client_for(app, facilitator).post(
+        f"/groups/{group.slug}/members/{membership.id}/edit",
+        data=member_data(name="Aaron Facilitator", role="resident"),
+    )
+
+    assert response.status_code == 422
+    assert "at least one facilitator" in html(response)
+    db.session.expire_all()
+    assert db.session.get(Membership, membership.id).role == "facilitator"
+
+
+def test_a_facilitator_can_step_down_when_another_remains(app, group, facilitator):
+    make_member(group, "facilitator")
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == facilitator.id))
+
+    response = client_for(app, facilitator).post(
+        f"/groups/{group.slug}/members/{membership.id}/edit",
+        data=member_data(name="Aaron Facilitator", role="resident"),
+    )
+
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Membership, membership.id).role == "resident"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_non_member_gets_404_and_resident_403_on_edit(app, group, facilitator, method):
+    person, membership = make_member(group, "resident", name="Rita Resident")
+    url = f"/groups/{group.slug}/members/{membership.id}/edit"
+    data = member_data(name="Changed By Someone", role="facilitator") if method == "POST" else None
+
+    outsider = client_for(app, make_user())
+    resident, _ = make_member(group, "resident")
+    insider = client_for(app, resident)
+
+    assert outsider.open(url, method=method, data=data).status_code == 404
+    assert insider.open(url, method=method, data=data).status_code == 403
+    # Nor may people edit themselves into a facilitator.
+    assert client_for(app, person).open(url, method=method, data=data).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Membership, membership.id).role == "resident"
+    assert db.session.get(User, person.id).name == "Rita Resident"
+
+
+# The list --------------------------------------------------------------------
+
+
+def _names_on(response) -> list[str]:
+    return re.findall(
+        r'<a class="govuk-link" href="/groups/[^"]+/members/\d+">([^<]+)</a>', html(response)
+    )
+
+
+def test_members_list_is_paginated(app, group, facilitator):
+    for n in range(1, 31):
+        make_member(group, "resident", name=f"Member {n:02d}")
+    client = client_for(app, facilitator)
+
+    first = client.get(f"/groups/{group.slug}/members")
+    second = client.get(f"/groups/{group.slug}/members?page=2")
+
+    assert first.status_code == second.status_code == 200
+    assert "31 members" in html(first)
+    assert _names_on(first) == ["Aaron Facilitator"] + [f"Member {n:02d}" for n in range(1, 25)]
+    assert _names_on(second) == [f"Member {n:02d}" for n in range(25, 31)]
+    assert "Page 1 of 2" in html(first)
+    assert "Page 2 of 2" in html(second)
+    assert f'href="/groups/{group.slug}/members?page=2"' in html(first)
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-3", "1.5", ""])
+def test_members_list_treats_a_nonsense_page_number_as_the_first_page(
+    app, group, facilitator, page
+):
+    for n in range(1, 31):
+        make_member(group, "resident", name=f"Member {n:02d}")
+
+    response = client_for(app, facilitator).get(f"/groups/{group.slug}/members?page={page}")
+
+    assert response.status_code == 200
+    assert "Page 1 of 2" in html(response)
+    assert "Member 01" in html(response)
+
+
+def test_members_list_past_the_last_page_is_empty_not_an_error(app, group, facilitator):
+    response = client_for(app, facilitator).get(f"/groups/{group.slug}/members?page=99")
+
+    assert response.status_code == 200
+    assert _names_on(response) == []
+
+
+def test_members_list_survives_an_absurdly_large_page_number(app, group, facilitator):
+    response = client_for(app, facilitator).get(
+        f"/groups/{group.slug}/members?page=99999999999999999999"
+    )
+
+    assert response.status_code in (200, 404)
