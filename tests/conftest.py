@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from app import create_app
 from app.config import TestConfig
@@ -147,6 +147,19 @@ def sign_in(client, user) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+
+
+def client_for(app, user):
+    """A fresh test client signed in as the user."""
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def count(model, *where) -> int:
+    """How many rows of a model there are now (matching `where`)."""
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 @pytest.fixture

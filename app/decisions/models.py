@@ -81,9 +81,11 @@ class LogEntry(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))  # "decision" or "amendment"
-    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"))
+    # RESTRICT: the database refuses to delete a logged record, rather than quietly
+    # taking its log entry with it.
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"))
     amendment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("amendments.id", ondelete="CASCADE")
+        ForeignKey("amendments.id", ondelete="RESTRICT")
     )
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))

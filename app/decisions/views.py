@@ -34,6 +34,7 @@ from app.decisions.forms import (
     LinkReportForm,
     ToldForm,
 )
+from app.extensions import htmx
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.notices import services as notices
@@ -188,6 +189,13 @@ def acknowledge(slug: str, decision_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     done = notices.acknowledge(current_user.id, "decision", decision.id)
+    if htmx:
+        return render_template(
+            "decisions/_mine.html",
+            group=group,
+            decision=decision,
+            mine=notices.my_notice_state(current_user.id, "decision", decision.id),
+        )
     if done:
         flash(_("Thank you. The log now shows that you have read this decision."))
     else:

@@ -13,7 +13,7 @@ from app.extensions import db
 #: Channels that someone records by hand after telling a person.
 MANUAL_CHANNELS = ("phone", "letter", "in_person")
 #: What an announcement can be about.
-SUBJECT_KINDS = ("decision", "forward_plan", "amendment")
+SUBJECT_KINDS = ("decision", "forward_plan", "ballot")
 
 
 class Announcement(db.Model):

@@ -181,8 +181,8 @@ def upgrade():
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('entry_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['amendment_id'], ['amendments.id'], name=op.f('fk_log_entries_amendment_id_amendments'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['decision_id'], ['decisions.id'], name=op.f('fk_log_entries_decision_id_decisions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['amendment_id'], ['amendments.id'], name=op.f('fk_log_entries_amendment_id_amendments'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['decision_id'], ['decisions.id'], name=op.f('fk_log_entries_decision_id_decisions'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_log_entries_group_id_groups'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_log_entries')),
     sa.UniqueConstraint('group_id', 'seq', name='uq_log_entries_group_seq')

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
 
 from app.decisions import chain
 from app.decisions import services as decisions
-from app.decisions.models import Amendment, Decision
+from app.decisions.models import Amendment, Decision, LogEntry
 from app.extensions import db
 from tests.decisions.helpers import record
 from tests.factories import make_group, make_member
@@ -54,23 +56,45 @@ def test_editing_a_decision_row_breaks_the_chain_at_that_entry(app, ctx):
     assert ok_only.exit_code == 0
 
 
-def test_deleting_an_amendment_or_backdating_a_decision_is_caught(app, ctx):
+def test_the_database_refuses_to_delete_a_logged_amendment(app, ctx):
     group = make_group()
     officer, _ = make_member(group, "officer")
     decision = record(group, officer, days_ago=5)
     decisions.amend(group, decision, officer, kind="revocation", changes={}, reason="Withdrawn")
-    db.session.execute(delete(Amendment))
-    db.session.commit()
-    assert "deleted" in chain.verify(group.id).problem
+    with pytest.raises(IntegrityError):
+        db.session.execute(delete(Amendment))
+        db.session.flush()
+    db.session.rollback()
+    assert chain.verify(group.id).ok
 
-    group2 = make_group()
-    officer2, _ = make_member(group2, "officer")
-    late = record(group2, officer2, days_ago=90)
+
+def test_removing_an_entry_from_the_middle_of_the_log_is_caught(app, ctx):
+    group = make_group()
+    officer, _ = make_member(group, "officer")
+    decision = record(group, officer, days_ago=5)
+    first = decisions.amend(
+        group, decision, officer, kind="status", changes={"status": "in_progress"}, reason="Started"
+    )
+    decisions.amend(
+        group, decision, officer, kind="status", changes={"status": "done"}, reason="Done"
+    )
+    db.session.execute(delete(LogEntry).where(LogEntry.amendment_id == first.id))
+    db.session.execute(delete(Amendment).where(Amendment.id == first.id))
+    db.session.commit()
+    report = chain.verify(group.id)
+    assert not report.ok and "missing" in report.problem
+
+
+def test_backdating_a_decision_is_caught(app, ctx):
+    group = make_group()
+    officer, _ = make_member(group, "officer")
+    late = record(group, officer, days_ago=90)
     db.session.execute(
         update(Decision).where(Decision.id == late.id).values(decided_at=late.recorded_at)
     )
     db.session.commit()
-    assert not chain.verify(group2.id).ok
+    report = chain.verify(group.id)
+    assert not report.ok and report.broken_what == "decision 1"
 
 
 def test_a_decision_added_without_the_log_is_caught(app, ctx):

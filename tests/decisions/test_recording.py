@@ -5,19 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
 from app.decisions.models import Amendment, Decision, LogEntry
 from app.extensions import db
 from app.notices.models import Notice
+from tests.conftest import count
 from tests.decisions.helpers import record
 from tests.factories import make_group, make_member
-
-
-def count(model):
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def test_recording_tells_every_member_in_the_same_transaction(app, ctx):

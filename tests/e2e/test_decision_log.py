@@ -139,8 +139,9 @@ def test_a_resident_reads_and_acknowledges_a_decision(page):
     page.get_by_role("link", name="Decision: Damp survey contractor appointed").click()
     check_page(page)
     page.get_by_role("button", name="I have read this").click()
-    expect(page.get_by_text("The log now shows that you have read this decision.")).to_be_visible()
+    # With JavaScript, htmx swaps in the answer without reloading the page.
     expect(page.get_by_text("You said you had read this")).to_be_visible()
+    page.reload()
     expect(informed_row(page, "Rita Resident")).to_contain_text("Told on time")
     check_page(page)
 
@@ -195,3 +196,21 @@ def test_a_resident_reports_the_grapevine_and_an_officer_links_it(page, new_page
     expect(page.get_by_text("Bins are moving to a different day.")).to_have_count(0)
     page.goto("/groups/riverside/figures")
     check_page(page)
+
+
+def test_acknowledging_works_without_javascript_too(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, bypass_csp=True
+    )
+    try:
+        page = context.new_page()
+        sign_in(page, "adviser@example.org")
+        page.goto("/groups/riverside/decisions")
+        page.get_by_role("link", name=re.compile("Mill Lane speed limit")).click()
+        page.get_by_role("button", name="I have read this").click()
+        expect(
+            page.get_by_text("The log now shows that you have read this decision.")
+        ).to_be_visible()
+        expect(page.get_by_text("You said you had read this")).to_be_visible()
+    finally:
+        context.close()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.groups.models import Group, Invitation, Membership
-from tests.conftest import sign_in
+from tests.conftest import client_for, count
 from tests.factories import make_group, make_member, make_user
 
 NEW_PASSWORD = "kettle orbit lantern meadow"
@@ -17,17 +17,6 @@ NEW_PASSWORD = "kettle orbit lantern meadow"
 
 def html(response) -> str:
     return response.get_data(as_text=True)
-
-
-def client_for(app, user):
-    client = app.test_client()
-    sign_in(client, user)
-    return client
-
-
-def count(model, *where) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def group_data(**overrides):

@@ -6,13 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.dbtypes import utcnow
 from app.extensions import db
 from app.groups.models import Invitation, Membership
-from tests.conftest import sign_in
+from tests.conftest import count, sign_in
 from tests.factories import PASSWORD, make_group, make_member, make_user
 
 NEW_PASSWORD = "kettle orbit lantern meadow"
@@ -61,11 +61,6 @@ def join_as_new(client, path, name="Nia New", password=NEW_PASSWORD, confirm=Non
             "confirm": password if confirm is None else confirm,
         },
     )
-
-
-def count(model, *where) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def membership_of(group, email) -> Membership | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
 from app.groups.models import Membership
-from tests.conftest import sign_in
+from tests.conftest import client_for, count, sign_in
 from tests.factories import make_group, make_member, make_user
 
 PHONE = "0161 496 0123"
@@ -32,17 +32,6 @@ def member_data(**overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
-
-
-def client_for(app, user):
-    client = app.test_client()
-    sign_in(client, user)
-    return client
-
-
-def count(model, *where) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 @pytest.fixture

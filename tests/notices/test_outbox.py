@@ -170,3 +170,35 @@ def test_the_cli_worker_sends_what_is_due(app, ctx, mailbox):
     assert result.exit_code == 0, result.output
     assert "Sent 2" in result.output
     assert {m["Subject"] for m in mailbox.messages} == {"Coming up: Car park"}
+
+
+def test_emails_queued_while_the_mail_server_is_stopped_go_once_it_starts(app, ctx):
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import Mailbox, free_port
+
+    port = free_port()
+    inbox = Mailbox()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    server.stop()  # the mail server is down when the decision is published
+    group, officer, people = group_with_emailers(3)
+    old_port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = port
+    try:
+        record(group, officer)
+        assert notices.work_once().failed == 3
+        assert queued() == 3
+
+        server = Controller(inbox, hostname="127.0.0.1", port=port)
+        server.start()
+        try:
+            make_due_now()
+            assert notices.work_once().sent == 3
+            make_due_now()
+            assert notices.work_once().sent == 0
+        finally:
+            server.stop()
+    finally:
+        app.config["MAIL_PORT"] = old_port
+    assert sorted(m["To"] for m in inbox.messages) == sorted(p.email for p in people)
