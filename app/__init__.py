@@ -84,11 +84,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.decisions.views import bp as decisions_bp
     from app.groups.views import bp as groups_bp
     from app.notices.views import bp as notices_bp
+    from app.voting.views import bp as voting_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(decisions_bp)
+    app.register_blueprint(voting_bp)
 
 
 def _register_guards(app: Flask) -> None:

@@ -40,6 +40,14 @@ GROUP_ACTIONS: dict[str, frozenset[str]] = {
     "grapevine.view": EVERY_ROLE,
     "grapevine.report": EVERY_ROLE,
     "grapevine.resolve": RECORDERS,
+    "priority.view": EVERY_ROLE,
+    "priority.propose": EVERY_ROLE,
+    "priority.support": EVERY_ROLE,
+    "priority.comment": EVERY_ROLE,
+    "priority.set_status": FACILITATORS,
+    "ballot.view": EVERY_ROLE,
+    "ballot.vote": EVERY_ROLE,
+    "ballot.manage": FACILITATORS,
 }
 
 #: Read-only actions open to everyone, signed in or not, when a group publishes its log.

@@ -16,6 +16,7 @@ from app.decisions import services as decisions
 from app.extensions import db
 from app.groups import services as groups
 from app.tokens import new_token
+from app.voting import services as voting
 from tests.conftest import sign_in
 from tests.factories import make_group, make_member, make_user
 
@@ -71,6 +72,23 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "decisions.forward_plan_entry": ("GET", MEMBERS, False),
     "decisions.grapevine": ("GET", MEMBERS, False),
     "decisions.grapevine_report": ("GET", MEMBERS, False),
+    "voting.priorities": ("GET", MEMBERS, False),
+    "voting.priority_new": ("GET", MEMBERS, False),
+    "voting.priority": ("GET", MEMBERS, False),
+    "voting.priority_support": ("POST", MEMBERS, False),
+    "voting.priority_status": ("GET", {"facilitator"}, False),
+    "voting.ballots": ("GET", MEMBERS, False),
+    "voting.ballot_new": ("GET", {"facilitator"}, False),
+    "voting.ballot": ("GET", MEMBERS, False),
+    "voting.ballot_vote": ("POST", MEMBERS, False),
+    "voting.ballot_open": ("POST", {"facilitator"}, False),
+    "voting.ballot_close": ("POST", {"facilitator"}, False),
+    "voting.ballot_remind": ("POST", {"facilitator"}, False),
+    "voting.ballot_choose": ("POST", {"facilitator"}, False),
+    "voting.ballot_assist": ("GET", {"facilitator"}, False),
+    "voting.ballot_paper": ("GET", {"facilitator"}, False),
+    "voting.box_json": ("GET", MEMBERS, False),
+    "voting.box_csv": ("GET", MEMBERS, False),
 }
 
 #: Routes that change data, checked again with POST (the GET above shows the form).
@@ -88,6 +106,12 @@ POSTS: dict[str, set[str]] = {
     "groups.settings": {"facilitator"},
     "groups.admin_new_group": {"admin"},
     "accounts.profile": SIGNED_IN,
+    "voting.priority_new": MEMBERS,
+    "voting.priority": MEMBERS,
+    "voting.priority_status": {"facilitator"},
+    "voting.ballot_new": {"facilitator"},
+    "voting.ballot_assist": {"facilitator"},
+    "voting.ballot_paper": {"facilitator"},
 }
 
 
@@ -131,6 +155,26 @@ def world(app, ctx):
     report = decisions.report_grapevine(
         group, people["resident"], what="Heard", heard_when="", heard_by_whom=""
     )
+    priority = voting.propose(
+        group, people["resident"], title="Damp", description="", domain="living_environment"
+    )
+    ballot = voting.create_ballot(
+        group,
+        people["facilitator"],
+        title="Which first?",
+        method="approval",
+        options=[("Damp", priority.id), ("Youth centre", None)],
+    )
+    voting.open_ballot(group, ballot)
+    closed = voting.create_ballot(
+        group,
+        people["facilitator"],
+        title="Closed one",
+        method="approval",
+        options=[("A", None), ("B", None)],
+    )
+    voting.open_ballot(group, closed)
+    voting.close_ballot(group, closed)
     url_args = {
         "slug": group.slug,
         "member_id": subject_membership.id,
@@ -139,7 +183,11 @@ def world(app, ctx):
         "decision_id": decision.id,
         "entry_id": entry.id,
         "report_id": report.id,
+        "priority_id": priority.id,
+        "ballot_id": ballot.id,
     }
+    # The published ballot box exists only for closed votes.
+    url_args["closed_ballot_id"] = closed.id
     reset_args = {"token": token}
     return people, url_args, reset_args
 
@@ -148,7 +196,9 @@ def _url(app, endpoint, url_args, reset_args):
     from flask import url_for
 
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    source = reset_args if endpoint == "accounts.reset_password" else url_args
+    source = reset_args if endpoint == "accounts.reset_password" else dict(url_args)
+    if endpoint in ("voting.box_json", "voting.box_csv", "voting.ballot_choose"):
+        source["ballot_id"] = url_args["closed_ballot_id"]
     with app.test_request_context():
         return url_for(endpoint, **{name: source[name] for name in rule.arguments})
 

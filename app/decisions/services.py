@@ -169,13 +169,6 @@ EXPORT_FIELDS = (
 )
 
 
-def people_by_id(user_ids) -> dict[int, User]:
-    ids = {i for i in user_ids if i}
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-
-
 def render_body(source: str):
     return markdown.render(source)
 

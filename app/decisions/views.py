@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app.accounts.services import people_by_id
 from app.dbtypes import local_to_utc, utcnow
 from app.decisions import bp, chain, pictures
 from app.decisions import services as decisions
@@ -168,9 +169,7 @@ def show(slug: str, decision_id: int):
         rows=rows,
         counts=decisions.told_counts(rows),
         plan=decisions.get_forward_plan(group, decision.forward_plan_id),
-        people=decisions.people_by_id(
-            [decision.recorded_by_id] + [a.author_id for a in state.amendments]
-        ),
+        people=people_by_id([decision.recorded_by_id] + [a.author_id for a in state.amendments]),
         timeline=pictures.timeline_svg(
             decision.decided_at, rows, group.inform_within_days, now, id_prefix="told"
         ),
@@ -567,7 +566,7 @@ def grapevine_report(slug: str, report_id: int):
         "decisions/grapevine_report.html",
         group=group,
         report=report,
-        reporter=decisions.people_by_id([report.reporter_id]).get(report.reporter_id),
+        reporter=people_by_id([report.reporter_id]).get(report.reporter_id),
         linked=linked,
         link_form=link_form,
         answer_form=answer_form,

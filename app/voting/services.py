@@ -1,0 +1,638 @@
+"""Priorities, and ballots that every member can check and recount."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.accounts.models import User
+from app.dbtypes import utcnow
+from app.extensions import db
+from app.groups import services as group_services
+from app.groups.models import Group
+from app.links import path_for
+from app.notices import services as notices
+from app.pagination import Page, paginate
+from app.voting import tally
+from app.voting.models import (
+    DOMAINS,
+    METHODS,
+    PRIORITY_STATUSES,
+    VOTERS,
+    Ballot,
+    BallotOption,
+    Cast,
+    CurrentBallot,
+    EligibleVoter,
+    PaperTally,
+    Priority,
+    PriorityComment,
+    PrioritySupport,
+)
+
+RESIDENT_ROLES = ("resident", "resident_adviser")
+
+
+class VotingError(Exception):
+    """Something that cannot be done; the message says why in plain words."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# Priorities ------------------------------------------------------------------
+
+
+def propose(group: Group, proposer: User, *, title: str, description: str, domain: str) -> Priority:
+    title = (title or "").strip()
+    if not title:
+        raise VotingError(_("Enter the priority in a few words"), "title")
+    if domain not in DOMAINS:
+        raise VotingError(_("Choose the area it belongs to"), "domain")
+    priority = Priority(
+        group_id=group.id,
+        title=title,
+        description=(description or "").strip(),
+        domain=domain,
+        proposer_id=proposer.id,
+    )
+    db.session.add(priority)
+    db.session.commit()
+    return priority
+
+
+def priorities_page(
+    group: Group, page: int, per_page: int, *, domain: str | None = None, status: str | None = None
+) -> Page:
+    """Priorities with how many back them, most backed first."""
+    backers = (
+        select(func.count())
+        .where(PrioritySupport.priority_id == Priority.id)
+        .correlate(Priority)
+        .scalar_subquery()
+    )
+    query = (
+        select(Priority, backers.label("backers"), User)
+        .outerjoin(User, User.id == Priority.proposer_id)
+        .where(Priority.group_id == group.id)
+    )
+    if domain in DOMAINS:
+        query = query.where(Priority.domain == domain)
+    if status in PRIORITY_STATUSES:
+        query = query.where(Priority.status == status)
+    query = query.order_by(backers.desc(), Priority.created_at.desc(), Priority.id.desc())
+    return paginate(query, page, per_page, rows=True)
+
+
+def get_priority(group: Group, priority_id: int) -> Priority | None:
+    return db.session.scalar(
+        select(Priority).where(Priority.id == priority_id, Priority.group_id == group.id)
+    )
+
+
+def supporters(priority: Priority) -> tuple[int, bool]:
+    """(how many back it, whether the current user does) is asked by the view separately."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(PrioritySupport)
+            .where(PrioritySupport.priority_id == priority.id)
+        )
+        or 0
+    )
+
+
+def backs(priority: Priority, user: User) -> bool:
+    return (
+        db.session.scalar(
+            select(PrioritySupport.id).where(
+                PrioritySupport.priority_id == priority.id, PrioritySupport.user_id == user.id
+            )
+        )
+        is not None
+    )
+
+
+def toggle_support(priority: Priority, user: User) -> bool:
+    """Back it, or stop backing it. Returns whether they back it now."""
+    existing = db.session.scalar(
+        select(PrioritySupport).where(
+            PrioritySupport.priority_id == priority.id, PrioritySupport.user_id == user.id
+        )
+    )
+    if existing:
+        db.session.delete(existing)
+        db.session.commit()
+        return False
+    db.session.add(PrioritySupport(priority_id=priority.id, user_id=user.id))
+    try:
+        db.session.commit()
+    except Exception:  # a double click: the other request already backed it
+        db.session.rollback()
+    return True
+
+
+def add_priority_comment(priority: Priority, author: User, body: str) -> PriorityComment:
+    body = (body or "").strip()
+    if not body:
+        raise VotingError(_("Write your comment"), "body")
+    comment = PriorityComment(priority_id=priority.id, author_id=author.id, body=body)
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def priority_comments(priority: Priority, page: int, per_page: int) -> Page:
+    query = (
+        select(PriorityComment, User)
+        .outerjoin(User, User.id == PriorityComment.author_id)
+        .where(PriorityComment.priority_id == priority.id)
+        .order_by(PriorityComment.created_at, PriorityComment.id)
+    )
+    return paginate(query, page, per_page, rows=True)
+
+
+def set_priority_status(priority: Priority, status: str, reason: str = "") -> None:
+    if status not in PRIORITY_STATUSES:
+        raise VotingError(_("Choose a status"), "status")
+    reason = (reason or "").strip()
+    if status == "not_taken_forward" and not reason:
+        raise VotingError(
+            _("Say why it is not being taken forward: everyone will see the reason"), "reason"
+        )
+    priority.status = status
+    priority.status_reason = reason or None
+    db.session.commit()
+
+
+def votable_priorities(group: Group) -> list[Priority]:
+    """Priorities that can be options in a vote: shortlisted or chosen ones."""
+    return list(
+        db.session.scalars(
+            select(Priority)
+            .where(Priority.group_id == group.id, Priority.status.in_(("shortlisted", "chosen")))
+            .order_by(Priority.title)
+            .limit(100)
+        )
+    )
+
+
+# Ballots ---------------------------------------------------------------------
+
+
+def create_ballot(
+    group: Group,
+    creator: User,
+    *,
+    title: str,
+    method: str,
+    options: list[tuple[str, int | None]],
+    secret: bool = False,
+    dots: int = 0,
+    max_per_option: int = 0,
+    quorum_percent: int = 0,
+    voters: str = "all_members",
+    count_paper: bool = False,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> Ballot:
+    title = (title or "").strip()
+    if not title:
+        raise VotingError(_("Enter what the vote is about"), "title")
+    if method not in METHODS:
+        raise VotingError(_("Choose how people vote"), "method")
+    if voters not in VOTERS:
+        raise VotingError(_("Choose who may vote"), "voters")
+    labels = [label.strip() for label, _p in options]
+    if len(options) < 2:
+        raise VotingError(_("Give at least two options to choose between"), "options")
+    if len({label.lower() for label in labels}) != len(labels) or not all(labels):
+        raise VotingError(_("Each option needs a different name"), "options")
+    if method == "dot":
+        if dots < 1:
+            raise VotingError(_("Give each voter at least one dot"), "dots")
+        if not 1 <= max_per_option <= dots:
+            raise VotingError(
+                _("The most dots on one option must be between 1 and the dots each voter has"),
+                "max_per_option",
+            )
+    else:
+        dots = max_per_option = 0
+    if not 0 <= quorum_percent <= 100:
+        raise VotingError(_("The minimum turnout is a percentage from 0 to 100"), "quorum_percent")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise VotingError(_("It must close after it opens"), "closes_on")
+    ballot = Ballot(
+        group_id=group.id,
+        title=title,
+        method=method,
+        secret=secret,
+        dots=dots,
+        max_per_option=max_per_option,
+        quorum_percent=quorum_percent,
+        voters=voters,
+        count_paper=count_paper,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_by_id=creator.id,
+    )
+    db.session.add(ballot)
+    db.session.flush()
+    for position, (label, priority_id) in enumerate(options, start=1):
+        db.session.add(
+            BallotOption(
+                ballot_id=ballot.id, position=position, label=label.strip(), priority_id=priority_id
+            )
+        )
+    db.session.commit()
+    return ballot
+
+
+def get_ballot(group: Group, ballot_id: int) -> Ballot | None:
+    return db.session.scalar(
+        select(Ballot).where(Ballot.id == ballot_id, Ballot.group_id == group.id)
+    )
+
+
+def ballot_options(ballot: Ballot) -> list[BallotOption]:
+    return list(
+        db.session.scalars(
+            select(BallotOption)
+            .where(BallotOption.ballot_id == ballot.id)
+            .order_by(BallotOption.position)
+        )
+    )
+
+
+def ballots_page(group: Group, page: int, per_page: int) -> Page:
+    query = (
+        select(Ballot)
+        .where(Ballot.group_id == group.id)
+        .order_by(Ballot.closed_at.is_not(None), Ballot.created_at.desc(), Ballot.id.desc())
+    )
+    return paginate(query, page, per_page)
+
+
+def state(ballot: Ballot) -> str:
+    if ballot.closed_at:
+        return "closed"
+    if ballot.opened_at:
+        return "open"
+    return "draft"
+
+
+def rules_for(ballot: Ballot, options: list[BallotOption]) -> tally.Rules:
+    return tally.Rules(
+        method=ballot.method,
+        options=tuple(o.id for o in options),
+        dots=ballot.dots,
+        max_per_option=ballot.max_per_option,
+        quorum_percent=ballot.quorum_percent,
+        eligible=ballot.eligible_count,
+    )
+
+
+def voter_key(ballot_id: int, user_id: int) -> str:
+    """Links one person's re-casts in the box without saying who they are."""
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(
+        secret, f"ballot:{ballot_id}:voter:{user_id}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def fingerprint(ballot: Ballot, options: list[BallotOption], voter_ids: list[int]) -> str:
+    content = {
+        "ballot": ballot.id,
+        "method": ballot.method,
+        "options": [[o.id, o.label] for o in options],
+        "eligible": sorted(voter_ids),
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def open_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) -> None:
+    """Freeze the options and who may vote, fingerprint them, and tell those voters."""
+    now = now or utcnow()
+    # Only one request can move it from draft to open.
+    moved = db.session.execute(
+        update(Ballot)
+        .where(Ballot.id == ballot.id, Ballot.opened_at.is_(None))
+        .values(opened_at=now)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise VotingError(_("This vote is already open"))
+    people = [
+        (m, u)
+        for m, u in group_services.all_members(group)
+        if ballot.voters == "all_members" or m.role in RESIDENT_ROLES
+    ]
+    for _m, person in people:
+        db.session.add(EligibleVoter(ballot_id=ballot.id, user_id=person.id))
+    options = ballot_options(ballot)
+    ballot.eligible_count = len(people)
+    ballot.fingerprint = fingerprint(ballot, options, [u.id for _m, u in people])
+    notices.announce(
+        group_id=group.id,
+        subject_kind="ballot",
+        subject_id=ballot.id,
+        title=_("Vote now: %(title)s", title=ballot.title),
+        body=_("A vote has opened in %(group)s: %(title)s.", group=group.name, title=ballot.title),
+        url=path_for("voting.ballot", slug=group.slug, ballot_id=ballot.id),
+        people=[u for _m, u in people],
+        now=now,
+    )
+    db.session.commit()
+
+
+def close_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) -> dict:
+    """Stop voting and count the current ballots (and paper tallies if they count)."""
+    now = now or utcnow()
+    if ballot.opened_at is None:
+        raise VotingError(_("This vote has not opened yet"))
+    moved = db.session.execute(
+        update(Ballot)
+        .where(Ballot.id == ballot.id, Ballot.closed_at.is_(None))
+        .values(closed_at=now)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise VotingError(_("This vote is already closed"))
+    result = count_ballot(ballot)
+    ballot.result = result
+    db.session.commit()
+    return result
+
+
+def count_ballot(ballot: Ballot) -> dict:
+    options = ballot_options(ballot)
+    box = [choices for _receipt, choices in ballot_box(ballot)]
+    return tally.count(
+        rules_for(ballot, options), box, paper_counts(ballot) if ballot.count_paper else None
+    )
+
+
+def refresh(group: Group, ballot: Ballot) -> None:
+    """Open or close a ballot whose planned time has come (checked when it is looked at)."""
+    now = utcnow()
+    try:
+        if ballot.opened_at is None and ballot.opens_at and ballot.opens_at <= now:
+            open_ballot(group, ballot, now=ballot.opens_at)
+        if (
+            ballot.opened_at
+            and ballot.closed_at is None
+            and ballot.closes_at
+            and ballot.closes_at <= now
+        ):
+            close_ballot(group, ballot, now=ballot.closes_at)
+    except VotingError:
+        db.session.rollback()  # another request did it first
+    db.session.refresh(ballot)
+
+
+def is_eligible(ballot: Ballot, user: User) -> bool:
+    return (
+        db.session.scalar(
+            select(EligibleVoter.id).where(
+                EligibleVoter.ballot_id == ballot.id, EligibleVoter.user_id == user.id
+            )
+        )
+        is not None
+    )
+
+
+def new_receipt() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+    code = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"{code[:5]}-{code[5:]}"
+
+
+def cast(
+    ballot: Ballot,
+    voter: User,
+    choices,
+    *,
+    assisted_by: User | None = None,
+    assisted_note: str = "",
+    now: datetime | None = None,
+) -> Cast:
+    """Cast (or re-cast) one voter's ballot. The latest cast is the one that counts."""
+    now = now or utcnow()
+    if ballot.opened_at is None or ballot.opened_at > now:
+        raise VotingError(_("This vote has not opened yet"))
+    if ballot.closed_at is not None:
+        raise VotingError(_("This vote has closed"))
+    if not is_eligible(ballot, voter):
+        raise VotingError(_("%(name)s is not on the list of voters for this vote", name=voter.name))
+    options = ballot_options(ballot)
+    try:
+        normalised = tally.validate(rules_for(ballot, options), choices)
+    except tally.InvalidBallot as exc:
+        raise VotingError(str(exc), "choices") from exc
+    key = voter_key(ballot.id, voter.id)
+    row = Cast(
+        ballot_id=ballot.id,
+        voter_key=key,
+        voter_id=None if ballot.secret else voter.id,
+        choices=normalised,
+        receipt=new_receipt(),
+        cast_at=now,
+        assisted_by_id=assisted_by.id if assisted_by else None,
+        assisted_note=(assisted_note or "").strip() or None,
+    )
+    db.session.add(row)
+    db.session.flush()
+    # One current ballot per voter, whatever arrives at the same moment: an upsert.
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(CurrentBallot).values(ballot_id=ballot.id, voter_key=key, cast_id=row.id)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["ballot_id", "voter_key"],
+            set_={"cast_id": statement.excluded.cast_id},
+            where=CurrentBallot.cast_id < statement.excluded.cast_id,
+        )
+    )
+    db.session.execute(
+        update(EligibleVoter)
+        .where(EligibleVoter.ballot_id == ballot.id, EligibleVoter.user_id == voter.id)
+        .values(voted_at=now)
+    )
+    db.session.commit()
+    return row
+
+
+def my_current(ballot: Ballot, user: User) -> Cast | None:
+    """The voter's own ballot that counts, shown only to them."""
+    return db.session.scalar(
+        select(Cast)
+        .join(CurrentBallot, CurrentBallot.cast_id == Cast.id)
+        .where(
+            CurrentBallot.ballot_id == ballot.id,
+            CurrentBallot.voter_key == voter_key(ballot.id, user.id),
+        )
+    )
+
+
+def ballot_box(ballot: Ballot) -> list[tuple[str, object]]:
+    """(receipt, choices) of every counted ballot, ordered by receipt so order says nothing."""
+    rows = db.session.execute(
+        select(Cast.receipt, Cast.choices)
+        .join(CurrentBallot, CurrentBallot.cast_id == Cast.id)
+        .where(CurrentBallot.ballot_id == ballot.id)
+        .order_by(Cast.receipt)
+    )
+    return [(receipt, choices) for receipt, choices in rows]
+
+
+def named_votes(ballot: Ballot) -> list[tuple[User, Cast]]:
+    """Who voted for what, for named ballots only."""
+    if ballot.secret:
+        return []
+    rows = db.session.execute(
+        select(User, Cast)
+        .join(Cast, Cast.voter_id == User.id)
+        .join(CurrentBallot, CurrentBallot.cast_id == Cast.id)
+        .where(CurrentBallot.ballot_id == ballot.id)
+        .order_by(User.name)
+    )
+    return [(u, c) for u, c in rows]
+
+
+def turnout(ballot: Ballot) -> tuple[int, int]:
+    voted = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(EligibleVoter)
+            .where(EligibleVoter.ballot_id == ballot.id, EligibleVoter.voted_at.is_not(None))
+        )
+        or 0
+    )
+    return voted, ballot.eligible_count
+
+
+def eligible_people(group: Group, ballot: Ballot) -> list[tuple[int, User, bool]]:
+    """(membership id, person, has voted) for a facilitator entering paper ballots."""
+    members = {u.id: m.id for m, u in group_services.all_members(group)}
+    rows = db.session.execute(
+        select(User, EligibleVoter.voted_at)
+        .join(EligibleVoter, EligibleVoter.user_id == User.id)
+        .where(EligibleVoter.ballot_id == ballot.id)
+        .order_by(User.name)
+    )
+    return [(members.get(u.id), u, voted is not None) for u, voted in rows]
+
+
+def add_paper_tally(ballot: Ballot, by: User, event: str, counts: dict[int, int]) -> PaperTally:
+    if ballot.opened_at is None:
+        raise VotingError(_("Paper slips can be added once the vote is open"))
+    if ballot.closed_at is not None:
+        raise VotingError(_("This vote has closed"))
+    event = (event or "").strip()
+    if not event:
+        raise VotingError(_("Say which event the slips came from"), "event")
+    valid = {o.id for o in ballot_options(ballot)}
+    if any(k not in valid for k in counts) or any(v < 0 for v in counts.values()):
+        raise VotingError(_("Enter a number of slips from 0 upwards for each option"), "counts")
+    if not any(counts.values()):
+        raise VotingError(_("Enter at least one slip"), "counts")
+    row = PaperTally(
+        ballot_id=ballot.id,
+        event=event,
+        counts={str(k): v for k, v in counts.items() if v},
+        entered_by_id=by.id,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def paper_counts(ballot: Ballot) -> dict[int, int]:
+    totals: dict[int, int] = {}
+    for counts in db.session.scalars(
+        select(PaperTally.counts).where(PaperTally.ballot_id == ballot.id)
+    ):
+        for key, value in counts.items():
+            totals[int(key)] = totals.get(int(key), 0) + int(value)
+    return totals
+
+
+def remind(group: Group, ballot: Ballot) -> int:
+    """Tell eligible members who have not voted yet. Says nothing of how anyone voted."""
+    if state(ballot) != "open":
+        raise VotingError(_("Reminders can only go out while the vote is open"))
+    waiting = list(
+        db.session.scalars(
+            select(User)
+            .join(EligibleVoter, EligibleVoter.user_id == User.id)
+            .where(EligibleVoter.ballot_id == ballot.id, EligibleVoter.voted_at.is_(None))
+        )
+    )
+    if waiting:
+        notices.announce(
+            group_id=group.id,
+            subject_kind="ballot",
+            subject_id=ballot.id,
+            title=_("Reminder: vote on %(title)s", title=ballot.title),
+            body=_("You have not voted yet on: %(title)s.", title=ballot.title),
+            url=path_for("voting.ballot", slug=group.slug, ballot_id=ballot.id),
+            people=waiting,
+        )
+        db.session.commit()
+    return len(waiting)
+
+
+def choose_winner(group: Group, ballot: Ballot) -> Priority | None:
+    """Mark the winning option's priority as chosen."""
+    if not ballot.result or ballot.result.get("winner") is None:
+        raise VotingError(_("There is no result to act on"))
+    option = db.session.get(BallotOption, ballot.result["winner"])
+    if option is None or option.priority_id is None:
+        raise VotingError(_("The winning option is not one of the group's priorities"))
+    priority = get_priority(group, option.priority_id)
+    if priority is None:
+        raise VotingError(_("The winning option is not one of the group's priorities"))
+    priority.status = "chosen"
+    priority.status_reason = None
+    db.session.commit()
+    return priority
+
+
+def _iso(value):
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def box_document(ballot: Ballot) -> dict:
+    """The published ballot box: enough for anyone to check a receipt and recount."""
+    options = ballot_options(ballot)
+    paper = paper_counts(ballot)
+    return {
+        "ballot": {
+            "id": ballot.id,
+            "title": ballot.title,
+            "method": ballot.method,
+            "secret": ballot.secret,
+            "options": [{"id": o.id, "label": o.label} for o in options],
+            "dots": ballot.dots,
+            "max_per_option": ballot.max_per_option,
+            "quorum_percent": ballot.quorum_percent,
+            "eligible_count": ballot.eligible_count,
+            "fingerprint": ballot.fingerprint,
+            "opened_at": _iso(ballot.opened_at),
+            "closed_at": _iso(ballot.closed_at),
+            "paper_counts": {str(k): v for k, v in sorted(paper.items())},
+            "paper_counted": ballot.count_paper,
+        },
+        "ballots": [{"receipt": r, "choices": c} for r, c in ballot_box(ballot)],
+        "result": ballot.result,
+    }

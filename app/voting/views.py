@@ -1,0 +1,451 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.services import people_by_id
+from app.forms import EmptyForm
+from app.groups import services as groups
+from app.pagination import page_arg, page_size
+from app.permissions import require
+from app.voting import bp, charts
+from app.voting import services as voting
+from app.voting.forms import (
+    DOMAIN_LABELS,
+    METHOD_LABELS,
+    PRIORITY_STATUS_LABELS,
+    AssistForm,
+    BallotForm,
+    CommentForm,
+    PaperForm,
+    PriorityForm,
+    PriorityStatusForm,
+)
+
+
+def _status(form) -> int:
+    return 422 if form.errors else 200
+
+
+def load_group(slug: str, action: str):
+    group = groups.get_group(slug)
+    if group is None:
+        abort(404)
+    require(current_user, action, group)
+    return group
+
+
+def load_priority(group, priority_id: int):
+    priority = voting.get_priority(group, priority_id)
+    if priority is None:
+        abort(404)
+    return priority
+
+
+def load_ballot(group, ballot_id: int):
+    ballot = voting.get_ballot(group, ballot_id)
+    if ballot is None:
+        abort(404)
+    voting.refresh(group, ballot)
+    return ballot
+
+
+def _labels():
+    return {
+        "DOMAIN_LABELS": DOMAIN_LABELS,
+        "PRIORITY_STATUS_LABELS": PRIORITY_STATUS_LABELS,
+        "METHOD_LABELS": METHOD_LABELS,
+    }
+
+
+def _form_error(form, exc: voting.VotingError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    field = field if field is not None else next(iter(form))
+    field.errors = list(field.errors) + [str(exc)]
+
+
+# Priorities ------------------------------------------------------------------
+
+
+@bp.route("/groups/<slug>/priorities")
+def priorities(slug: str):
+    group = load_group(slug, "priority.view")
+    domain = request.args.get("domain") or None
+    status = request.args.get("status") or None
+    return render_template(
+        "voting/priorities.html",
+        group=group,
+        page=voting.priorities_page(group, page_arg(), page_size(), domain=domain, status=status),
+        domain=domain,
+        status=status,
+        **_labels(),
+    )
+
+
+@bp.route("/groups/<slug>/priorities/new", methods=["GET", "POST"])
+def priority_new(slug: str):
+    group = load_group(slug, "priority.propose")
+    form = PriorityForm()
+    if form.validate_on_submit():
+        priority = voting.propose(
+            group,
+            current_user,
+            title=form.title.data,
+            description=form.description.data or "",
+            domain=form.domain.data,
+        )
+        flash(_("Your priority has been proposed. Members can now back it and comment."))
+        return redirect(url_for("voting.priority", slug=slug, priority_id=priority.id), 303)
+    return render_template("voting/priority_new.html", group=group, form=form), _status(form)
+
+
+@bp.route("/groups/<slug>/priorities/<int:priority_id>", methods=["GET", "POST"])
+def priority(slug: str, priority_id: int):
+    group = load_group(slug, "priority.view")
+    item = load_priority(group, priority_id)
+    form = CommentForm()
+    if request.method == "POST":
+        require(current_user, "priority.comment", group)
+        if form.validate_on_submit():
+            voting.add_priority_comment(item, current_user, form.body.data)
+            flash(_("Your comment has been added."))
+            return redirect(url_for("voting.priority", slug=slug, priority_id=item.id), 303)
+    return render_template(
+        "voting/priority.html",
+        group=group,
+        priority=item,
+        backers=voting.supporters(item),
+        i_back=voting.backs(item, current_user),
+        comments=voting.priority_comments(item, page_arg(), page_size()),
+        proposer=people_by_id([item.proposer_id]).get(item.proposer_id),
+        form=form,
+        **_labels(),
+    ), _status(form)
+
+
+@bp.route("/groups/<slug>/priorities/<int:priority_id>/support", methods=["POST"])
+def priority_support(slug: str, priority_id: int):
+    group = load_group(slug, "priority.support")
+    item = load_priority(group, priority_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if voting.toggle_support(item, current_user):
+        flash(_("You back this priority."))
+    else:
+        flash(_("You no longer back this priority."))
+    return redirect(url_for("voting.priority", slug=slug, priority_id=item.id), 303)
+
+
+@bp.route("/groups/<slug>/priorities/<int:priority_id>/status", methods=["GET", "POST"])
+def priority_status(slug: str, priority_id: int):
+    group = load_group(slug, "priority.set_status")
+    item = load_priority(group, priority_id)
+    form = PriorityStatusForm(obj=item)
+    if form.validate_on_submit():
+        try:
+            voting.set_priority_status(item, form.status.data, form.reason.data or "")
+        except voting.VotingError as exc:
+            _form_error(form, exc)
+        else:
+            flash(_("The priority's status has been saved."))
+            return redirect(url_for("voting.priority", slug=slug, priority_id=item.id), 303)
+    return render_template(
+        "voting/priority_status.html", group=group, priority=item, form=form
+    ), _status(form)
+
+
+# Ballots ---------------------------------------------------------------------
+
+
+@bp.route("/groups/<slug>/ballots")
+def ballots(slug: str):
+    group = load_group(slug, "ballot.view")
+    return render_template(
+        "voting/ballots.html",
+        group=group,
+        page=voting.ballots_page(group, page_arg(), page_size()),
+        state=voting.state,
+        **_labels(),
+    )
+
+
+@bp.route("/groups/<slug>/ballots/new", methods=["GET", "POST"])
+def ballot_new(slug: str):
+    group = load_group(slug, "ballot.manage")
+    form = BallotForm()
+    candidates = voting.votable_priorities(group)
+    form.priorities.choices = [(p.id, p.title) for p in candidates]
+    if form.validate_on_submit():
+        chosen = [p for p in candidates if p.id in (form.priorities.data or [])]
+        others = [line.strip() for line in (form.other_options.data or "").splitlines()]
+        options = [(p.title, p.id) for p in chosen] + [(o, None) for o in others if o]
+        try:
+            ballot = voting.create_ballot(
+                group,
+                current_user,
+                title=form.title.data,
+                method=form.method.data,
+                options=options,
+                secret=form.secret.data,
+                dots=form.dots.data or 0,
+                max_per_option=form.max_per_option.data or 0,
+                quorum_percent=form.quorum_percent.data or 0,
+                voters=form.voters.data,
+                count_paper=form.count_paper.data,
+            )
+        except voting.VotingError as exc:
+            if exc.field == "options":  # the options come from two fields; show it by the list
+                exc = voting.VotingError(str(exc), "other_options")
+            _form_error(form, exc)
+        else:
+            flash(_("The vote has been created. Check it, then open it when people are ready."))
+            return redirect(url_for("voting.ballot", slug=slug, ballot_id=ballot.id), 303)
+    return render_template("voting/ballot_new.html", group=group, form=form), _status(form)
+
+
+def _choices_from(request_form, ballot, options):
+    """Read a ballot from the plain HTML form: one field per option."""
+    method = ballot.method
+    ids = [o.id for o in options]
+    try:
+        if method == "approval":
+            return [int(v) for v in request_form.getlist("option")]
+        if method == "dot":
+            dots = {}
+            for option_id in ids:
+                raw = (request_form.get(f"dots-{option_id}") or "").strip()
+                if raw:
+                    dots[option_id] = int(raw)
+            return {k: v for k, v in dots.items() if v}
+        if method == "ranked":
+            ranks = {}
+            for option_id in ids:
+                raw = (request_form.get(f"rank-{option_id}") or "").strip()
+                if raw:
+                    ranks[option_id] = int(raw)
+            if len(set(ranks.values())) != len(ranks):
+                raise voting.VotingError(_("Give each number to one option only"), "choices")
+            return [option_id for option_id, _r in sorted(ranks.items(), key=lambda kv: kv[1])]
+        scores = {}
+        for option_id in ids:
+            raw = (request_form.get(f"score-{option_id}") or "").strip()
+            if raw:
+                scores[option_id] = int(raw)
+        return scores
+    except ValueError as exc:
+        raise voting.VotingError(_("Use whole numbers only"), "choices") from exc
+
+
+def _ballot_page(group, ballot, *, error=None, status=200, submitted=None):
+    options = voting.ballot_options(ballot)
+    mine = voting.my_current(ballot, current_user)
+    eligible = voting.is_eligible(ballot, current_user)
+    result = ballot.result
+    by_id = {o.id: o for o in options}
+    return render_template(
+        "voting/ballot.html",
+        group=group,
+        ballot=ballot,
+        state=voting.state(ballot),
+        options=options,
+        by_id=by_id,
+        mine=mine,
+        eligible=eligible,
+        turnout=voting.turnout(ballot),
+        result=result,
+        chart=charts.result_svg(result, by_id) if result else "",
+        named=voting.named_votes(ballot) if result else [],
+        paper=voting.paper_counts(ballot),
+        error=error,
+        submitted=submitted if submitted is not None else (mine.choices if mine else None),
+        empty_form=EmptyForm(),
+        **_labels(),
+    ), status
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>")
+def ballot(slug: str, ballot_id: int):
+    group = load_group(slug, "ballot.view")
+    item = load_ballot(group, ballot_id)
+    return _ballot_page(group, item)
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/vote", methods=["POST"])
+def ballot_vote(slug: str, ballot_id: int):
+    group = load_group(slug, "ballot.vote")
+    item = load_ballot(group, ballot_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    options = voting.ballot_options(item)
+    try:
+        choices = _choices_from(request.form, item, options)
+        row = voting.cast(item, current_user, choices)
+    except voting.VotingError as exc:
+        status = 409 if voting.state(item) != "open" else 422
+        if not voting.is_eligible(item, current_user) and voting.state(item) == "open":
+            status = 403
+        return _ballot_page(group, item, error=str(exc), status=status, submitted=None)
+    flash(_("Your vote has been counted. Your receipt code is %(code)s.", code=row.receipt))
+    return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id) + "#my-vote", 303)
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/open", methods=["POST"])
+def ballot_open(slug: str, ballot_id: int):
+    group = load_group(slug, "ballot.manage")
+    item = load_ballot(group, ballot_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        voting.open_ballot(group, item)
+    except voting.VotingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
+    flash(_("The vote is open. Eligible members are being told."))
+    return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/close", methods=["POST"])
+def ballot_close(slug: str, ballot_id: int):
+    group = load_group(slug, "ballot.manage")
+    item = load_ballot(group, ballot_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        voting.close_ballot(group, item)
+    except voting.VotingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
+    flash(_("The vote is closed and counted."))
+    return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/remind", methods=["POST"])
+def ballot_remind(slug: str, ballot_id: int):
+    group = load_group(slug, "ballot.manage")
+    item = load_ballot(group, ballot_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        sent = voting.remind(group, item)
+    except voting.VotingError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Reminders are going to %(n)d members who have not voted.", n=sent))
+    return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/choose", methods=["POST"])
+def ballot_choose(slug: str, ballot_id: int):
+    group = load_group(slug, "ballot.manage")
+    item = load_ballot(group, ballot_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        chosen = voting.choose_winner(group, item)
+    except voting.VotingError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
+    flash(_("%(title)s is now the group's chosen priority.", title=chosen.title))
+    return redirect(url_for("voting.priority", slug=slug, priority_id=chosen.id), 303)
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/assist", methods=["GET", "POST"])
+def ballot_assist(slug: str, ballot_id: int):
+    group = load_group(slug, "ballot.manage")
+    item = load_ballot(group, ballot_id)
+    options = voting.ballot_options(item)
+    people = voting.eligible_people(group, item)
+    form = AssistForm()
+    form.voter.choices = [
+        (person.id, person.name + (" " + _("(has voted)") if voted else ""))
+        for _mid, person, voted in people
+    ]
+    error = None
+    if form.validate_on_submit():
+        voter = next(person for _mid, person, _v in people if person.id == form.voter.data)
+        try:
+            choices = _choices_from(request.form, item, options)
+            voting.cast(
+                item, voter, choices, assisted_by=current_user, assisted_note=form.note.data
+            )
+        except voting.VotingError as exc:
+            error = str(exc)
+        else:
+            flash(_("%(name)s's vote has been entered and marked as assisted.", name=voter.name))
+            return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
+    status = 422 if (form.errors or error) else 200
+    return render_template(
+        "voting/assist.html",
+        group=group,
+        ballot=item,
+        state=voting.state(item),
+        options=options,
+        form=form,
+        error=error,
+        submitted=None,
+        **_labels(),
+    ), status
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/paper", methods=["GET", "POST"])
+def ballot_paper(slug: str, ballot_id: int):
+    group = load_group(slug, "ballot.manage")
+    item = load_ballot(group, ballot_id)
+    options = voting.ballot_options(item)
+    form = PaperForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            counts = {}
+            for option in options:
+                raw = (request.form.get(f"count-{option.id}") or "").strip()
+                counts[option.id] = int(raw) if raw else 0
+            voting.add_paper_tally(item, current_user, form.event.data, counts)
+        except ValueError:
+            error = _("Enter a number of slips from 0 upwards for each option")
+        except voting.VotingError as exc:
+            error = str(exc)
+        else:
+            flash(_("The paper slips have been added."))
+            return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
+    status = 422 if (form.errors or error) else 200
+    return render_template(
+        "voting/paper.html", group=group, ballot=item, options=options, form=form, error=error
+    ), status
+
+
+# The ballot box ----------------------------------------------------------------
+
+
+def _closed_ballot(slug: str, ballot_id: int):
+    group = load_group(slug, "ballot.view")
+    item = load_ballot(group, ballot_id)
+    if voting.state(item) != "closed":
+        abort(404)  # the box is published once the vote has closed
+    return group, item
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/box.json")
+def box_json(slug: str, ballot_id: int):
+    group, item = _closed_ballot(slug, ballot_id)
+    return jsonify(voting.box_document(item))
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/box.csv")
+def box_csv(slug: str, ballot_id: int):
+    group, item = _closed_ballot(slug, ballot_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["receipt", "choices"])
+    for receipt, choices in voting.ballot_box(item):
+        writer.writerow([receipt, json.dumps(choices, sort_keys=True)])
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="ballot-{item.id}-box.csv"'},
+    )
