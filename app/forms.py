@@ -27,6 +27,9 @@ class PlainDateField(DateField):
     """A date typed as day, month and year, with a plain message when it is not a real date."""
 
     def process_formdata(self, valuelist):
+        if valuelist and not any(str(part).strip() for part in valuelist):
+            self.data = None  # all three boxes left empty: no date (Optional decides)
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:

@@ -3,15 +3,17 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
+    GovDateInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
-from app.forms import ChecklistField, WholeNumberField, limited, strip
+from app.decisions.forms import TIME_RE
+from app.forms import ChecklistField, PlainDateField, WholeNumberField, limited, strip
 from app.voting.models import DOMAINS, METHODS, PRIORITY_STATUSES, VOTERS
 
 DOMAIN_LABELS = {
@@ -150,6 +152,34 @@ class BallotForm(FlaskForm):
     count_paper = BooleanField(
         _l("Count paper slips from public events in the result"),
         widget=GovCheckboxInput(),
+    )
+    opens_on = PlainDateField(
+        _l("Open it automatically on (optional)"),
+        description=_l("Leave empty to open it yourself. For example, 27 3 2026"),
+        format="%d %m %Y",
+        validators=[Optional()],
+        widget=GovDateInput(),
+    )
+    opens_time = StringField(
+        _l("at (optional)"),
+        description=_l("24-hour clock, like 18:30"),
+        validators=[Optional(), Regexp(TIME_RE, message=_l("Enter a time like 18:30"))],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    closes_on = PlainDateField(
+        _l("Close it automatically on (optional)"),
+        description=_l("Leave empty to close it yourself."),
+        format="%d %m %Y",
+        validators=[Optional()],
+        widget=GovDateInput(),
+    )
+    closes_time = StringField(
+        _l("at (optional)"),
+        description=_l("24-hour clock, like 18:30"),
+        validators=[Optional(), Regexp(TIME_RE, message=_l("Enter a time like 18:30"))],
+        filters=[strip],
+        widget=GovTextInput(),
     )
     submit = SubmitField(_l("Create the vote"), widget=GovSubmitInput())
 

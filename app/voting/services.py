@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from datetime import datetime
 
@@ -187,6 +188,24 @@ def votable_priorities(group: Group) -> list[Priority]:
     )
 
 
+_OPTION_NUMBERS = re.compile(r"\b([Oo]ptions?) (\d+(?:(?:, | and )\d+)*)")
+
+
+def readable(text: str | None, labels: dict[int, str]) -> str | None:
+    """The counting module names options by id ("options 7 and 9"); people need names."""
+    if not text:
+        return text
+
+    def names(match: re.Match) -> str:
+        def name(number: re.Match) -> str:
+            label = labels.get(int(number.group(0)))
+            return f"\u201c{label}\u201d" if label else number.group(0)
+
+        return re.sub(r"\d+", name, match.group(2))
+
+    return _OPTION_NUMBERS.sub(names, text)
+
+
 # Ballots ---------------------------------------------------------------------
 
 
@@ -232,6 +251,8 @@ def create_ballot(
         raise VotingError(_("The minimum turnout is a percentage from 0 to 100"), "quorum_percent")
     if opens_at and closes_at and closes_at <= opens_at:
         raise VotingError(_("It must close after it opens"), "closes_on")
+    if closes_at and closes_at <= utcnow():
+        raise VotingError(_("The closing time has already passed"), "closes_on")
     ballot = Ballot(
         group_id=group.id,
         title=title,
@@ -439,7 +460,8 @@ def cast(
     try:
         normalised = tally.validate(rules_for(ballot, options), choices)
     except tally.InvalidBallot as exc:
-        raise VotingError(str(exc), "choices") from exc
+        labels = {o.id: o.label for o in options}
+        raise VotingError(readable(str(exc), labels), "choices") from exc
     key = voter_key(ballot.id, voter.id)
     row = Cast(
         ballot_id=ballot.id,

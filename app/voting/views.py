@@ -3,12 +3,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime, time
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.services import people_by_id
+from app.dbtypes import local_to_utc
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.pagination import page_arg, page_size
@@ -185,6 +187,8 @@ def ballot_new(slug: str):
         others = [line.strip() for line in (form.other_options.data or "").splitlines()]
         options = [(p.title, p.id) for p in chosen] + [(o, None) for o in others if o]
         try:
+            opens_at = _planned(form.opens_on.data, form.opens_time.data)
+            closes_at = _planned(form.closes_on.data, form.closes_time.data)
             ballot = voting.create_ballot(
                 group,
                 current_user,
@@ -197,6 +201,8 @@ def ballot_new(slug: str):
                 quorum_percent=form.quorum_percent.data or 0,
                 voters=form.voters.data,
                 count_paper=form.count_paper.data,
+                opens_at=opens_at,
+                closes_at=closes_at,
             )
         except voting.VotingError as exc:
             if exc.field == "options":  # the options come from two fields; show it by the list
@@ -206,6 +212,14 @@ def ballot_new(slug: str):
             flash(_("The vote has been created. Check it, then open it when people are ready."))
             return redirect(url_for("voting.ballot", slug=slug, ballot_id=ballot.id), 303)
     return render_template("voting/ballot_new.html", group=group, form=form), _status(form)
+
+
+def _planned(day, at_text):
+    """A planned moment from the form's date and optional time (London), or None."""
+    if day is None:
+        return None
+    at = datetime.strptime(at_text.replace(".", ":"), "%H:%M").time() if at_text else time(9, 0)
+    return local_to_utc(day, at)
 
 
 def _choices_from(request_form, ballot, options):
@@ -259,6 +273,9 @@ def _ballot_page(group, ballot, *, error=None, status=200, submitted=None):
         turnout=voting.turnout(ballot),
         result=result,
         chart=charts.result_svg(result, by_id) if result else "",
+        tie_break=voting.readable(
+            (result or {}).get("tie_break"), {i: o.label for i, o in by_id.items()}
+        ),
         named=voting.named_votes(ballot) if result else [],
         paper=voting.paper_counts(ballot),
         error=error,

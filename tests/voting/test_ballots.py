@@ -235,3 +235,104 @@ def test_a_ballot_needs_two_different_options_and_sane_dots(app, ctx):
             dots=3,
             max_per_option=5,
         )
+
+
+@pytest.mark.parametrize("method", ["approval", "dot", "ranked", "score"])
+def test_every_methods_box_recounts_with_its_published_rules_and_paper(app, ctx, method):
+    extra = {"dots": 5, "max_per_option": 3} if method == "dot" else {}
+    group, facilitator, officer, residents, ballot, (a, b, c) = setup_ballot(
+        method, n_residents=4, count_paper=True, **extra
+    )
+    sample = {
+        "approval": [[a], [a, b], [c], [b, c]],
+        "dot": [{a: 3, b: 2}, {c: 3}, {b: 1}, {a: 1, c: 1}],
+        "ranked": [[a, b], [b, c, a], [c, b], [c]],
+        "score": [{a: 5, b: 1}, {c: 4}, {a: 2, b: 3, c: 0}, {}],
+    }[method]
+    for voter, choices in zip(residents, sample, strict=True):
+        voting.cast(ballot, voter, choices)
+    voting.add_paper_tally(ballot, facilitator, "Fair", {a: 2, b: 5, c: 0})
+    result = voting.close_ballot(group, ballot)
+    box = voting.box_document(ballot)
+    definition = box["ballot"]
+    rules = tally.Rules(
+        method=definition["method"],
+        options=tuple(o["id"] for o in definition["options"]),
+        dots=definition["dots"],
+        max_per_option=definition["max_per_option"],
+        quorum_percent=definition["quorum_percent"],
+        eligible=definition["eligible_count"],
+    )
+    paper = {int(k): v for k, v in definition["paper_counts"].items()}
+    recount = tally.count(
+        rules,
+        [row["choices"] for row in box["ballots"]],
+        paper if definition["paper_counted"] else None,
+    )
+    assert recount == result == box["result"]
+
+
+def test_voting_before_a_vote_opens_is_refused(app, ctx, login):
+    group = make_group()
+    facilitator, _ = make_member(group, "facilitator")
+    resident, _ = make_member(group, "resident")
+    ballot = voting.create_ballot(
+        group, facilitator, title="T", method="approval", options=[("A", None), ("B", None)]
+    )
+    response = login(resident).post(
+        f"/groups/{group.slug}/ballots/{ballot.id}/vote", data={"option": "1"}
+    )
+    assert response.status_code == 409
+    assert "has not opened yet" in response.get_data(as_text=True)
+
+
+def test_planned_times_open_and_close_a_vote_when_it_is_next_looked_at(app, ctx, login):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.dbtypes import utcnow
+    from app.voting.models import Ballot
+
+    group = make_group()
+    facilitator, _ = make_member(group, "facilitator")
+    resident, _ = make_member(group, "resident")
+    now = utcnow()
+    ballot = voting.create_ballot(
+        group,
+        facilitator,
+        title="Planned",
+        method="approval",
+        options=[("A", None), ("B", None)],
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(hours=1),
+    )
+    url = f"/groups/{group.slug}/ballots/{ballot.id}"
+    assert "Cast my vote" in login(resident).get(url).get_data(as_text=True)
+    db.session.execute(
+        update(Ballot).where(Ballot.id == ballot.id).values(closes_at=now - timedelta(seconds=1))
+    )
+    db.session.commit()
+    page = login(resident).get(url).get_data(as_text=True)
+    assert "Closed" in page and "Nobody voted." in page
+    with pytest.raises(voting.VotingError, match="already passed"):
+        voting.create_ballot(
+            group,
+            facilitator,
+            title="Late",
+            method="approval",
+            options=[("A", None), ("B", None)],
+            closes_at=now - timedelta(hours=1),
+        )
+
+
+def test_a_tie_is_explained_with_the_options_names(app, ctx, login):
+    group, facilitator, _o, residents, ballot, (a, b, c) = setup_ballot("approval", n_residents=2)
+    voting.cast(ballot, residents[0], [b])
+    voting.cast(ballot, residents[1], [c])
+    voting.close_ballot(group, ballot)
+    page = (
+        login(residents[0]).get(f"/groups/{group.slug}/ballots/{ballot.id}").get_data(as_text=True)
+    )
+    assert "Tie:" in page
+    assert "\u201cYouth centre\u201d" in page and "\u201cTraffic\u201d" in page
