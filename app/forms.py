@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import DateField, IntegerField, SelectMultipleField, SubmitField
-from wtforms.validators import Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
+from wtforms import DateField, IntegerField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 
 def strip(value):
@@ -53,3 +53,15 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(str(_l("Enter a whole number, like 7"))) from exc
+
+
+class CommentForm(FlaskForm):
+    """A comment on anything members discuss: forward-plan entries, priorities."""
+
+    body = TextAreaField(
+        _l("Your comment"),
+        validators=[DataRequired(message=_l("Write your comment")), limited(5000)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Add comment"), widget=GovSubmitInput())

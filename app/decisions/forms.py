@@ -238,16 +238,6 @@ class ForwardPlanForm(FlaskForm):
     submit = SubmitField(_l("Publish and tell members"), widget=GovSubmitInput())
 
 
-class CommentForm(FlaskForm):
-    body = TextAreaField(
-        _l("Your comment"),
-        validators=[DataRequired(message=_l("Write your comment")), limited(5000)],
-        filters=[strip],
-        widget=GovTextArea(),
-    )
-    submit = SubmitField(_l("Add comment"), widget=GovSubmitInput())
-
-
 class GrapevineForm(FlaskForm):
     what = TextAreaField(
         _l("What did you hear was decided?"),

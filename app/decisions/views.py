@@ -28,7 +28,6 @@ from app.decisions.forms import (
     MANUAL_CHANNEL_LABELS,
     AmendForm,
     AnswerReportForm,
-    CommentForm,
     DecisionForm,
     ForwardPlanForm,
     GrapevineForm,
@@ -36,23 +35,12 @@ from app.decisions.forms import (
     ToldForm,
 )
 from app.extensions import htmx
-from app.forms import EmptyForm
+from app.forms import CommentForm, EmptyForm
 from app.groups import services as groups
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
-
-
-def _status(form) -> int:
-    return 422 if form.errors else 200
-
-
-def load_group(slug: str, action: str = "decision.view"):
-    group = groups.get_group(slug)
-    if group is None:
-        abort(404)
-    require(current_user, action, group)
-    return group
+from app.viewing import form_status, load_group, show_error
 
 
 def load_decision(group, decision_id: int):
@@ -69,13 +57,6 @@ def _parse_time(text: str | None):
     return datetime.strptime(f"{int(hours):02d}:{minutes}", "%H:%M").time()
 
 
-def _form_error(form, exc: decisions.DecisionError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is None:
-        field = next(iter(form))
-    field.errors = list(field.errors) + [str(exc)]
-
-
 def _labels():
     return {
         "DECIDED_BY_LABELS": DECIDED_BY_LABELS,
@@ -90,7 +71,7 @@ def _labels():
 @bp.route("/groups/<slug>/decisions")
 @public
 def log(slug: str):
-    group = load_group(slug)
+    group = load_group(slug, "decision.view")
     page = decisions.log_page(group, page_arg(), page_size())
     informed = decisions.informed_for(group, [s.decision for s in page.items])
     counts = {decision_id: decisions.told_counts(rows) for decision_id, rows in informed.items()}
@@ -143,17 +124,19 @@ def new(slug: str):
                 short_notice_reason=form.short_notice_reason.data,
             )
         except decisions.DecisionError as exc:
-            _form_error(form, exc)
+            show_error(form, str(exc), exc.field)
         else:
             flash(_("Decision %(n)d is in the log, and members are being told.", n=decision.number))
             return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
-    return render_template("decisions/new.html", group=group, form=form, **_labels()), _status(form)
+    return render_template("decisions/new.html", group=group, form=form, **_labels()), form_status(
+        form
+    )
 
 
 @bp.route("/groups/<slug>/decisions/<int:decision_id>")
 @public
 def show(slug: str, decision_id: int):
-    group = load_group(slug)
+    group = load_group(slug, "decision.view")
     decision = load_decision(group, decision_id)
     member = can(current_user, "group.view", group)
     if member:
@@ -234,13 +217,13 @@ def amend(slug: str, decision_id: int):
                 reason=form.reason.data,
             )
         except decisions.DecisionError as exc:
-            _form_error(form, exc)
+            show_error(form, str(exc), exc.field)
         else:
             flash(_("The change is in the log, with the decision's history."))
             return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
     return render_template(
         "decisions/amend.html", group=group, decision=decision, state=state, form=form
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/decisions/<int:decision_id>/told", methods=["GET", "POST"])
@@ -291,7 +274,7 @@ def record_told(slug: str, decision_id: int):
         decision=decision,
         form=form,
         status_by_membership=status_by_membership,
-    ), _status(form)
+    ), form_status(form)
 
 
 # Open data -------------------------------------------------------------------
@@ -332,7 +315,7 @@ def _export_rows(group):
 @bp.route("/groups/<slug>/decisions.json")
 @public
 def export_json(slug: str):
-    group = load_group(slug)
+    group = load_group(slug, "decision.view")
     return jsonify(
         {
             "group": group.slug,
@@ -345,7 +328,7 @@ def export_json(slug: str):
 @bp.route("/groups/<slug>/decisions.csv")
 @public
 def export_csv(slug: str):
-    group = load_group(slug)
+    group = load_group(slug, "decision.view")
     out = io.StringIO()
     writer = None
     for row in _export_rows(group):
@@ -372,7 +355,7 @@ def _csv_safe(value):
 @bp.route("/groups/<slug>/decisions/<int:decision_id>/informed.json")
 @public
 def informed_json(slug: str, decision_id: int):
-    group = load_group(slug)
+    group = load_group(slug, "decision.view")
     decision = load_decision(group, decision_id)
     rows = decisions.informed_for(group, [decision])[decision.id]
     return jsonify(
@@ -462,13 +445,15 @@ def forward_plan_new(slug: str):
                 expected_at=local_to_utc(form.expected_on.data),
             )
         except decisions.DecisionError as exc:
-            _form_error(form, exc)
+            show_error(form, str(exc), exc.field)
         else:
             flash(_("It is in the forward plan, and members are being told."))
             return redirect(
                 url_for("decisions.forward_plan_entry", slug=slug, entry_id=entry.id), 303
             )
-    return render_template("decisions/forward_plan_new.html", group=group, form=form), _status(form)
+    return render_template("decisions/forward_plan_new.html", group=group, form=form), form_status(
+        form
+    )
 
 
 @bp.route("/groups/<slug>/forward-plan/<int:entry_id>", methods=["GET", "POST"])
@@ -496,7 +481,7 @@ def forward_plan_entry(slug: str, entry_id: int):
         comments=decisions.comments_page(entry, page_arg(), page_size()),
         form=form,
         **_labels(),
-    ), _status(form)
+    ), form_status(form)
 
 
 # Grapevine -------------------------------------------------------------------
@@ -528,7 +513,7 @@ def grapevine(slug: str):
         group=group,
         form=form,
         page=decisions.grapevine_page(group, page_arg(), page_size()),
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/grapevine/<int:report_id>", methods=["GET", "POST"])
@@ -557,7 +542,7 @@ def grapevine_report(slug: str, report_id: int):
                 else:
                     decisions.answer_grapevine(group, report, answer_form.answer.data, current_user)
             except decisions.DecisionError as exc:
-                _form_error(form, exc)
+                show_error(form, str(exc), exc.field)
             else:
                 flash(_("The report has been answered, and the reporter can see the answer."))
                 return redirect(url_for("decisions.grapevine", slug=slug), 303)
@@ -571,4 +556,4 @@ def grapevine_report(slug: str, report_id: int):
         link_form=link_form,
         answer_form=answer_form,
         form=form,
-    ), (_status(form) if form is not None else 200)
+    ), (form_status(form) if form is not None else 200)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.accounts import services as accounts
+from app.decisions import services as decisions
 from app.forms import EmptyForm
 from app.groups import bp
 from app.groups import services as groups
@@ -18,20 +19,8 @@ from app.groups.forms import (
 )
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
-
-
-def load_group(slug: str):
-    """Load a group and check the viewer may see it; outsiders get 404."""
-    group = groups.get_group(slug)
-    if group is None:
-        abort(404)
-    require(current_user, "group.view", group)
-    return group
-
-
-def _status(form) -> int:
-    return 422 if form.errors else 200
-
+from app.viewing import form_status, load_group
+from app.voting import services as voting
 
 # Site admin ----------------------------------------------------------------
 
@@ -78,7 +67,7 @@ def admin_new_group():
                 link=result.link,
                 back=url_for("groups.admin_groups"),
             )
-    return render_template("groups/admin_new.html", form=form), _status(form)
+    return render_template("groups/admin_new.html", form=form), form_status(form)
 
 
 # Group pages ---------------------------------------------------------------
@@ -92,7 +81,9 @@ def home(slug: str):
         group=group,
         members=groups.members(group, 1, 10),
         role_counts=groups.role_counts(group),
-        my_role=None,
+        recent=decisions.states_for(decisions.recent_decisions(group, 5)),
+        open_grapevine=decisions.open_grapevine_count(group),
+        open_votes=voting.open_ballots(group, 5),
     )
 
 
@@ -140,9 +131,9 @@ def add_member(slug: str):
         )
         flash(_("%(name)s has been added to the group.", name=form.name.data))
         return redirect(url_for("groups.member", slug=slug, member_id=created.id), 303)
-    return render_template("groups/member_form.html", group=group, form=form, adding=True), _status(
-        form
-    )
+    return render_template(
+        "groups/member_form.html", group=group, form=form, adding=True
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/members/<int:member_id>/edit", methods=["GET", "POST"])
@@ -180,7 +171,7 @@ def edit_member(slug: str, member_id: int):
         adding=False,
         person=person,
         membership=membership,
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/invitations", methods=["GET", "POST"])
@@ -213,7 +204,7 @@ def invitations(slug: str):
         form=form,
         page=groups.pending_invitations(group, page_arg(), page_size()),
         revoke_form=EmptyForm(),
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/invitations/<int:invitation_id>/withdraw", methods=["POST"])
@@ -251,7 +242,7 @@ def settings(slug: str):
         )
         flash(_("The group's settings have been saved."))
         return redirect(url_for("groups.home", slug=slug), 303)
-    return render_template("groups/settings.html", group=group, form=form), _status(form)
+    return render_template("groups/settings.html", group=group, form=form), form_status(form)
 
 
 # Joining -------------------------------------------------------------------
@@ -302,4 +293,4 @@ def join(token: str):
             return redirect(url_for("groups.home", slug=group.slug), 303)
     return render_template(
         "groups/join.html", group=group, invitation=invitation, form=form
-    ), _status(form)
+    ), form_status(form)

@@ -82,16 +82,6 @@ class PriorityStatusForm(FlaskForm):
     submit = SubmitField(_l("Save status"), widget=GovSubmitInput())
 
 
-class CommentForm(FlaskForm):
-    body = TextAreaField(
-        _l("Your comment"),
-        validators=[DataRequired(message=_l("Write your comment")), limited(5000)],
-        filters=[strip],
-        widget=GovTextArea(),
-    )
-    submit = SubmitField(_l("Add comment"), widget=GovSubmitInput())
-
-
 class BallotForm(FlaskForm):
     title = StringField(
         _l("What is the vote about?"),

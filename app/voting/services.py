@@ -304,6 +304,21 @@ def ballots_page(group: Group, page: int, per_page: int) -> Page:
     return paginate(query, page, per_page)
 
 
+def open_ballots(group: Group, limit: int) -> list[Ballot]:
+    return list(
+        db.session.scalars(
+            select(Ballot)
+            .where(
+                Ballot.group_id == group.id,
+                Ballot.opened_at.is_not(None),
+                Ballot.closed_at.is_(None),
+            )
+            .order_by(Ballot.opened_at.desc())
+            .limit(limit)
+        )
+    )
+
+
 def state(ballot: Ballot) -> str:
     if ballot.closed_at:
         return "closed"

@@ -11,10 +11,10 @@ from flask_login import current_user
 
 from app.accounts.services import people_by_id
 from app.dbtypes import local_to_utc
-from app.forms import EmptyForm
-from app.groups import services as groups
+from app.forms import CommentForm, EmptyForm
 from app.pagination import page_arg, page_size
 from app.permissions import require
+from app.viewing import form_status, load_group, show_error
 from app.voting import bp, charts
 from app.voting import services as voting
 from app.voting.forms import (
@@ -23,23 +23,10 @@ from app.voting.forms import (
     PRIORITY_STATUS_LABELS,
     AssistForm,
     BallotForm,
-    CommentForm,
     PaperForm,
     PriorityForm,
     PriorityStatusForm,
 )
-
-
-def _status(form) -> int:
-    return 422 if form.errors else 200
-
-
-def load_group(slug: str, action: str):
-    group = groups.get_group(slug)
-    if group is None:
-        abort(404)
-    require(current_user, action, group)
-    return group
 
 
 def load_priority(group, priority_id: int):
@@ -63,12 +50,6 @@ def _labels():
         "PRIORITY_STATUS_LABELS": PRIORITY_STATUS_LABELS,
         "METHOD_LABELS": METHOD_LABELS,
     }
-
-
-def _form_error(form, exc: voting.VotingError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    field = field if field is not None else next(iter(form))
-    field.errors = list(field.errors) + [str(exc)]
 
 
 # Priorities ------------------------------------------------------------------
@@ -103,7 +84,7 @@ def priority_new(slug: str):
         )
         flash(_("Your priority has been proposed. Members can now back it and comment."))
         return redirect(url_for("voting.priority", slug=slug, priority_id=priority.id), 303)
-    return render_template("voting/priority_new.html", group=group, form=form), _status(form)
+    return render_template("voting/priority_new.html", group=group, form=form), form_status(form)
 
 
 @bp.route("/groups/<slug>/priorities/<int:priority_id>", methods=["GET", "POST"])
@@ -127,7 +108,7 @@ def priority(slug: str, priority_id: int):
         proposer=people_by_id([item.proposer_id]).get(item.proposer_id),
         form=form,
         **_labels(),
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/priorities/<int:priority_id>/support", methods=["POST"])
@@ -152,13 +133,13 @@ def priority_status(slug: str, priority_id: int):
         try:
             voting.set_priority_status(item, form.status.data, form.reason.data or "")
         except voting.VotingError as exc:
-            _form_error(form, exc)
+            show_error(form, str(exc), exc.field)
         else:
             flash(_("The priority's status has been saved."))
             return redirect(url_for("voting.priority", slug=slug, priority_id=item.id), 303)
     return render_template(
         "voting/priority_status.html", group=group, priority=item, form=form
-    ), _status(form)
+    ), form_status(form)
 
 
 # Ballots ---------------------------------------------------------------------
@@ -207,11 +188,11 @@ def ballot_new(slug: str):
         except voting.VotingError as exc:
             if exc.field == "options":  # the options come from two fields; show it by the list
                 exc = voting.VotingError(str(exc), "other_options")
-            _form_error(form, exc)
+            show_error(form, str(exc), exc.field)
         else:
             flash(_("The vote has been created. Check it, then open it when people are ready."))
             return redirect(url_for("voting.ballot", slug=slug, ballot_id=ballot.id), 303)
-    return render_template("voting/ballot_new.html", group=group, form=form), _status(form)
+    return render_template("voting/ballot_new.html", group=group, form=form), form_status(form)
 
 
 def _planned(day, at_text):

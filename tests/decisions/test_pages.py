@@ -180,3 +180,19 @@ def test_exports_carry_the_same_numbers_as_the_pages(app, ctx, login):
     csv_text = client.get(f"/groups/{group.slug}/decisions.csv").get_data(as_text=True)
     assert csv_text.splitlines()[0].startswith("id,number,title,summary,decided_at")
     assert "'=HYPERLINK(evil)" in csv_text  # never a live formula in a spreadsheet
+
+
+def test_the_group_page_headlines_unanswered_grapevine_reports_and_latest_decisions(
+    app, ctx, login
+):
+    group = make_group()
+    officer, _ = make_member(group, "officer")
+    resident, _ = make_member(group, "resident")
+    decision = record(group, officer, title="Library hours cut")
+    client = login(resident)
+    client.post(f"/groups/{group.slug}/grapevine", data={"what": "The pool is closing"})
+    client.post(f"/groups/{group.slug}/grapevine", data={"what": "Bins on Fridays"})
+    page = client.get(f"/groups/{group.slug}").get_data(as_text=True)
+    assert 'lb-figure-box__number">2<' in page
+    assert "decisions heard along the grapevine, not yet answered" in page
+    assert f"{decision.number}. Library hours cut" in page

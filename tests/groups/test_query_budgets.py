@@ -25,7 +25,9 @@ from tests.factories import make_group, make_member
 #: the unread-notices count for the Inbox link in the menu; group pages add the group and
 #: the viewer's membership; a paginated list is a count plus one page of rows.
 BUDGETS = {
-    "group home": 7,  # + member count, first 10 members, members per role
+    # + member count, first 10 members, members per role, latest decisions and their
+    # amendments, unanswered grapevine reports, open votes
+    "group home": 11,
     "members list": 6,  # + member count, one page of members with their accounts
     "member page": 5,  # + the membership with its person
     "invitations": 6,  # + pending count, one page of pending invitations
