@@ -176,10 +176,6 @@ def render_body(source: str):
 # Recording -------------------------------------------------------------------
 
 
-def group_people(group: Group) -> list[tuple[Membership, User]]:
-    return group_services.all_members(group)
-
-
 def notice_given(
     group: Group, decided_at: datetime, entry: ForwardPlanEntry | None
 ) -> timedelta | None:
@@ -324,7 +320,7 @@ def _announce_decision(
         title=_("Decision: %(title)s", title=decision.title),
         body=body,
         url=path_for("decisions.show", slug=group.slug, decision_id=decision.id),
-        people=[u for _m, u in group_people(group)],
+        people=[u for _m, u in group_services.all_members(group)],
         now=now,
     )
 
@@ -429,7 +425,7 @@ def informed_for(
     Members who joined after a decision was taken are not counted for it.
     """
     now = now or utcnow()
-    people = people if people is not None else group_people(group)
+    people = people if people is not None else group_services.all_members(group)
     told = notices.first_told("decision", [d.id for d in decisions])
     plan_ids = [d.forward_plan_id for d in decisions if d.forward_plan_id]
     consulted = notices.first_told("forward_plan", plan_ids)
@@ -647,7 +643,7 @@ def publish_forward_plan(
             )
         ),
         url=path_for("decisions.forward_plan_entry", slug=group.slug, entry_id=entry.id),
-        people=[u for _m, u in group_people(group)],
+        people=[u for _m, u in group_services.all_members(group)],
         now=now,
     )
     db.session.commit()

@@ -231,7 +231,7 @@ def record_told(slug: str, decision_id: int):
     group = load_group(slug, "decision.record_told")
     decision = load_decision(group, decision_id)
     rows = decisions.informed_for(group, [decision])[decision.id]
-    people = decisions.group_people(group)
+    people = groups.all_members(group)
     form = ToldForm()
     form.members.choices = [(m.id, u.name) for m, u in people]
     if form.validate_on_submit():

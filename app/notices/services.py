@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -459,7 +459,6 @@ def queued_emails() -> int:
                 Notice.channel == "email",
                 Notice.sent_at.is_(None),
                 Notice.failed_at.is_(None),
-                and_(Notice.next_attempt_at.is_not(None)),
             )
         )
         or 0

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.dbtypes import utcnow
@@ -101,8 +102,8 @@ def get_priority(group: Group, priority_id: int) -> Priority | None:
     )
 
 
-def supporters(priority: Priority) -> tuple[int, bool]:
-    """(how many back it, whether the current user does) is asked by the view separately."""
+def supporters(priority: Priority) -> int:
+    """How many members back a priority."""
     return (
         db.session.scalar(
             select(func.count())
@@ -138,7 +139,7 @@ def toggle_support(priority: Priority, user: User) -> bool:
     db.session.add(PrioritySupport(priority_id=priority.id, user_id=user.id))
     try:
         db.session.commit()
-    except Exception:  # a double click: the other request already backed it
+    except IntegrityError:  # a double click: the other request already backed it
         db.session.rollback()
     return True
 
@@ -558,16 +559,15 @@ def turnout(ballot: Ballot) -> tuple[int, int]:
     return voted, ballot.eligible_count
 
 
-def eligible_people(group: Group, ballot: Ballot) -> list[tuple[int, User, bool]]:
-    """(membership id, person, has voted) for a facilitator entering paper ballots."""
-    members = {u.id: m.id for m, u in group_services.all_members(group)}
+def eligible_people(ballot: Ballot) -> list[tuple[User, bool]]:
+    """(person, has voted) for a facilitator entering paper ballots."""
     rows = db.session.execute(
         select(User, EligibleVoter.voted_at)
         .join(EligibleVoter, EligibleVoter.user_id == User.id)
         .where(EligibleVoter.ballot_id == ballot.id)
         .order_by(User.name)
     )
-    return [(members.get(u.id), u, voted is not None) for u, voted in rows]
+    return [(u, voted is not None) for u, voted in rows]
 
 
 def add_paper_tally(ballot: Ballot, by: User, event: str, counts: dict[int, int]) -> PaperTally:

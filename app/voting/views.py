@@ -357,15 +357,15 @@ def ballot_assist(slug: str, ballot_id: int):
     group = load_group(slug, "ballot.manage")
     item = load_ballot(group, ballot_id)
     options = voting.ballot_options(item)
-    people = voting.eligible_people(group, item)
+    people = voting.eligible_people(item)
     form = AssistForm()
     form.voter.choices = [
         (person.id, person.name + (" " + _("(has voted)") if voted else ""))
-        for _mid, person, voted in people
+        for person, voted in people
     ]
     error = None
     if form.validate_on_submit():
-        voter = next(person for _mid, person, _v in people if person.id == form.voter.data)
+        voter = next(person for person, _v in people if person.id == form.voter.data)
         try:
             choices = _choices_from(request.form, item, options)
             voting.cast(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.decisions import services as decisions
+from app.groups import services as group_services
 from app.notices import services as notices
 from tests.decisions.helpers import backdate_members, record
 from tests.factories import make_group, make_member
@@ -54,7 +55,7 @@ def measure(client, count_queries, url):
 
 
 def urls_for(group, decision, entry):
-    member_id = decisions.group_people(group)[1][0].id
+    member_id = group_services.all_members(group)[1][0].id
     return {
         "log": f"/groups/{group.slug}/decisions",
         "show": f"/groups/{group.slug}/decisions/{decision.id}",
