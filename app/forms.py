@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
-from wtforms import DateField, IntegerField, SelectMultipleField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+#: A time of day as people type it: 18:30, 9.15, 09:15.
+TIME_RE = r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$"
 
 
 def strip(value):
@@ -65,3 +89,37 @@ class CommentForm(FlaskForm):
         widget=GovTextArea(),
     )
     submit = SubmitField(_l("Add comment"), widget=GovSubmitInput())
+
+
+def date_field(label, hint=None):
+    """A required day, month and year."""
+    return PlainDateField(
+        label,
+        description=hint or _l("For example, 27 3 2026"),
+        format="%d %m %Y",
+        validators=[InputRequired(message=_l("Enter a real date, like 27 3 2026"))],
+        widget=GovDateInput(),
+    )
+
+
+def time_field(label, *, required: bool = False, hint=None):
+    """A time of day on the 24-hour clock; optional unless `required`."""
+    first = InputRequired(message=_l("Enter a time like 18:30")) if required else Optional()
+    if hint is None:
+        hint = _l("24-hour clock, like 18:30")
+        if not required:
+            hint = _l("Optional. 24-hour clock, like 18:30")
+    return StringField(
+        label,
+        description=hint,
+        validators=[first, Regexp(TIME_RE, message=_l("Enter a time like 18:30"))],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+
+
+def parse_clock(text: str | None) -> time | None:
+    """The time typed in a time_field ("18:30" or "9.15"), or None when left empty."""
+    if not text:
+        return None
+    return datetime.strptime(text.replace(".", ":"), "%H:%M").time()

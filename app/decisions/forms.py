@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -16,11 +15,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from app.dbtypes import local_today
 from app.decisions.models import AMENDMENT_KINDS, DECIDED_BY, IMPLEMENTATION
-from app.forms import ChecklistField, PlainDateField, limited, strip
+from app.forms import ChecklistField, date_field, limited, strip, time_field
 
 DECIDED_BY_LABELS = {
     "group_vote": _l("This group, by a vote"),
@@ -46,28 +45,6 @@ MANUAL_CHANNEL_LABELS = {
     "phone": _l("Told by phone"),
     "letter": _l("Letter posted"),
 }
-
-TIME_RE = r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$"
-
-
-def date_field(label, hint=None):
-    return PlainDateField(
-        label,
-        description=hint or _l("For example, 27 3 2026"),
-        format="%d %m %Y",
-        validators=[InputRequired(message=_l("Enter a real date, like 27 3 2026"))],
-        widget=GovDateInput(),
-    )
-
-
-def time_field(label):
-    return StringField(
-        label,
-        description=_l("Optional. 24-hour clock, like 18:30"),
-        validators=[Optional(), Regexp(TIME_RE, message=_l("Enter a time like 18:30"))],
-        filters=[strip],
-        widget=GovTextInput(),
-    )
 
 
 def not_in_future(form, field):

@@ -12,8 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
-from app.decisions.forms import TIME_RE
-from app.forms import ChecklistField, PlainDateField, WholeNumberField, limited, strip
+from app.forms import TIME_RE, ChecklistField, PlainDateField, WholeNumberField, limited, strip
 from app.voting.models import DOMAINS, METHODS, PRIORITY_STATUSES, VOTERS
 
 DOMAIN_LABELS = {

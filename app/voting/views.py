@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, time
+from datetime import time
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from app.accounts.services import people_by_id
 from app.dbtypes import local_to_utc
-from app.forms import CommentForm, EmptyForm
+from app.forms import CommentForm, EmptyForm, parse_clock
 from app.pagination import page_arg, page_size
 from app.permissions import require
 from app.viewing import form_status, load_group, show_error
@@ -199,8 +199,7 @@ def _planned(day, at_text):
     """A planned moment from the form's date and optional time (London), or None."""
     if day is None:
         return None
-    at = datetime.strptime(at_text.replace(".", ":"), "%H:%M").time() if at_text else time(9, 0)
-    return local_to_utc(day, at)
+    return local_to_utc(day, parse_clock(at_text) or time(9, 0))
 
 
 def _choices_from(request_form, ballot, options):
