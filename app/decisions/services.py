@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -225,8 +226,16 @@ def record_decision(
     forward_plan_id: int | None = None,
     short_notice_reason: str | None = None,
     now: datetime | None = None,
+    told_in_person: Iterable[int] = (),
+    told_note: str = "",
+    commit: bool = True,
 ) -> Decision:
-    """Put a decision in the log, chain it, and tell every member. Commits once."""
+    """Put a decision in the log, chain it, and tell every member. Commits once.
+
+    `told_in_person`: ids of people in the room when it was taken (recorded as
+    told in person at `now`, with `told_note`). With commit=False the caller
+    commits, so what it adds joins the same transaction.
+    """
     now = now or utcnow()
     title, summary = (title or "").strip(), (summary or "").strip()
     if not title:
@@ -292,13 +301,25 @@ def record_decision(
     db.session.add(decision)
     db.session.flush()
     chain.append(group, "decision", decision)
-    _announce_decision(group, decision, now)
-    db.session.commit()
+    _announce_decision(
+        group,
+        decision,
+        now,
+        in_person=told_in_person,
+        in_person_note=told_note,
+        recorded_by=recorded_by,
+    )
+    if commit:
+        db.session.commit()
     return decision
 
 
 def _announce_decision(
-    group: Group, decision: Decision, now: datetime, heading: str | None = None
+    group: Group,
+    decision: Decision,
+    now: datetime,
+    heading: str | None = None,
+    **in_the_room,
 ) -> None:
     from flask_babel import format_date
 
@@ -322,6 +343,7 @@ def _announce_decision(
         url=path_for("decisions.show", slug=group.slug, decision_id=decision.id),
         people=[u for _m, u in group_services.all_members(group)],
         now=now,
+        **in_the_room,
     )
 
 

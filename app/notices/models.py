@@ -13,7 +13,7 @@ from app.extensions import db
 #: Channels that someone records by hand after telling a person.
 MANUAL_CHANNELS = ("phone", "letter", "in_person")
 #: What an announcement can be about.
-SUBJECT_KINDS = ("decision", "forward_plan", "ballot")
+SUBJECT_KINDS = ("decision", "forward_plan", "ballot", "meeting", "minutes", "action")
 
 
 class Announcement(db.Model):
@@ -24,7 +24,7 @@ class Announcement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
-    #: "decision" or "forward_plan": what first_told_at is measured for.
+    #: One of SUBJECT_KINDS: what first_told_at is measured for.
     subject_kind: Mapped[str] = mapped_column(String(20))
     subject_id: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))

@@ -53,9 +53,19 @@ def announce(
     url: str,
     people: Iterable[User],
     now: datetime | None = None,
+    in_person: Iterable[int] = (),
+    in_person_note: str = "",
+    recorded_by: User | None = None,
 ) -> Announcement:
-    """Record an announcement and queue one notice per person per preferred channel."""
+    """Record an announcement and queue one notice per person per preferred channel.
+
+    People whose ids are in `in_person` were in the room when it was announced:
+    they are recorded as told in person at `now`, and get only the inbox copy on
+    top, not a letter, a call or an email about something they already heard.
+    """
     now = now or utcnow()
+    in_person = set(in_person)
+    note = (in_person_note or "").strip()[:500] or None
     announcement = Announcement(
         group_id=group_id,
         subject_kind=subject_kind,
@@ -69,8 +79,12 @@ def announce(
     db.session.flush()
     rows = []
     for person in people:
-        for channel in channels_for(person):
+        channels = channels_for(person)
+        if person.id in in_person:
+            channels = [c for c in channels if c == "in_app"] + ["in_person"]
+        for channel in channels:
             is_app = channel == "in_app"
+            told_here = channel == "in_person"
             rows.append(
                 {
                     "announcement_id": announcement.id,
@@ -82,8 +96,11 @@ def announce(
                     "created_at": now,
                     "attempts": 0,
                     # In-app notices are in the inbox at once; they count once seen.
-                    "sent_at": now if is_app else None,
-                    "delivered_at": now if is_app else None,
+                    "sent_at": now if is_app or told_here else None,
+                    "delivered_at": now if is_app or told_here else None,
+                    "reached_at": now if told_here else None,
+                    "recorded_by_id": recorded_by.id if told_here and recorded_by else None,
+                    "note": note if told_here else None,
                     "next_attempt_at": now if channel == "email" else None,
                 }
             )
