@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.decisions.views import bp as decisions_bp
     from app.groups.views import bp as groups_bp
+    from app.meetings.views import bp as meetings_bp
     from app.notices.views import bp as notices_bp
     from app.voting.views import bp as voting_bp
 
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(decisions_bp)
     app.register_blueprint(voting_bp)
+    app.register_blueprint(meetings_bp)
 
 
 def _register_guards(app: Flask) -> None:
@@ -230,16 +232,41 @@ def _register_templating(app: Flask) -> None:
 
         return format_date(to_user_timezone(value), "d MMMM yyyy")
 
+    @app.template_filter("day")
+    def calendar_day(value):
+        """A calendar date (no time of day, so no time zone): "3 March 2026"."""
+        if value is None:
+            return ""
+        from flask_babel import format_date
+
+        return format_date(value, "d MMMM yyyy")
+
+    @app.template_filter("day_and_time")
+    def day_and_time(value):
+        """When something happens, for people going: "Tuesday 3 March 2026, 18:30"."""
+        if value is None:
+            return ""
+        return format_datetime(value, "EEEE d MMMM yyyy, HH:mm")
+
+    @app.template_filter("clock")
+    def clock(value):
+        """Just the time of day, in the site's time zone: "20:00"."""
+        if value is None:
+            return ""
+        return format_datetime(value, "HH:mm")
+
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.decisions.cli import decisions_cli
     from app.demo import demo_cli
     from app.groups.cli import groups_cli
+    from app.meetings.cli import actions_cli
     from app.notices.cli import notices_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(groups_cli)
     app.cli.add_command(decisions_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(actions_cli)
     app.cli.add_command(demo_cli)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import update
 
 from app.accounts import services as accounts
-from app.dbtypes import utcnow
+from app.dbtypes import local_to_utc, local_today, utcnow
 from app.decisions import services as decisions
 from app.extensions import db
 from app.groups import services as groups
 from app.groups.models import Membership
+from app.meetings import services as meetings
 from app.notices import services as notices
 from app.permissions import role_in
 from app.voting import services as voting
@@ -87,6 +88,8 @@ def load_demo() -> list[tuple[str, str]]:
         _load_decision_log(group)
     if not voting.priorities_page(group, 1, 1).total:
         _load_priorities_and_votes(group)
+    if not meetings.meetings_page(group, 1, 1, past=True).total:
+        _load_meetings(group)
     return logins
 
 
@@ -303,3 +306,180 @@ def _load_priorities_and_votes(group) -> None:
         close=False,
         secret=True,
     )
+
+
+def _load_meetings(group) -> None:
+    """A past meeting with attendance, notes, a decision taken there, actions (one
+    overdue) and published minutes; and an upcoming meeting with its agenda."""
+    people = {u.email or u.name: (m, u) for m, u in groups.all_members(group)}
+    facilitator = people["facilitator@example.org"][1]
+    officer = people["officer@example.org"][1]
+    rita, ade = people["resident@example.org"][1], people["adviser@example.org"][1]
+    today = local_today()
+    day = today - timedelta(days=14)
+    starts, ends = local_to_utc(day, time(18, 30)), local_to_utc(day, time(20, 30))
+
+    plan = decisions.publish_forward_plan(
+        group,
+        officer,
+        title="Use the small grant for a damp and mould advice session",
+        summary="The group will decide whether to spend what is left of this year's small "
+        "grant on a drop-in advice session about damp and mould.",
+        decision_by_kind="group_vote",
+        decision_by_name="Riverside LOG",
+        expected_at=starts,
+        now=starts - timedelta(days=40),
+    )
+    past = meetings.plan_meeting(
+        group,
+        facilitator,
+        title="Riverside group meeting",
+        kind="group_meeting",
+        starts_at=starts,
+        ends_at=ends,
+        place="St Mark's church hall, Mill Lane",
+        access_features=["step_free", "hearing_loop"],
+        access_notes="Tea and biscuits from 18:15. Ask at the door for a large-print agenda.",
+        description="Our monthly meeting: the damp survey, the youth centre, and the grant.",
+        now=starts - timedelta(days=21),
+    )
+    for title, lead, minutes in (
+        ("Welcome and apologies", "Fatima Facilitator", 5),
+        ("Damp survey: what Riverside Homes told us", "Owen Officer", 20),
+        ("The small grant: advice session on damp", "Ade Adviser", 30),
+        ("Any other business", "", 10),
+    ):
+        meetings.add_item(group, past, title=title, lead=lead, minutes_allowed=minutes)
+    meetings.rsvp(
+        past, people["partner@example.org"][1], "apologies", now=starts - timedelta(days=2)
+    )
+    for key in (
+        "facilitator@example.org",
+        "resident@example.org",
+        "adviser@example.org",
+        "officer@example.org",
+        "Tom Kaur",
+    ):
+        membership, _person = people[key]
+        meetings.set_attendance(group, past, membership.id, "present", facilitator, now=starts)
+    meetings.set_guests(past, 4)
+    meetings.start_meeting(past, now=starts)
+    rows = meetings.agenda(past)
+    meetings.step_to(past, 2)
+    meetings.save_notes(
+        past,
+        rows[1].item,
+        facilitator,
+        "Owen said Riverside Homes will survey every Elm Street flat by the end of next "
+        "month. Rita asked that tenants get a week's notice of the visit.",
+        0,
+    )
+    meetings.step_to(past, 3)
+    meetings.save_notes(
+        past,
+        rows[2].item,
+        facilitator,
+        "Ade proposed a drop-in session with the council's housing advice team. "
+        "Members agreed by a show of hands: 5 for, none against.",
+        0,
+    )
+    decided_at = starts + timedelta(minutes=50)
+    decision = meetings.capture_decision(
+        group,
+        past,
+        rows[2].item,
+        facilitator,
+        capture_key="demo-grant-decision",
+        title="Small grant pays for a damp and mould advice session",
+        summary="The group will spend the rest of this year's small grant on a drop-in "
+        "session where tenants can get advice about damp and mould.",
+        decided_by_kind="group_vote",
+        decided_by_name="Riverside LOG, by a show of hands",
+        forward_plan_id=plan.id,
+        now=decided_at,
+    )
+    meetings.create_action(
+        group,
+        facilitator,
+        title="Book the church hall for the advice session",
+        owner_id=ade.id,
+        due_on=day + timedelta(days=9),  # overdue now
+        decision_id=decision.id,
+        meeting=past,
+        item=rows[2].item,
+        capture_key="demo-book-hall",
+        today=day,
+        now=decided_at,
+    )
+    survey = meetings.create_action(
+        group,
+        facilitator,
+        title="Send tenants a week's notice of each damp survey visit",
+        owner_name="Riverside Homes repairs team",
+        due_on=today + timedelta(days=21),
+        meeting=past,
+        item=rows[1].item,
+        capture_key="demo-survey-notice",
+        today=day,
+        now=starts + timedelta(minutes=25),
+    )
+    meetings.update_progress(
+        survey,
+        officer,
+        status="in_progress",
+        note="Riverside Homes have agreed; letters go out with the first survey dates.",
+        now=starts + timedelta(days=5),
+    )
+    meetings.finish_meeting(past, now=ends)
+    meetings.start_minutes(group, past)
+    meetings.publish_minutes(group, past, facilitator, now=ends + timedelta(days=2))
+    # Two of those who were not there read about the decision a few days later.
+    for key in ("partner@example.org", "Doris Hughes"):
+        notices.mark_seen(
+            people[key][1].id, "decision", decision.id, at=decided_at + timedelta(days=3)
+        )
+
+    next_day = today + timedelta(days=10)
+    upcoming = meetings.plan_meeting(
+        group,
+        facilitator,
+        title="Riverside group meeting",
+        kind="group_meeting",
+        starts_at=local_to_utc(next_day, time(18, 30)),
+        ends_at=local_to_utc(next_day, time(20, 30)),
+        place="St Mark's church hall, Mill Lane",
+        online_link="https://meet.example.org/riverside",
+        access_features=["step_free", "hearing_loop", "interpreter"],
+        access_notes="Urdu interpreter booked. Childcare on request: tell Fatima by the Friday "
+        "before.",
+    )
+    open_vote = next(iter(voting.open_ballots(group, 1)), None)
+    damp = next(
+        (p for p in voting.priorities_page(group, 1, 50).items if p[0].title.startswith("Damp")),
+        None,
+    )
+    for title, lead, minutes, links in (
+        ("Welcome, and actions from last time", "Fatima Facilitator", 10, {}),
+        (
+            "Damp survey: first results",
+            "Owen Officer",
+            20,
+            {"priority_id": damp[0].id if damp else None},
+        ),
+        (
+            "The summer walkabout: results of the vote",
+            "Rita Resident",
+            15,
+            {"ballot_id": open_vote.id if open_vote else None},
+        ),
+        (
+            "The advice session: who will help on the day",
+            "Ade Adviser",
+            15,
+            {"decision_id": decision.id},
+        ),
+    ):
+        meetings.add_item(group, upcoming, title=title, lead=lead, minutes_allowed=minutes, **links)
+    meetings.rsvp(upcoming, rita, "coming")
+    meetings.rsvp(upcoming, ade, "coming")
+    meetings.rsvp(upcoming, people["partner@example.org"][1], "apologies")

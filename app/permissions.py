@@ -18,6 +18,11 @@ FACILITATORS = frozenset({"facilitator"})
 #: Those who record decisions and how members were told.
 RECORDERS = frozenset({"facilitator", "officer"})
 
+#: Resident Advisers help run meetings.
+MEETING_HELPERS = frozenset({"facilitator", "resident_adviser"})
+#: Those who agree actions on the group's behalf and follow them up.
+ACTION_SETTERS = frozenset({"facilitator", "officer", "resident_adviser"})
+
 #: Group actions and the roles that may take them.
 GROUP_ACTIONS: dict[str, frozenset[str]] = {
     "group.view": EVERY_ROLE,
@@ -48,10 +53,26 @@ GROUP_ACTIONS: dict[str, frozenset[str]] = {
     "ballot.view": EVERY_ROLE,
     "ballot.vote": EVERY_ROLE,
     "ballot.manage": FACILITATORS,
+    "meeting.view": EVERY_ROLE,
+    "meeting.rsvp": EVERY_ROLE,
+    "meeting.calendar": EVERY_ROLE,
+    "meeting.plan": FACILITATORS,
+    #: Live mode: checking people in, stepping through the agenda, notes, actions.
+    "meeting.run": MEETING_HELPERS,
+    "meeting.capture_decision": FACILITATORS,
+    "meeting.minutes": FACILITATORS,
+    "action.view": EVERY_ROLE,
+    "action.create": ACTION_SETTERS,
+    #: Saying how an action is going: those who set actions, and its owner (see OWNED).
+    "action.update": ACTION_SETTERS,
+    "action.remind": FACILITATORS,
 }
 
 #: Read-only actions open to everyone, signed in or not, when a group publishes its log.
-PUBLIC_LOG_ACTIONS = frozenset({"decision.view"})
+PUBLIC_LOG_ACTIONS = frozenset({"decision.view", "meeting.calendar"})
+
+#: Actions any member may also take on what they own (a target whose owner_id is theirs).
+OWNED = frozenset({"action.update"})
 
 #: Site-wide actions, decided by the site-admin flag alone.
 SITE_ACTIONS = frozenset({"site.admin"})
@@ -103,7 +124,11 @@ def can(user, action: str, target=None) -> bool:
     if group is None:
         return False
     role = role_in(user, group)
-    return role is not None and role in allowed
+    if role is None:
+        return False
+    if action in OWNED and getattr(target, "owner_id", None) == user.id:
+        return True
+    return role in allowed
 
 
 def require(user, action: str, target=None) -> None:

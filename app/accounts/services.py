@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -215,3 +217,38 @@ def people_by_id(user_ids) -> dict[int, User]:
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+# Private feed links ------------------------------------------------------------
+
+
+def _feed_signature(user_id: int, version: int) -> str:
+    secret = current_app.config["SECRET_KEY"].encode()
+    message = f"feed:{user_id}:{version}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def feed_token(user: User) -> str:
+    """The secret part of a person's private calendar link (calendar apps cannot sign in).
+
+    Signed rather than stored, so the database holds no usable copy; a new
+    version makes every earlier link stop working.
+    """
+    return f"{user.id}-{_feed_signature(user.id, user.feed_version)}"
+
+
+def user_for_feed_token(token: str) -> User | None:
+    user_id, _dash, signature = (token or "").partition("-")
+    if not user_id.isdigit() or len(user_id) > 12 or not signature:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None:
+        return None
+    expected = _feed_signature(user.id, user.feed_version)
+    return user if hmac.compare_digest(expected, signature) else None
+
+
+def renew_feed_token(user: User) -> None:
+    """Stop the old private link working and make a new one."""
+    user.feed_version = (user.feed_version or 1) + 1
+    db.session.commit()

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
 
 from flask import (
     Response,
@@ -35,8 +34,10 @@ from app.decisions.forms import (
     ToldForm,
 )
 from app.extensions import htmx
-from app.forms import CommentForm, EmptyForm
+from app.forms import CommentForm, EmptyForm, parse_clock
 from app.groups import services as groups
+from app.meetings import services as meetings
+from app.meetings.forms import ACTION_STATUS_LABELS
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
@@ -48,13 +49,6 @@ def load_decision(group, decision_id: int):
     if decision is None:
         abort(404)
     return decision
-
-
-def _parse_time(text: str | None):
-    if not text:
-        return None
-    hours, minutes = text.replace(".", ":").split(":")
-    return datetime.strptime(f"{int(hours):02d}:{minutes}", "%H:%M").time()
 
 
 def _labels():
@@ -114,7 +108,7 @@ def new(slug: str):
                 title=form.title.data,
                 summary=form.summary.data,
                 body=form.body.data or "",
-                decided_at=local_to_utc(form.decided_on.data, _parse_time(form.decided_time.data)),
+                decided_at=local_to_utc(form.decided_on.data, parse_clock(form.decided_time.data)),
                 decided_by_kind=form.decided_by_kind.data,
                 decided_by_name=form.decided_by_name.data or "",
                 place=form.place.data or "",
@@ -146,6 +140,9 @@ def show(slug: str, decision_id: int):
     now = utcnow()
     return render_template(
         "decisions/show.html",
+        meeting=meetings.meeting_of_decision(decision.id) if member else None,
+        actions=meetings.actions_for_decision(decision.id) if member else [],
+        ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
         group=group,
         state=state,
         decision=decision,
@@ -238,7 +235,7 @@ def record_told(slug: str, decision_id: int):
         by_membership = {m.id: u for m, u in people}
         chosen = [by_membership[mid] for mid in form.members.data if mid in by_membership]
         announcement = notices.latest_announcement("decision", decision.id)
-        told_at = local_to_utc(form.told_on.data, _parse_time(form.told_time.data))
+        told_at = local_to_utc(form.told_on.data, parse_clock(form.told_time.data))
         if told_at > utcnow():
             form.told_time.errors = [_("The time cannot be in the future")]
         elif announcement is None:

@@ -17,6 +17,7 @@ from app.groups.forms import (
     NewGroupForm,
     SettingsForm,
 )
+from app.meetings import services as meetings
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
 from app.viewing import form_status, load_group
@@ -84,6 +85,8 @@ def home(slug: str):
         recent=decisions.states_for(decisions.recent_decisions(group, 5)),
         open_grapevine=decisions.open_grapevine_count(group),
         open_votes=voting.open_ballots(group, 5),
+        meetings=meetings.upcoming_meetings(group, 3),
+        overdue=meetings.overdue_actions(group, 5),
     )
 
 

@@ -96,6 +96,19 @@ def priorities_page(
     return paginate(query, page, per_page, rows=True)
 
 
+def priority_choices(group: Group, limit: int = 200) -> list[tuple[int, str]]:
+    """(id, title) of the group's priorities that are still in play, for drop-downs."""
+    return [
+        (priority_id, title)
+        for priority_id, title in db.session.execute(
+            select(Priority.id, Priority.title)
+            .where(Priority.group_id == group.id, Priority.status != "not_taken_forward")
+            .order_by(Priority.title)
+            .limit(limit)
+        )
+    ]
+
+
 def get_priority(group: Group, priority_id: int) -> Priority | None:
     return db.session.scalar(
         select(Priority).where(Priority.id == priority_id, Priority.group_id == group.id)
@@ -315,6 +328,18 @@ def open_ballots(group: Group, limit: int) -> list[Ballot]:
                 Ballot.closed_at.is_(None),
             )
             .order_by(Ballot.opened_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def ballots_to_run(group: Group, limit: int) -> list[Ballot]:
+    """Votes a meeting could open or is running: not yet open, or open now."""
+    return list(
+        db.session.scalars(
+            select(Ballot)
+            .where(Ballot.group_id == group.id, Ballot.closed_at.is_(None))
+            .order_by(Ballot.opened_at.is_(None), Ballot.created_at.desc(), Ballot.id.desc())
             .limit(limit)
         )
     )

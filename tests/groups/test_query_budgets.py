@@ -26,8 +26,9 @@ from tests.factories import make_group, make_member
 #: the viewer's membership; a paginated list is a count plus one page of rows.
 BUDGETS = {
     # + member count, first 10 members, members per role, latest decisions and their
-    # amendments, unanswered grapevine reports, open votes
-    "group home": 11,
+    # amendments, unanswered grapevine reports, open votes, next meetings, overdue
+    # actions (count and first few with their owners)
+    "group home": 14,
     "members list": 6,  # + member count, one page of members with their accounts
     "member page": 5,  # + the membership with its person
     "invitations": 6,  # + pending count, one page of pending invitations

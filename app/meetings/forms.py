@@ -1,0 +1,368 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from app.decisions.forms import DECIDED_BY_LABELS
+from app.decisions.models import DECIDED_BY
+from app.forms import (
+    ChecklistField,
+    PlainDateField,
+    WholeNumberField,
+    date_field,
+    limited,
+    strip,
+    time_field,
+)
+from app.meetings.models import ACCESS_FEATURES, ACTION_STATUSES, MEETING_KINDS, RSVPS
+
+KIND_LABELS = {
+    "group_meeting": _l("Group meeting"),
+    "public_event": _l("Public event"),
+    "workshop": _l("Workshop"),
+}
+STATUS_LABELS = {
+    "planned": _l("Planned"),
+    "under_way": _l("Under way"),
+    "finished": _l("Finished"),
+    "cancelled": _l("Cancelled"),
+}
+STATUS_TAGS = {
+    "planned": "govuk-tag--blue",
+    "under_way": "govuk-tag--green",
+    "finished": "govuk-tag--grey",
+    "cancelled": "govuk-tag--red",
+}
+ACCESS_LABELS = {
+    "step_free": _l("Step-free access"),
+    "hearing_loop": _l("Hearing loop"),
+    "interpreter": _l("Interpreter"),
+    "childcare": _l("Childcare"),
+}
+RSVP_LABELS = {"coming": _l("I am coming"), "apologies": _l("Send apologies")}
+ATTENDANCE_LABELS = {
+    "present": _l("Present"),
+    "apologies": _l("Apologies"),
+    "absent": _l("Absent"),
+    "coming": _l("Said they are coming"),
+    "no_reply": _l("No answer yet"),
+}
+ACTION_STATUS_LABELS = {
+    "open": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Not going ahead"),
+}
+ACTION_VIEW_LABELS = {
+    "open": _l("Still to do"),
+    "overdue": _l("Overdue"),
+    "done": _l("Finished"),
+    "all": _l("All"),
+}
+
+
+def labels() -> dict:
+    """The words for stored codes, for templates."""
+    return {
+        "KIND_LABELS": KIND_LABELS,
+        "MEETING_STATUS_LABELS": STATUS_LABELS,
+        "MEETING_STATUS_TAGS": STATUS_TAGS,
+        "ACCESS_LABELS": ACCESS_LABELS,
+        "RSVP_LABELS": RSVP_LABELS,
+        "ATTENDANCE_LABELS": ATTENDANCE_LABELS,
+        "ACTION_STATUS_LABELS": ACTION_STATUS_LABELS,
+        "ACTION_VIEW_LABELS": ACTION_VIEW_LABELS,
+    }
+
+
+def optional_choice(label, hint=None):
+    """A drop-down whose first choice, 0, means "none"."""
+    return SelectField(
+        label, description=hint, coerce=int, validate_choice=True, widget=GovSelect()
+    )
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(
+        _l("Name of the meeting"),
+        description=_l('For example, "Riverside group meeting, March"'),
+        validators=[DataRequired(message=_l("Enter a name for the meeting")), limited(200)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    kind = RadioField(
+        _l("What kind of meeting is it?"),
+        choices=[(k, KIND_LABELS[k]) for k in MEETING_KINDS],
+        default="group_meeting",
+        validators=[InputRequired(message=_l("Choose what kind of meeting it is"))],
+        widget=GovRadioInput(),
+    )
+    day = date_field(_l("What day is it?"))
+    starts_time = time_field(_l("Start time"), required=True)
+    ends_time = time_field(_l("End time"), required=True)
+    place = StringField(
+        _l("Where is it? (optional if it is online)"),
+        description=_l("The building and street, so people can find it"),
+        validators=[Optional(), limited(300)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    online_link = StringField(
+        _l("Online link (optional)"),
+        description=_l("For people joining by video call"),
+        validators=[Optional(), limited(500)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    access_features = ChecklistField(
+        _l("What will there be, so everyone can take part?"),
+        choices=[(k, ACCESS_LABELS[k]) for k in ACCESS_FEATURES],
+        widget=GovCheckboxesInput(),
+    )
+    access_notes = TextAreaField(
+        _l("Anything else about access (optional)"),
+        description=_l('For example, "Interpreter for Urdu and Polish; lift at the side door"'),
+        validators=[Optional(), limited(2000)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    description = TextAreaField(
+        _l("What is it for? (optional)"),
+        validators=[Optional(), limited(5000)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Save and tell members"), widget=GovSubmitInput())
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is it cancelled?"),
+        description=_l("Members are told this."),
+        validators=[
+            DataRequired(message=_l("Say why it is cancelled: members will be told")),
+            limited(2000),
+        ],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Cancel the meeting and tell members"), widget=GovSubmitInput())
+
+
+class RsvpForm(FlaskForm):
+    answer = RadioField(
+        _l("Are you coming?"),
+        choices=[(k, RSVP_LABELS[k]) for k in RSVPS],
+        validators=[InputRequired(message=_l("Choose whether you are coming"))],
+    )
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(
+        _l("What is the item about?"),
+        validators=[DataRequired(message=_l("Enter what the item is about")), limited(200)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    details = TextAreaField(
+        _l("More about it (optional)"),
+        validators=[Optional(), limited(5000)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    lead = StringField(
+        _l("Who leads it? (optional)"),
+        validators=[Optional(), limited(120)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    minutes_allowed = WholeNumberField(
+        _l("Minutes allowed (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=600, message=_l("Give the time in minutes, from 1 to 600")),
+        ],
+        widget=GovTextInput(),
+    )
+    priority_id = optional_choice(_l("Is it about one of the group's priorities?"))
+    ballot_id = optional_choice(_l("Is there a vote on it?"))
+    decision_id = optional_choice(
+        _l("Is it about a decision in the log?"),
+        _l("For example, a council decision to report to the meeting."),
+    )
+    submit = SubmitField(_l("Save the item"), widget=GovSubmitInput())
+
+
+class PaperForm(FlaskForm):
+    title = StringField(
+        _l("Title of the paper"),
+        validators=[DataRequired(message=_l("Enter the paper's title")), limited(200)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    url = StringField(
+        _l("Web address of the paper"),
+        description=_l("Starting with https://"),
+        validators=[DataRequired(message=_l("Enter the paper's web address")), limited(500)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    submit = SubmitField(_l("Add the paper"), widget=GovSubmitInput())
+
+
+class GuestsForm(FlaskForm):
+    guests = WholeNumberField(
+        _l("Guests who are not members"),
+        description=_l("Counted, not named."),
+        validators=[
+            InputRequired(message=_l("Enter the number of guests, from 0 upwards")),
+            NumberRange(
+                min=0, max=100000, message=_l("Enter the number of guests, from 0 upwards")
+            ),
+        ],
+        widget=GovTextInput(),
+    )
+    submit = SubmitField(_l("Save the number of guests"), widget=GovSubmitInput())
+
+
+class NotesForm(FlaskForm):
+    notes = TextAreaField(
+        _l("Notes on this item"),
+        description=_l("What was said. Saved for the minutes."),
+        validators=[Optional(), limited(20000)],
+        widget=GovTextArea(),
+    )
+    version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
+    submit = SubmitField(_l("Save notes"), widget=GovSubmitInput())
+
+
+class CaptureDecisionForm(FlaskForm):
+    capture_key = HiddenField()
+    title = StringField(
+        _l("What was decided"),
+        validators=[DataRequired(message=_l("Enter what was decided")), limited(200)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    summary = TextAreaField(
+        _l("Summary in plain words"),
+        validators=[
+            DataRequired(message=_l("Write a short summary in plain words")),
+            limited(2000),
+        ],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    decided_by_kind = RadioField(
+        _l("Who took the decision?"),
+        choices=[(k, DECIDED_BY_LABELS[k]) for k in DECIDED_BY],
+        default="group_vote",
+        validators=[InputRequired(message=_l("Choose who took the decision"))],
+        widget=GovRadioInput(),
+    )
+    decided_by_name = StringField(
+        _l("Which body or person (optional)"),
+        validators=[Optional(), limited(200)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    forward_plan_id = optional_choice(
+        _l("Was it in the forward plan?"),
+        _l("Choose the upcoming decision it came from, so members' notice is counted."),
+    )
+    short_notice_reason = TextAreaField(
+        _l("If members had less notice than the group's rule, say why"),
+        validators=[Optional(), limited(2000)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Record the decision"), widget=GovSubmitInput())
+
+
+class ActionFieldsMixin:
+    title = StringField(
+        _l("What will be done"),
+        validators=[DataRequired(message=_l("Say what will be done")), limited(300)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    owner_id = optional_choice(_l("Who will do it?"))
+    owner_name = StringField(
+        _l("Or an organisation or person who is not a member"),
+        description=_l('For example, "Riverside Homes repairs team"'),
+        validators=[Optional(), limited(200)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    due_on = PlainDateField(
+        _l("Due by (optional)"),
+        description=_l("For example, 27 3 2026"),
+        format="%d %m %Y",
+        validators=[Optional()],
+        widget=GovDateInput(),
+    )
+    decision_id = optional_choice(_l("Which decision does it carry out? (optional)"))
+
+
+class CaptureActionForm(ActionFieldsMixin, FlaskForm):
+    capture_key = HiddenField()
+    submit = SubmitField(_l("Record the action"), widget=GovSubmitInput())
+
+
+class ActionForm(ActionFieldsMixin, FlaskForm):
+    details = TextAreaField(
+        _l("More about it (optional)"),
+        validators=[Optional(), limited(5000)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    priority_id = optional_choice(_l("Which priority does it serve? (optional)"))
+    submit = SubmitField(_l("Save the action"), widget=GovSubmitInput())
+
+
+class ProgressForm(FlaskForm):
+    status = RadioField(
+        _l("How is it going?"),
+        choices=[(k, ACTION_STATUS_LABELS[k]) for k in ACTION_STATUSES],
+        validators=[InputRequired(message=_l("Choose how it is going"))],
+        widget=GovRadioInput(),
+    )
+    note = TextAreaField(
+        _l("What has happened?"),
+        description=_l("Members see this in the action's history."),
+        validators=[Optional(), limited(5000)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Save progress"), widget=GovSubmitInput())
+
+
+class MinutesForm(FlaskForm):
+    text = TextAreaField(
+        _l("Minutes"),
+        description=_l(
+            "Drafted from the notes, decisions and actions. You can use Markdown: "
+            "## for a heading, - for a list."
+        ),
+        validators=[DataRequired(message=_l("The minutes cannot be empty")), limited(100000)],
+        widget=GovTextArea(),
+    )
+    version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
+    submit = SubmitField(_l("Save the draft"), widget=GovSubmitInput())
