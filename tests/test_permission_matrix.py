@@ -10,11 +10,13 @@ from datetime import timedelta
 
 import pytest
 
+from app.accounts import services as accounts
 from app.accounts.models import PasswordReset
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
 from app.extensions import db
 from app.groups import services as groups
+from app.meetings import services as meetings
 from app.tokens import new_token
 from app.voting import services as voting
 from tests.conftest import sign_in
@@ -32,6 +34,8 @@ VISITORS = (
 )
 MEMBERS = {"resident", "resident_adviser", "facilitator", "officer", "partner"}
 RECORDERS = {"facilitator", "officer"}
+MEETING_HELPERS = {"facilitator", "resident_adviser"}
+ACTION_SETTERS = {"facilitator", "officer", "resident_adviser"}
 SIGNED_IN = MEMBERS | {"non_member", "admin"}
 EVERYONE = set(VISITORS)
 
@@ -89,6 +93,41 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "voting.ballot_paper": ("GET", {"facilitator"}, False),
     "voting.box_json": ("GET", MEMBERS, False),
     "voting.box_csv": ("GET", MEMBERS, False),
+    "meetings.index": ("GET", MEMBERS, False),
+    "meetings.new": ("GET", {"facilitator"}, False),
+    "meetings.show": ("GET", MEMBERS, False),
+    "meetings.edit": ("GET", {"facilitator"}, False),
+    "meetings.cancel": ("GET", {"facilitator"}, False),
+    "meetings.rsvp": ("POST", MEMBERS, False),
+    "meetings.agenda_new": ("GET", {"facilitator"}, False),
+    "meetings.agenda_edit": ("GET", {"facilitator"}, False),
+    "meetings.agenda_move": ("POST", {"facilitator"}, False),
+    "meetings.agenda_remove": ("POST", {"facilitator"}, False),
+    "meetings.papers": ("GET", {"facilitator"}, False),
+    "meetings.paper_remove": ("POST", {"facilitator"}, False),
+    "meetings.live": ("GET", MEETING_HELPERS, False),
+    "meetings.start": ("POST", MEETING_HELPERS, False),
+    "meetings.finish": ("POST", MEETING_HELPERS, False),
+    "meetings.step": ("POST", MEETING_HELPERS, False),
+    "meetings.attendance": ("POST", MEETING_HELPERS, False),
+    "meetings.guests": ("POST", MEETING_HELPERS, False),
+    "meetings.notes": ("POST", MEETING_HELPERS, False),
+    "meetings.capture_decision": ("POST", {"facilitator"}, False),
+    "meetings.capture_action": ("POST", MEETING_HELPERS, False),
+    "meetings.tell_room": ("POST", MEETING_HELPERS, False),
+    "meetings.open_ballot": ("POST", {"facilitator"}, False),
+    "meetings.minutes": ("GET", MEMBERS, False),
+    "meetings.print_view": ("GET", MEMBERS, False),
+    # Calendar programs cannot sign in: the group's file is for members (or everyone
+    # when the log is public); the private feed is opened by its secret link alone.
+    "meetings.group_calendar": ("GET", MEMBERS, True),
+    "meetings.member_calendar": ("GET", EVERYONE, True),
+    "meetings.calendar_link": ("GET", SIGNED_IN, False),
+    "meetings.actions": ("GET", MEMBERS, False),
+    "meetings.action_new": ("GET", ACTION_SETTERS, False),
+    "meetings.action": ("GET", MEMBERS, False),
+    "meetings.action_edit": ("GET", ACTION_SETTERS, False),
+    "meetings.remind": ("POST", {"facilitator"}, False),
 }
 
 #: Routes that change data, checked again with POST (the GET above shows the form).
@@ -112,7 +151,35 @@ POSTS: dict[str, set[str]] = {
     "voting.ballot_new": {"facilitator"},
     "voting.ballot_assist": {"facilitator"},
     "voting.ballot_paper": {"facilitator"},
+    "meetings.new": {"facilitator"},
+    "meetings.edit": {"facilitator"},
+    "meetings.cancel": {"facilitator"},
+    "meetings.agenda_new": {"facilitator"},
+    "meetings.agenda_edit": {"facilitator"},
+    "meetings.papers": {"facilitator"},
+    "meetings.minutes": {"facilitator"},
+    "meetings.calendar_link": SIGNED_IN,
+    "meetings.action_new": ACTION_SETTERS,
+    "meetings.action": ACTION_SETTERS,
+    "meetings.action_edit": ACTION_SETTERS,
 }
+
+#: Endpoints about a meeting that is under way (live mode) or finished (minutes);
+#: the rest are asked about a planned one.
+LIVE = {
+    "meetings.live",
+    "meetings.start",
+    "meetings.finish",
+    "meetings.step",
+    "meetings.attendance",
+    "meetings.guests",
+    "meetings.notes",
+    "meetings.capture_decision",
+    "meetings.capture_action",
+    "meetings.tell_room",
+    "meetings.open_ballot",
+}
+FINISHED = {"meetings.minutes"}
 
 
 @pytest.fixture
@@ -175,6 +242,44 @@ def world(app, ctx):
     )
     voting.open_ballot(group, closed)
     voting.close_ballot(group, closed)
+    facilitator = people["facilitator"]
+    soon = utcnow() + timedelta(days=3)
+    planned = meetings.plan_meeting(
+        group,
+        facilitator,
+        title="Planned",
+        kind="group_meeting",
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=2),
+        place="Hall",
+    )
+    item = meetings.add_item(group, planned, title="Item")
+    paper = meetings.add_paper(planned, facilitator, title="Paper", url="https://example.org/p")
+    running = meetings.plan_meeting(
+        group,
+        facilitator,
+        title="Running",
+        kind="group_meeting",
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=2),
+        place="Hall",
+    )
+    live_item = meetings.add_item(group, running, title="Live item")
+    meetings.start_meeting(running)
+    done = meetings.plan_meeting(
+        group,
+        facilitator,
+        title="Done",
+        kind="group_meeting",
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=2),
+        place="Hall",
+    )
+    meetings.start_meeting(done)
+    meetings.finish_meeting(done)
+    action = meetings.create_action(
+        group, facilitator, title="Do it", owner_id=subject.id, meeting=planned
+    )
     url_args = {
         "slug": group.slug,
         "member_id": subject_membership.id,
@@ -185,6 +290,14 @@ def world(app, ctx):
         "report_id": report.id,
         "priority_id": priority.id,
         "ballot_id": ballot.id,
+        "meeting_id": planned.id,
+        "item_id": item.id,
+        "paper_id": paper.id,
+        "live_meeting_id": running.id,
+        "live_item_id": live_item.id,
+        "done_meeting_id": done.id,
+        "action_id": action.id,
+        "feed_token": accounts.feed_token(subject),
     }
     # The published ballot box exists only for closed votes.
     url_args["closed_ballot_id"] = closed.id
@@ -199,6 +312,15 @@ def _url(app, endpoint, url_args, reset_args):
     source = reset_args if endpoint == "accounts.reset_password" else dict(url_args)
     if endpoint in ("voting.box_json", "voting.box_csv", "voting.ballot_choose"):
         source["ballot_id"] = url_args["closed_ballot_id"]
+    if endpoint in LIVE:
+        source["meeting_id"], source["item_id"] = (
+            url_args["live_meeting_id"],
+            url_args["live_item_id"],
+        )
+    if endpoint in FINISHED:
+        source["meeting_id"] = url_args["done_meeting_id"]
+    if endpoint == "meetings.member_calendar":
+        source["token"] = url_args["feed_token"]
     with app.test_request_context():
         return url_for(endpoint, **{name: source[name] for name in rule.arguments})
 
@@ -258,6 +380,7 @@ PUBLIC_LOG_ROUTES = {
     "decisions.export_json",
     "decisions.export_csv",
     "decisions.informed_json",
+    "meetings.group_calendar",
 }
 
 

@@ -803,8 +803,8 @@ def step_to(meeting: Meeting, position: int) -> None:
     count = db.session.scalar(
         select(func.count()).select_from(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
     )
-    if not 1 <= position <= max(count, 1):
-        raise MeetingError(_("There is no agenda item there."), status=409)
+    if not 1 <= position <= count:
+        raise MeetingError(_("Choose an item on the agenda."))
     meeting.current_position = position
     db.session.commit()
 
@@ -1023,7 +1023,16 @@ def draft_minutes(group: Group, meeting: Meeting) -> str:
     """
     rows = agenda(meeting)
     found = captured(meeting)
-    parts = []
+    held = (
+        _(
+            "The meeting was held on %(when)s at %(place)s.",
+            when=_when(meeting),
+            place=meeting.place,
+        )
+        if meeting.place
+        else _("The meeting was held on %(when)s.", when=_when(meeting))
+    )
+    parts = [held]
     if meeting.description:
         parts.append(meeting.description)
 

@@ -425,9 +425,8 @@ def paper_remove(slug: str, meeting_id: int, paper_id: int):
     try:
         meetings.remove_paper(meeting, paper_id)
     except meetings.MeetingError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("The paper has been removed."))
+        return _show(group, meeting, error=str(exc), status=exc.status)
+    flash(_("The paper has been removed."))
     return redirect(url_for("meetings.papers", slug=slug, meeting_id=meeting.id), 303)
 
 
@@ -515,9 +514,8 @@ def _live_context(
 def _live_answer(group, meeting, fragment: str, *, status: int = 200, anchor: str = "", **context):
     """htmx gets the part of the live page that changed; a plain form gets the page."""
     if htmx:
-        return render_template(
-            f"meetings/{fragment}", **_live_context(group, meeting, **context)
-        ), status
+        found = _live_context(group, meeting, **context)
+        return render_template(f"meetings/{fragment}", fragment=fragment, **found), status
     if status >= 400:
         return render_template(
             "meetings/live.html", **_live_context(group, meeting, **context)
@@ -529,6 +527,12 @@ def _live_answer(group, meeting, fragment: str, *, status: int = 200, anchor: st
 
 def _live_refusal(group, meeting, exc, fragment="_live_item.html"):
     return _live_answer(group, meeting, fragment, status=exc.status, error=str(exc))
+
+
+def _number(name: str) -> int:
+    """A whole number a plain form sent (an id or a position); 0 when it is not one."""
+    value = (request.form.get(name) or "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else 0
 
 
 def _load_live(slug: str, meeting_id: int, action: str = "meeting.run"):
@@ -573,11 +577,7 @@ def finish(slug: str, meeting_id: int):
 def step(slug: str, meeting_id: int):
     group, meeting = _load_live(slug, meeting_id)
     try:
-        position = int(request.form.get("position", ""))
-    except ValueError:
-        abort(400)
-    try:
-        meetings.step_to(meeting, position)
+        meetings.step_to(meeting, _number("position"))
     except meetings.MeetingError as exc:
         return _live_refusal(group, meeting, exc)
     return _live_answer(group, meeting, "_live_item.html", anchor="#live-item")
@@ -586,14 +586,10 @@ def step(slug: str, meeting_id: int):
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/attendance", methods=["POST"])
 def attendance(slug: str, meeting_id: int):
     group, meeting = _load_live(slug, meeting_id)
-    try:
-        member_id = int(request.form.get("member", ""))
-    except ValueError:
-        member_id = 0
     state = request.form.get("state", "")
     try:
         _membership, person = meetings.set_attendance(
-            group, meeting, member_id, state, current_user
+            group, meeting, _number("member"), state, current_user
         )
     except meetings.MeetingError as exc:
         return _live_refusal(group, meeting, exc, "_live_attendance.html")
@@ -746,14 +742,10 @@ def capture_action(slug: str, meeting_id: int):
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/tell", methods=["POST"])
 def tell_room(slug: str, meeting_id: int):
     group, meeting = _load_live(slug, meeting_id)
+    decision = decisions.get_decision(group, _number("decision"))
     try:
-        decision_id = int(request.form.get("decision", ""))
-    except ValueError:
-        abort(400)
-    decision = decisions.get_decision(group, decision_id)
-    if decision is None:
-        abort(404)
-    try:
+        if decision is None:
+            raise meetings.MeetingError(_("Choose a decision from the agenda"))
         recorded = meetings.tell_the_room(group, meeting, decision, current_user)
     except meetings.MeetingError as exc:
         return _live_refusal(group, meeting, exc)
@@ -768,13 +760,11 @@ def tell_room(slug: str, meeting_id: int):
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/ballots", methods=["POST"])
 def open_ballot(slug: str, meeting_id: int):
     group, meeting = _load_live(slug, meeting_id, "ballot.manage")
-    try:
-        ballot_id = int(request.form.get("ballot", ""))
-    except ValueError:
-        abort(400)
-    ballot = voting.get_ballot(group, ballot_id)
+    ballot = voting.get_ballot(group, _number("ballot"))
     if ballot is None:
-        abort(404)
+        return _live_answer(
+            group, meeting, "_live_ballots.html", status=422, error=_("Choose a vote from the list")
+        )
     try:
         voting.open_ballot(group, ballot)
     except voting.VotingError as exc:

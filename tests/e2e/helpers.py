@@ -22,6 +22,14 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     expect(page).not_to_have_url(re.compile(r"/sign-in"))
 
 
+def fill_date(page, legend: str, day) -> None:
+    """Type a date into a GOV.UK date input (day, month, year boxes under one legend)."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
 def axe_violations(page) -> list[str]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))

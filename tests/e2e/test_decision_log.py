@@ -15,14 +15,7 @@ from app.decisions import services as decisions
 from app.extensions import db
 from app.groups import services as groups
 from app.notices import services as notices
-from tests.e2e.helpers import check_page, sign_in
-
-
-def fill_date(page, legend: str, day) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
+from tests.e2e.helpers import check_page, fill_date, sign_in
 
 
 def informed_row(page, name: str):
