@@ -51,7 +51,15 @@ class PlainDateField(DateField):
     """A date typed as day, month and year, with a plain message when it is not a real date."""
 
     def process_formdata(self, valuelist):
-        if valuelist and not any(str(part).strip() for part in valuelist):
+        if len(valuelist) != 3:
+            # Our form always sends three boxes; anything else did not come from it.
+            # Keep three, so the boxes can be shown again with the message.
+            self.raw_data = ([str(v) for v in valuelist] + ["", "", ""])[:3]
+            if any(str(part).strip() for part in valuelist):
+                raise ValueError(str(_l("Enter a real date, like 27 3 2026")))
+            self.data = None
+            return
+        if not any(str(part).strip() for part in valuelist):
             self.data = None  # all three boxes left empty: no date (Optional decides)
             return
         try:
@@ -69,6 +77,10 @@ class ChecklistField(SelectMultipleField):
             raise ValidationError(_l("Choose people from the list on this page"))
 
 
+#: The largest whole number a database column holds everywhere (32-bit integer).
+LARGEST_NUMBER = 2_147_483_647
+
+
 class WholeNumberField(IntegerField):
     """A whole number, with a plain message when something else is typed."""
 
@@ -77,6 +89,9 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(str(_l("Enter a whole number, like 7"))) from exc
+        if self.data is not None and abs(self.data) > LARGEST_NUMBER:
+            self.data = None
+            raise ValueError(str(_l("That number is too large")))
 
 
 class CommentForm(FlaskForm):

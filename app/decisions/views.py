@@ -37,7 +37,7 @@ from app.extensions import htmx
 from app.forms import CommentForm, EmptyForm, parse_clock
 from app.groups import services as groups
 from app.meetings import services as meetings
-from app.meetings.forms import ACTION_STATUS_LABELS
+from app.meetings.labels import ACTION_STATUS_LABELS
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require

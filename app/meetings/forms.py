@@ -31,65 +31,13 @@ from app.forms import (
     strip,
     time_field,
 )
+from app.meetings.labels import (
+    ACCESS_LABELS,
+    ACTION_STATUS_LABELS,
+    KIND_LABELS,
+    RSVP_LABELS,
+)
 from app.meetings.models import ACCESS_FEATURES, ACTION_STATUSES, MEETING_KINDS, RSVPS
-
-KIND_LABELS = {
-    "group_meeting": _l("Group meeting"),
-    "public_event": _l("Public event"),
-    "workshop": _l("Workshop"),
-}
-STATUS_LABELS = {
-    "planned": _l("Planned"),
-    "under_way": _l("Under way"),
-    "finished": _l("Finished"),
-    "cancelled": _l("Cancelled"),
-}
-STATUS_TAGS = {
-    "planned": "govuk-tag--blue",
-    "under_way": "govuk-tag--green",
-    "finished": "govuk-tag--grey",
-    "cancelled": "govuk-tag--red",
-}
-ACCESS_LABELS = {
-    "step_free": _l("Step-free access"),
-    "hearing_loop": _l("Hearing loop"),
-    "interpreter": _l("Interpreter"),
-    "childcare": _l("Childcare"),
-}
-RSVP_LABELS = {"coming": _l("I am coming"), "apologies": _l("Send apologies")}
-ATTENDANCE_LABELS = {
-    "present": _l("Present"),
-    "apologies": _l("Apologies"),
-    "absent": _l("Absent"),
-    "coming": _l("Said they are coming"),
-    "no_reply": _l("No answer yet"),
-}
-ACTION_STATUS_LABELS = {
-    "open": _l("Not started"),
-    "in_progress": _l("In progress"),
-    "done": _l("Done"),
-    "dropped": _l("Not going ahead"),
-}
-ACTION_VIEW_LABELS = {
-    "open": _l("Still to do"),
-    "overdue": _l("Overdue"),
-    "done": _l("Finished"),
-    "all": _l("All"),
-}
-
-
-def labels() -> dict:
-    """The words for stored codes, for templates."""
-    return {
-        "KIND_LABELS": KIND_LABELS,
-        "MEETING_STATUS_LABELS": STATUS_LABELS,
-        "MEETING_STATUS_TAGS": STATUS_TAGS,
-        "ACCESS_LABELS": ACCESS_LABELS,
-        "RSVP_LABELS": RSVP_LABELS,
-        "ATTENDANCE_LABELS": ATTENDANCE_LABELS,
-        "ACTION_STATUS_LABELS": ACTION_STATUS_LABELS,
-        "ACTION_VIEW_LABELS": ACTION_VIEW_LABELS,
-    }
 
 
 def optional_choice(label, hint=None):

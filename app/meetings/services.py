@@ -26,6 +26,7 @@ from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group, Membership
 from app.links import path_for
+from app.meetings.labels import ACCESS_LABELS
 from app.meetings.models import (
     ACCESS_FEATURES,
     ACTION_OPEN,
@@ -184,8 +185,11 @@ def _details_text(meeting: Meeting) -> str:
         lines.append(_("Where: %(place)s", place=meeting.place))
     if meeting.online_link:
         lines.append(_("Online: %(link)s", link=meeting.online_link))
+    access = [str(ACCESS_LABELS.get(code, code)) for code in meeting.access_features or []]
     if meeting.access_notes:
-        lines.append(_("Access: %(notes)s", notes=meeting.access_notes))
+        access.append(meeting.access_notes)
+    if access:
+        lines.append(_("Access: %(notes)s", notes="; ".join(access)))
     return "\n".join(lines)
 
 
@@ -263,7 +267,15 @@ def plan_meeting(
 
 
 #: What members are told about again when it changes (the agenda is not: it grows).
-MATERIAL = ("title", "starts_at", "ends_at", "place", "online_link", "access_notes")
+MATERIAL = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_link",
+    "access_features",
+    "access_notes",
+)
 
 
 def change_meeting(
@@ -899,6 +911,49 @@ def capture_decision(
         raise MeetingError(_("Reload the page and try again."))
     if _already_captured(MeetingDecision, capture_key):
         raise MeetingError(_("That decision has already been recorded."), status=409)
+    try:
+        decision = _record_in_the_room(
+            group,
+            meeting,
+            item,
+            by,
+            capture_key=capture_key,
+            title=title,
+            summary=summary,
+            decided_by_kind=decided_by_kind,
+            decided_by_name=decided_by_name,
+            forward_plan_id=forward_plan_id,
+            short_notice_reason=short_notice_reason,
+            now=now,
+        )
+    except IntegrityError as exc:
+        # The same form sent twice at once, or (on SQLite, which cannot lock the log)
+        # another decision recorded at the same instant: nothing of this one was saved.
+        db.session.rollback()
+        if _already_captured(MeetingDecision, capture_key):
+            raise MeetingError(_("That decision has already been recorded."), status=409) from exc
+        raise MeetingError(
+            _("Another decision was being recorded at the same moment. Send it again."),
+            status=409,
+        ) from exc
+    return decision
+
+
+def _record_in_the_room(
+    group,
+    meeting,
+    item,
+    by,
+    *,
+    capture_key,
+    title,
+    summary,
+    decided_by_kind,
+    decided_by_name,
+    forward_plan_id,
+    short_notice_reason,
+    now,
+) -> Decision:
     decision = decisions.record_decision(
         group,
         by,
@@ -923,11 +978,7 @@ def capture_decision(
             capture_key=capture_key,
         )
     )
-    try:
-        db.session.commit()
-    except IntegrityError as exc:  # the same form, sent twice at the same moment
-        db.session.rollback()
-        raise MeetingError(_("That decision has already been recorded."), status=409) from exc
+    db.session.commit()
     return decision
 
 
@@ -1320,14 +1371,16 @@ def create_action(
         created_by_id=by.id,
         created_at=now,
     )
-    db.session.add(action)
-    db.session.flush()
-    db.session.add(
-        ActionUpdate(action_id=action.id, status="open", note="", author_id=by.id, created_at=now)
-    )
-    if owner is not None:
-        _tell_owner(group, action, owner, _("New action for you: %(title)s", title=title), now)
     try:
+        db.session.add(action)
+        db.session.flush()
+        db.session.add(
+            ActionUpdate(
+                action_id=action.id, status="open", note="", author_id=by.id, created_at=now
+            )
+        )
+        if owner is not None:
+            _tell_owner(group, action, owner, _("New action for you: %(title)s", title=title), now)
         db.session.commit()
     except IntegrityError as exc:  # the same capture form, sent twice at once
         db.session.rollback()

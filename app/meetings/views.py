@@ -28,8 +28,8 @@ from app.meetings.forms import (
     PaperForm,
     ProgressForm,
     RsvpForm,
-    labels,
 )
+from app.meetings.labels import labels
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
@@ -220,7 +220,7 @@ def cancel(slug: str, meeting_id: int):
     group = load_group(slug, "meeting.plan")
     meeting = load_meeting(group, meeting_id)
     form = CancelForm()
-    status = form_status(form)
+    status = None
     if form.validate_on_submit():
         try:
             meetings.cancel_meeting(group, meeting, current_user, form.reason.data)
@@ -232,7 +232,7 @@ def cancel(slug: str, meeting_id: int):
             return redirect(_meeting_url(group, meeting), 303)
     return render_template(
         "meetings/cancel.html", group=group, meeting=meeting, form=form, **labels()
-    ), status
+    ), status or form_status(form)
 
 
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/rsvp", methods=["POST"])
@@ -305,7 +305,7 @@ def agenda_new(slug: str, meeting_id: int):
         )
     form = AgendaItemForm()
     _item_form_choices(group, form)
-    status = form_status(form)
+    status = None
     if form.validate_on_submit():
         try:
             meetings.add_item(group, meeting, **_item_values(form))
@@ -321,7 +321,7 @@ def agenda_new(slug: str, meeting_id: int):
             return redirect(_meeting_url(group, meeting, "#agenda"), 303)
     return render_template(
         "meetings/agenda_item.html", group=group, meeting=meeting, form=form, item=None
-    ), status
+    ), status or form_status(form)
 
 
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/agenda/<int:item_id>", methods=["GET", "POST"])
@@ -341,7 +341,7 @@ def agenda_edit(slug: str, meeting_id: int, item_id: int):
     if request.method == "GET":
         for name in ("priority_id", "ballot_id", "decision_id"):
             getattr(form, name).data = getattr(item, name) or 0
-    status = form_status(form)
+    status = None
     if form.validate_on_submit():
         try:
             meetings.change_item(group, meeting, item, **_item_values(form))
@@ -353,7 +353,7 @@ def agenda_edit(slug: str, meeting_id: int, item_id: int):
             return redirect(_meeting_url(group, meeting, "#agenda"), 303)
     return render_template(
         "meetings/agenda_item.html", group=group, meeting=meeting, form=form, item=item
-    ), status
+    ), status or form_status(form)
 
 
 def _seen_order() -> list[int]:
@@ -397,7 +397,7 @@ def papers(slug: str, meeting_id: int):
     group = load_group(slug, "meeting.plan")
     meeting = load_meeting(group, meeting_id)
     form = PaperForm()
-    status = form_status(form)
+    status = None
     if form.validate_on_submit():
         try:
             meetings.add_paper(meeting, current_user, title=form.title.data, url=form.url.data)
@@ -413,7 +413,7 @@ def papers(slug: str, meeting_id: int):
         meeting=meeting,
         papers=meetings.papers(meeting),
         form=form,
-    ), status
+    ), status or form_status(form)
 
 
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/papers/<int:paper_id>/remove", methods=["POST"])
@@ -691,7 +691,12 @@ def capture_decision(slug: str, meeting_id: int):
     except meetings.MeetingError as exc:
         show_error(form, str(exc), exc.field)
         return _live_answer(
-            group, meeting, "_live_decision.html", status=exc.status, decision_form=form
+            group,
+            meeting,
+            "_live_decision.html",
+            status=exc.status,
+            decision_form=form,
+            error=str(exc) if exc.field is None else None,
         )
     message = _(
         "Decision %(n)d is in the log. The %(count)d members here are recorded as told "
@@ -728,7 +733,12 @@ def capture_action(slug: str, meeting_id: int):
     except meetings.MeetingError as exc:
         show_error(form, str(exc), exc.field)
         return _live_answer(
-            group, meeting, "_live_action.html", status=exc.status, action_form=form
+            group,
+            meeting,
+            "_live_action.html",
+            status=exc.status,
+            action_form=form,
+            error=str(exc) if exc.field is None else None,
         )
     return _live_answer(
         group,
@@ -942,7 +952,7 @@ def action_new(slug: str):
     group = load_group(slug, "action.create")
     form = ActionForm()
     _action_choices(group, form)
-    status = form_status(form)
+    status = None
     if form.validate_on_submit():
         try:
             action = meetings.create_action(group, current_user, **_action_values(form))
@@ -952,7 +962,9 @@ def action_new(slug: str):
         else:
             flash(_("The action is recorded."))
             return redirect(url_for("meetings.action", slug=slug, action_id=action.id), 303)
-    return render_template("meetings/action_form.html", group=group, form=form, action=None), status
+    return render_template(
+        "meetings/action_form.html", group=group, form=form, action=None
+    ), status or form_status(form)
 
 
 @bp.route("/groups/<slug>/actions/<int:action_id>", methods=["GET", "POST"])
@@ -1002,7 +1014,7 @@ def action_edit(slug: str, action_id: int):
     if request.method == "GET":
         for name in ("owner_id", "decision_id", "priority_id"):
             getattr(form, name).data = getattr(item, name) or 0
-    status = form_status(form)
+    status = None
     if form.validate_on_submit():
         try:
             meetings.change_action(group, item, **_action_values(form))
@@ -1012,7 +1024,9 @@ def action_edit(slug: str, action_id: int):
         else:
             flash(_("The action has been saved."))
             return redirect(url_for("meetings.action", slug=slug, action_id=item.id), 303)
-    return render_template("meetings/action_form.html", group=group, form=form, action=item), status
+    return render_template(
+        "meetings/action_form.html", group=group, form=form, action=item
+    ), status or form_status(form)
 
 
 @bp.route("/groups/<slug>/actions/remind", methods=["POST"])
