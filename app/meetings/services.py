@@ -147,12 +147,13 @@ def _check_details(
     online_link: str,
     access_features: list[str],
     now: datetime,
+    start_must_be_ahead: bool = True,
 ) -> None:
     if not title:
         raise MeetingError(_("Enter a name for the meeting"), "title")
     if kind not in MEETING_KINDS:
         raise MeetingError(_("Choose what kind of meeting it is"), "kind")
-    if starts_at < now - CLOCK_SLACK:
+    if start_must_be_ahead and starts_at < now - CLOCK_SLACK:
         raise MeetingError(
             _(
                 "That start time has passed. Members can only be told about meetings "
@@ -317,12 +318,13 @@ def change_meeting(
     _check_details(
         title=new["title"],
         kind=kind,
-        starts_at=starts_at if moved else max(starts_at, now),
+        starts_at=starts_at,
         ends_at=ends_at,
         place=new["place"],
         online_link=new["online_link"],
         access_features=new["access_features"],
         now=now,
+        start_must_be_ahead=moved,
     )
     material = [name for name in MATERIAL if getattr(meeting, name) != new[name]]
     for name, value in new.items():

@@ -220,6 +220,25 @@ def test_a_meeting_that_is_no_longer_step_free_tells_members_again(app, ctx):
     assert len(announcements("meeting", meeting.id)) == 2
 
 
+def test_a_meeting_whose_start_has_passed_can_still_have_its_notes_changed(app, ctx):
+    # Nobody pressed "start" on the night; the facilitator adds a line afterwards.
+    group, facilitator, _people = group_with_people(1)
+    starts = utcnow() - timedelta(hours=3)
+    meeting = meetings.plan_meeting(
+        group,
+        facilitator,
+        title="Forgotten",
+        kind="group_meeting",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Hall",
+        now=starts - timedelta(days=7),
+    )
+    assert _change(group, meeting, facilitator, description="It went ahead.") is False
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).description == "It went ahead."
+
+
 def test_a_bad_change_is_refused_and_the_meeting_stays_as_it_was(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
