@@ -194,8 +194,10 @@ def update_enquiry(
     participants: int | None = None,
     starts_on: date | None = None,
     ends_on: date | None = None,
+    on: date | None = None,
 ) -> None:
-    """Change the enquiry's details; a new status is written in its journal."""
+    """Change the enquiry's details; a new status is written in its journal, dated `on`
+    (the day it moved on; today unless said)."""
     group = db.session.get(Group, enquiry.group_id)
     if status not in STATUSES:
         raise EnquiryError(_("Choose where the enquiry is up to"), "status")
@@ -212,7 +214,10 @@ def update_enquiry(
     if status != enquiry.status:
         db.session.add(
             JournalEntry(
-                enquiry_id=enquiry.id, happened_on=local_today(), status=status, author_id=by.id
+                enquiry_id=enquiry.id,
+                happened_on=on or local_today(),
+                status=status,
+                author_id=by.id,
             )
         )
     for name, value in details.items():

@@ -16,6 +16,7 @@ import re
 import secrets
 import tempfile
 import unicodedata
+from io import BytesIO
 from pathlib import Path
 
 from flask import Response, current_app, send_file
@@ -44,6 +45,11 @@ class UploadError(Exception):
 def chosen(file: FileStorage | None) -> bool:
     """Whether a file was chosen at all (browsers send an empty, nameless part when not)."""
     return file is not None and bool(file.filename)
+
+
+def file_from_bytes(name: str, data: bytes) -> FileStorage:
+    """A file made by Logbook itself (the demo, imports), handed to `store` like an upload."""
+    return FileStorage(stream=BytesIO(data), filename=name)
 
 
 def check_name(name: str | None) -> tuple[str, str]:
