@@ -340,15 +340,8 @@ def _load_enquiries(group) -> None:
         enquiries.update_enquiry(
             enquiry,
             ade,
-            question=enquiry.question,
-            priority_id=enquiry.priority_id,
+            enquiries.EnquiryDetails.of(enquiry),
             status=status,
-            methods=enquiry.methods,
-            other_method=enquiry.other_method,
-            ethics_notes=enquiry.ethics_notes,
-            participants=enquiry.participants,
-            starts_on=enquiry.starts_on,
-            ends_on=enquiry.ends_on,
             on=today - timedelta(days=days_ago),
         )
 
@@ -360,17 +353,19 @@ def _load_enquiries(group) -> None:
     damp = enquiries.start_enquiry(
         group,
         ade,
-        question="What is it like living with damp and mould in the Elm Street flats?",
-        priority_id=priorities["Damp and mould in the Elm Street flats"].id,
-        methods=["survey", "face_to_face_interviews", "illustrated_booklet", "photo_video"],
-        ethics_notes=(
-            "Everyone who took part signed a consent form; the forms are locked away by the "
-            "facilitator. We do not write down names or flat numbers. People's stories are "
-            "shared with the group only when the person agrees."
+        enquiries.EnquiryDetails(
+            question="What is it like living with damp and mould in the Elm Street flats?",
+            priority_id=priorities["Damp and mould in the Elm Street flats"].id,
+            methods=["survey", "face_to_face_interviews", "illustrated_booklet", "photo_video"],
+            ethics_notes=(
+                "Everyone who took part signed a consent form; the forms are locked away by the "
+                "facilitator. We do not write down names or flat numbers. People's stories are "
+                "shared with the group only when the person agrees."
+            ),
+            participants=62,
+            starts_on=today - timedelta(days=120),
+            ends_on=today - timedelta(days=30),
         ),
-        participants=62,
-        starts_on=today - timedelta(days=120),
-        ends_on=today - timedelta(days=30),
     )
     for person, role in (
         (rita, "peer_researcher"),
@@ -484,15 +479,17 @@ def _load_enquiries(group) -> None:
     traffic = enquiries.start_enquiry(
         group,
         ade,
-        question="How bad are the traffic and the air on Mill Lane at school times?",
-        priority_id=priorities["Slow the traffic on Mill Lane"].id,
-        methods=["citizen_science", "walkabout", "photo_video"],
-        ethics_notes=(
-            "Pupils from St Mark's school help measure the air; their parents signed "
-            "permission slips. No photos of children."
+        enquiries.EnquiryDetails(
+            question="How bad are the traffic and the air on Mill Lane at school times?",
+            priority_id=priorities["Slow the traffic on Mill Lane"].id,
+            methods=["citizen_science", "walkabout", "photo_video"],
+            ethics_notes=(
+                "Pupils from St Mark's school help measure the air; their parents signed "
+                "permission slips. No photos of children."
+            ),
+            participants=35,
+            starts_on=today - timedelta(days=20),
         ),
-        participants=35,
-        starts_on=today - timedelta(days=20),
     )
     enquiries.add_to_team(traffic, tom, "peer_researcher", ade)
     enquiries.add_to_team(traffic, priya, "academic_lead", ade)

@@ -233,7 +233,8 @@ def _enquiry_world(group, people, priority, decision) -> dict:
     file, and the decision that followed."""
     lead, academic = people["resident_adviser"], people["partner"]
     voting.set_priority_status(priority, "chosen")
-    enquiry = enquiries.start_enquiry(group, lead, question="Why damp?", priority_id=priority.id)
+    details = enquiries.EnquiryDetails(question="Why damp?", priority_id=priority.id)
+    enquiry = enquiries.start_enquiry(group, lead, details)
     enquiries.add_to_team(enquiry, academic, "academic_lead", lead)
     story = enquiries.add_evidence(
         enquiry,

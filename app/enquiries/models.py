@@ -71,6 +71,22 @@ class OnAnEnquiry:
         return team_role(self.enquiry_id, user_id)  # type: ignore[attr-defined]
 
 
+class Gathered:
+    """Something an enquiry gathered or made: its kind and title, where to find it (a link,
+    an uploaded file, or both), and who added it when."""
+
+    enquiry_id: Mapped[int] = mapped_column(
+        ForeignKey("enquiries.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    #: Where it can be found (http or https only).
+    link: Mapped[str | None] = mapped_column(String(2000))
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Enquiry(OnAnEnquiry, db.Model):
     __tablename__ = "enquiries"
 
@@ -116,19 +132,11 @@ class TeamMember(db.Model):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Evidence(OnAnEnquiry, db.Model):
+class Evidence(OnAnEnquiry, Gathered, db.Model):
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
-    enquiry_id: Mapped[int] = mapped_column(
-        ForeignKey("enquiries.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str] = mapped_column(String(200))
-    #: Where it can be found (http or https only).
-    link: Mapped[str | None] = mapped_column(String(2000))
-    upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
     #: What it says, in plain words (for a story, it may be the story itself).
     summary: Mapped[str] = mapped_column(Text)
     #: Stories only: the teller agreed it may be shared with the whole group.
@@ -139,8 +147,6 @@ class Evidence(OnAnEnquiry, db.Model):
         ForeignKey("users.id", ondelete="SET NULL")
     )
     consent_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
     def team_only(self) -> bool:
@@ -148,23 +154,14 @@ class Evidence(OnAnEnquiry, db.Model):
         return self.kind == STORY and not self.consent_given
 
 
-class Output(db.Model):
+class Output(Gathered, db.Model):
     """What the enquiry produced to share its findings: an exhibition, a booklet, a video..."""
 
     __tablename__ = "enquiry_outputs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    enquiry_id: Mapped[int] = mapped_column(
-        ForeignKey("enquiries.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str] = mapped_column(String(200))
-    link: Mapped[str | None] = mapped_column(String(2000))
-    upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
     #: Where and when it was shown, who it was for.
     description: Mapped[str] = mapped_column(Text, default="")
-    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class JournalEntry(db.Model):

@@ -4,7 +4,8 @@ what was found, and link the decisions that came out of it."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -101,75 +102,64 @@ def enquiry_priorities(group: Group) -> list[Priority]:
     return sorted(found, key=lambda p: order[p.status])
 
 
-def _check_details(
-    group: Group,
-    *,
-    question: str,
-    priority_id: int | None,
-    methods: list[str] | tuple[str, ...],
-    other_method: str,
-    participants: int | None,
-    starts_on: date | None,
-    ends_on: date | None,
-) -> dict:
-    question = (question or "").strip()
+@dataclass
+class EnquiryDetails:
+    """What the team says about its enquiry, as typed; `start_enquiry` and `update_enquiry`
+    check it."""
+
+    question: str
+    priority_id: int | None
+    methods: Sequence[str] = ()
+    other_method: str = ""
+    #: How consent is taken, how what people say is kept safe, what is anonymised.
+    ethics_notes: str = ""
+    participants: int | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @classmethod
+    def of(cls, enquiry: Enquiry) -> EnquiryDetails:
+        """The enquiry's details as they stand (to change its stage and nothing else)."""
+        return cls(**{f.name: getattr(enquiry, f.name) for f in fields(cls)})
+
+
+def _checked(group: Group, details: EnquiryDetails) -> EnquiryDetails:
+    question = (details.question or "").strip()
     if not question:
         raise EnquiryError(_("Write the question the enquiry will try to answer"), "question")
-    if priority_id is None or priority_id not in {p.id for p in enquiry_priorities(group)}:
+    if details.priority_id not in {p.id for p in enquiry_priorities(group)}:
         raise EnquiryError(_("Choose the priority this enquiry is about"), "priority_id")
-    methods = [m for m in METHODS if m in set(methods or [])]
-    other_method = (other_method or "").strip()
+    methods = [m for m in METHODS if m in set(details.methods or ())]
+    other_method = (details.other_method or "").strip()
     if "other" in methods and not other_method:
         raise EnquiryError(_("Say what the other way of finding out is"), "other_method")
-    if participants is not None and participants < 0:
+    if details.participants is not None and details.participants < 0:
         raise EnquiryError(_("Enter a number from 0 upwards"), "participants")
-    if starts_on and ends_on and ends_on < starts_on:
+    if details.starts_on and details.ends_on and details.ends_on < details.starts_on:
         raise EnquiryError(_("The end date must be on or after the start date"), "ends_on")
-    return {
-        "question": question,
-        "priority_id": priority_id,
-        "methods": methods,
-        "other_method": other_method if "other" in methods else "",
-        "participants": participants,
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-    }
+    return replace(
+        details,
+        question=question,
+        methods=methods,
+        other_method=other_method if "other" in methods else "",
+        ethics_notes=(details.ethics_notes or "").strip(),
+    )
+
+
+def _apply(enquiry: Enquiry, details: EnquiryDetails) -> None:
+    for f in fields(details):
+        setattr(enquiry, f.name, getattr(details, f.name))
 
 
 def start_enquiry(
-    group: Group,
-    starter: User,
-    *,
-    question: str,
-    priority_id: int | None,
-    methods: list[str] | tuple[str, ...] = (),
-    other_method: str = "",
-    ethics_notes: str = "",
-    participants: int | None = None,
-    starts_on: date | None = None,
-    ends_on: date | None = None,
-    starter_role: str = "lead",
+    group: Group, starter: User, details: EnquiryDetails, *, starter_role: str = "lead"
 ) -> Enquiry:
     """A new enquiry in planning, with the person who started it on its team."""
     if starter_role not in TEAM_ROLES:
         raise EnquiryError(_("Choose a role on the team"), "role")
-    details = _check_details(
-        group,
-        question=question,
-        priority_id=priority_id,
-        methods=methods,
-        other_method=other_method,
-        participants=participants,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
-    enquiry = Enquiry(
-        group_id=group.id,
-        ethics_notes=(ethics_notes or "").strip(),
-        created_by_id=starter.id,
-        status="planning",
-        **details,
-    )
+    details = _checked(group, details)
+    enquiry = Enquiry(group_id=group.id, created_by_id=starter.id, status="planning")
+    _apply(enquiry, details)
     db.session.add(enquiry)
     db.session.flush()
     db.session.add(
@@ -184,33 +174,16 @@ def start_enquiry(
 def update_enquiry(
     enquiry: Enquiry,
     by: User,
+    details: EnquiryDetails,
     *,
-    question: str,
-    priority_id: int | None,
     status: str,
-    methods: list[str],
-    other_method: str = "",
-    ethics_notes: str = "",
-    participants: int | None = None,
-    starts_on: date | None = None,
-    ends_on: date | None = None,
     on: date | None = None,
 ) -> None:
     """Change the enquiry's details; a new status is written in its journal, dated `on`
     (the day it moved on; today unless said)."""
-    group = db.session.get(Group, enquiry.group_id)
     if status not in STATUSES:
         raise EnquiryError(_("Choose where the enquiry is up to"), "status")
-    details = _check_details(
-        group,
-        question=question,
-        priority_id=priority_id,
-        methods=methods,
-        other_method=other_method,
-        participants=participants,
-        starts_on=starts_on,
-        ends_on=ends_on,
-    )
+    details = _checked(db.session.get(Group, enquiry.group_id), details)
     if status != enquiry.status:
         db.session.add(
             JournalEntry(
@@ -220,10 +193,8 @@ def update_enquiry(
                 author_id=by.id,
             )
         )
-    for name, value in details.items():
-        setattr(enquiry, name, value)
+    _apply(enquiry, details)
     enquiry.status = status
-    enquiry.ethics_notes = (ethics_notes or "").strip()
     db.session.commit()
 
 

@@ -40,22 +40,31 @@ from app.viewing import form_status, load_group, show_error
 from app.voting.forms import PRIORITY_STATUS_LABELS
 
 
-def load_enquiry(group, enquiry_id: int, action: str = "enquiry.view"):
+def load_enquiry(slug: str, enquiry_id: int, action: str = "enquiry.view"):
+    """The group and the enquiry, if the viewer may take this action on it."""
+    group = load_group(slug, "enquiry.view")
     enquiry = enquiries.get_enquiry(group, enquiry_id)
     if enquiry is None:
         abort(404)
     require(current_user, action, enquiry)
-    return enquiry
+    return group, enquiry
 
 
-def load_evidence(group, evidence_id: int):
-    """The evidence, if the viewer may see it: a story shared without consent is 404 to
-    anyone off its enquiry's team."""
+def to_enquiry(enquiry, part: str = ""):
+    """Back to the enquiry's page (at one of its parts), as the answer to a finished form."""
+    url = url_for("enquiries.show", slug=request.view_args["slug"], enquiry_id=enquiry.id)
+    return redirect(url + (f"#{part}" if part else ""), 303)
+
+
+def load_evidence(slug: str, evidence_id: int):
+    """The group and the evidence, if the viewer may see it: a story shared without consent
+    is 404 to anyone off its enquiry's team."""
+    group = load_group(slug, "evidence.view")
     evidence = enquiries.get_evidence(group, evidence_id)
     if evidence is None:
         abort(404)
     require(current_user, "evidence.view", evidence)
-    return evidence
+    return group, evidence
 
 
 def _labels():
@@ -119,17 +128,17 @@ def _priority_choices(form, group):
     return found
 
 
-def _details(form) -> dict:
-    return {
-        "question": form.question.data,
-        "priority_id": form.priority_id.data,
-        "methods": form.methods.data or [],
-        "other_method": form.other_method.data or "",
-        "ethics_notes": form.ethics_notes.data or "",
-        "participants": form.participants.data,
-        "starts_on": form.starts_on.data,
-        "ends_on": form.ends_on.data,
-    }
+def _details(form) -> enquiries.EnquiryDetails:
+    return enquiries.EnquiryDetails(
+        question=form.question.data,
+        priority_id=form.priority_id.data,
+        methods=form.methods.data or [],
+        other_method=form.other_method.data or "",
+        ethics_notes=form.ethics_notes.data or "",
+        participants=form.participants.data,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+    )
 
 
 @bp.route("/groups/<slug>/enquiries/new", methods=["GET", "POST"])
@@ -147,13 +156,13 @@ def new(slug: str):
         starter_role = "facilitator" if role_in(current_user, group) == "facilitator" else "lead"
         try:
             enquiry = enquiries.start_enquiry(
-                group, current_user, starter_role=starter_role, **_details(form)
+                group, current_user, _details(form), starter_role=starter_role
             )
         except enquiries.EnquiryError as exc:
             status = _refused(form, exc)
         else:
             flash(_("Your enquiry has started. Next, add the people on its team."))
-            return redirect(url_for("enquiries.show", slug=slug, enquiry_id=enquiry.id), 303)
+            return to_enquiry(enquiry)
     return render_template(
         "enquiries/new.html", group=group, form=form, priorities=priorities, **_labels()
     ), status or form_status(form)
@@ -161,8 +170,7 @@ def new(slug: str):
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>")
 def show(slug: str, enquiry_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id)
+    group, enquiry = load_enquiry(slug, enquiry_id)
     return render_template(
         "enquiries/show.html",
         group=group,
@@ -181,21 +189,18 @@ def show(slug: str, enquiry_id: int):
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/edit", methods=["GET", "POST"])
 def edit(slug: str, enquiry_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id, "enquiry.edit")
+    group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     form = EnquiryForm(obj=enquiry)
     _priority_choices(form, group)
     status = None  # set when a service refuses: its own 4xx
     if form.validate_on_submit():
         try:
-            enquiries.update_enquiry(
-                enquiry, current_user, status=form.status.data, **_details(form)
-            )
+            enquiries.update_enquiry(enquiry, current_user, _details(form), status=form.status.data)
         except enquiries.EnquiryError as exc:
             status = _refused(form, exc)
         else:
             flash(_("The enquiry has been saved."))
-            return redirect(url_for("enquiries.show", slug=slug, enquiry_id=enquiry.id), 303)
+            return to_enquiry(enquiry)
     return render_template(
         "enquiries/edit.html", group=group, enquiry=enquiry, form=form, **_labels()
     ), status or form_status(form)
@@ -204,22 +209,9 @@ def edit(slug: str, enquiry_id: int):
 # The team --------------------------------------------------------------------
 
 
-def _team_page(group, enquiry, form, status):
-    on_team = enquiries.team(enquiry)
-    return render_template(
-        "enquiries/team.html",
-        group=group,
-        enquiry=enquiry,
-        team=on_team,
-        form=form,
-        **_labels(),
-    ), status
-
-
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/team", methods=["GET", "POST"])
 def team(slug: str, enquiry_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id, "enquiry.manage_team")
+    group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.manage_team")
     people = groups.all_members(group)
     form = TeamForm()
     form.member.choices = [(0, _("Choose a member"))] + [
@@ -242,13 +234,19 @@ def team(slug: str, enquiry_id: int):
             else:
                 flash(_("%(name)s's role is now %(role)s.", name=chosen.name, role=role))
             return redirect(url_for("enquiries.team", slug=slug, enquiry_id=enquiry.id), 303)
-    return _team_page(group, enquiry, form, status or form_status(form))
+    return render_template(
+        "enquiries/team.html",
+        group=group,
+        enquiry=enquiry,
+        team=enquiries.team(enquiry),
+        form=form,
+        **_labels(),
+    ), status or form_status(form)
 
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/team/<int:member_id>/remove", methods=["POST"])
 def team_remove(slug: str, enquiry_id: int, member_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id, "enquiry.manage_team")
+    group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.manage_team")
     found = groups.get_member(group, member_id)
     if found is None:
         abort(404)
@@ -260,15 +258,16 @@ def team_remove(slug: str, enquiry_id: int, member_id: int):
         removed = enquiries.remove_from_team(enquiry, person.id)
     except enquiries.EnquiryError as exc:
         error, removed = str(exc), False
-    if htmx:
+    if htmx:  # the new team list, with the refusal in it if there was one (htmx swaps 200s)
         return render_template(
             "enquiries/_team.html",
             group=group,
             enquiry=enquiry,
             team=enquiries.team(enquiry),
-            message=error or (_("%(name)s is off the team.", name=person.name) if removed else ""),
+            error=error,
+            message=_("%(name)s is off the team.", name=person.name) if removed else "",
             **_labels(),
-        ), (409 if error else 200)
+        )
     if error:
         flash(error, "error")
     elif removed:
@@ -283,8 +282,7 @@ def team_remove(slug: str, enquiry_id: int, member_id: int):
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/findings", methods=["GET", "POST"])
 def findings(slug: str, enquiry_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id, "enquiry.edit")
+    group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     form = FindingsForm(obj=enquiry)
     status = None  # set when a service refuses: its own 4xx
     if form.validate_on_submit():
@@ -294,9 +292,7 @@ def findings(slug: str, enquiry_id: int):
             status = _refused(form, exc)
         else:
             flash(_("The findings have been saved."))
-            return redirect(
-                url_for("enquiries.show", slug=slug, enquiry_id=enquiry.id) + "#findings", 303
-            )
+            return to_enquiry(enquiry, "findings")
     return render_template(
         "enquiries/findings.html", group=group, enquiry=enquiry, form=form
     ), status or form_status(form)
@@ -304,8 +300,7 @@ def findings(slug: str, enquiry_id: int):
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/outputs/new", methods=["GET", "POST"])
 def output_new(slug: str, enquiry_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id, "enquiry.edit")
+    group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     form = OutputForm()
     status = None  # set when a service refuses: its own 4xx
     if form.validate_on_submit():
@@ -323,9 +318,7 @@ def output_new(slug: str, enquiry_id: int):
             status = _refused(form, exc)
         else:
             flash(_("The output has been added."))
-            return redirect(
-                url_for("enquiries.show", slug=slug, enquiry_id=enquiry.id) + "#outputs", 303
-            )
+            return to_enquiry(enquiry, "outputs")
     return render_template(
         "enquiries/output_new.html", group=group, enquiry=enquiry, form=form, file=_file_hint()
     ), status or form_status(form)
@@ -333,8 +326,7 @@ def output_new(slug: str, enquiry_id: int):
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/outputs/<int:output_id>/file")
 def output_file(slug: str, enquiry_id: int, output_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id)
+    group, enquiry = load_enquiry(slug, enquiry_id)
     output = enquiries.get_output(enquiry, output_id)
     upload = uploads.get_upload(output.upload_id) if output else None
     if upload is None:
@@ -344,8 +336,7 @@ def output_file(slug: str, enquiry_id: int, output_id: int):
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/journal/new", methods=["GET", "POST"])
 def journal_new(slug: str, enquiry_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id, "enquiry.edit")
+    group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     form = JournalForm()
     if request.method == "GET":
         form.happened_on.data = local_today()
@@ -359,9 +350,7 @@ def journal_new(slug: str, enquiry_id: int):
             status = _refused(form, exc)
         else:
             flash(_("The update is in the enquiry's journal."))
-            return redirect(
-                url_for("enquiries.show", slug=slug, enquiry_id=enquiry.id) + "#journal", 303
-            )
+            return to_enquiry(enquiry, "journal")
     return render_template(
         "enquiries/journal_new.html", group=group, enquiry=enquiry, form=form
     ), status or form_status(form)
@@ -372,8 +361,7 @@ def journal_new(slug: str, enquiry_id: int):
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/decisions", methods=["GET", "POST"])
 def link_decision(slug: str, enquiry_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id, "enquiry.edit")
+    group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     form = LinkDecisionForm()
     recent = decisions.states_for(decisions.recent_decisions(group, 200))
     form.decision_id.choices = [(0, _("Choose a decision"))] + [
@@ -393,9 +381,7 @@ def link_decision(slug: str, enquiry_id: int):
                 flash(_("Decision %(n)d is linked to this enquiry.", n=decision.number))
             else:
                 flash(_("Decision %(n)d was already linked.", n=decision.number))
-            return redirect(
-                url_for("enquiries.show", slug=slug, enquiry_id=enquiry.id) + "#decisions", 303
-            )
+            return to_enquiry(enquiry, "decisions")
     return render_template(
         "enquiries/link_decision.html",
         group=group,
@@ -411,8 +397,7 @@ def link_decision(slug: str, enquiry_id: int):
     methods=["POST"],
 )
 def unlink_decision(slug: str, enquiry_id: int, decision_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id, "enquiry.edit")
+    group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     if not EmptyForm().validate_on_submit():
         abort(400)
     removed = enquiries.unlink_decision(enquiry, decision_id)
@@ -462,8 +447,7 @@ def evidence(slug: str):
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/evidence/new", methods=["GET", "POST"])
 def evidence_new(slug: str, enquiry_id: int):
-    group = load_group(slug, "enquiry.view")
-    enquiry = load_enquiry(group, enquiry_id, "evidence.add")
+    group, enquiry = load_enquiry(slug, enquiry_id, "evidence.add")
     form = EvidenceForm()
     status = None  # set when a service refuses: its own 4xx
     if form.validate_on_submit():
@@ -496,8 +480,7 @@ def evidence_new(slug: str, enquiry_id: int):
 
 @bp.route("/groups/<slug>/evidence/<int:evidence_id>")
 def evidence_item(slug: str, evidence_id: int):
-    group = load_group(slug, "evidence.view")
-    item = load_evidence(group, evidence_id)
+    group, item = load_evidence(slug, evidence_id)
     return render_template(
         "enquiries/evidence_item.html",
         group=group,
@@ -511,8 +494,7 @@ def evidence_item(slug: str, evidence_id: int):
 
 @bp.route("/groups/<slug>/evidence/<int:evidence_id>/file")
 def evidence_file(slug: str, evidence_id: int):
-    group = load_group(slug, "evidence.view")
-    item = load_evidence(group, evidence_id)
+    group, item = load_evidence(slug, evidence_id)
     upload = uploads.get_upload(item.upload_id)
     if upload is None:
         abort(404)
@@ -521,8 +503,7 @@ def evidence_file(slug: str, evidence_id: int):
 
 @bp.route("/groups/<slug>/evidence/<int:evidence_id>/consent", methods=["GET", "POST"])
 def evidence_consent(slug: str, evidence_id: int):
-    group = load_group(slug, "evidence.view")
-    item = load_evidence(group, evidence_id)
+    group, item = load_evidence(slug, evidence_id)
     require(current_user, "evidence.record_consent", item)
     form = ConsentForm()
     if request.method == "GET":

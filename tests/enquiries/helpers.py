@@ -19,7 +19,9 @@ def make_enquiry(group, lead, priority=None, **fields):
         "methods": ["survey", "face_to_face_interviews"],
     }
     values.update(fields)
-    return enquiries.start_enquiry(group, lead, priority_id=priority.id, **values)
+    return enquiries.start_enquiry(
+        group, lead, enquiries.EnquiryDetails(priority_id=priority.id, **values)
+    )
 
 
 def story(enquiry, by, *, consent: bool, title: str = "Mould in the bedroom"):

@@ -233,6 +233,8 @@ def test_taking_someone_off_the_team_works_with_and_without_javascript(app, ctx,
     # The only lead cannot be taken off until someone else leads.
     response = client.post(f"{base}/{adviser_membership.id}/remove", follow_redirects=True)
     assert "Choose someone else to lead the enquiry" in response.get_data(as_text=True)
+    fragment = client.post(f"{base}/{adviser_membership.id}/remove", headers={"HX-Request": "true"})
+    assert 'role="alert">Choose someone else to lead' in fragment.get_data(as_text=True)
     assert count(TeamMember) == 1
     response = client.post(base, data={"member": adviser_membership.id, "role": "peer_researcher"})
     assert response.status_code == 422
