@@ -61,10 +61,14 @@ def web_link(text: str | None, field: str = "link") -> str | None:
     text = (text or "").strip()
     if not text:
         return None
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        hostname = parts.hostname
+    except ValueError:  # not a link at all, like "http://[::1"
+        hostname = None
     if (
-        parts.scheme.lower() not in ("http", "https")
-        or not parts.hostname
+        not hostname
+        or parts.scheme.lower() not in ("http", "https")
         or any(char.isspace() or ord(char) < 32 for char in text)
     ):
         raise EnquiryError(
@@ -90,16 +94,20 @@ def _in_group(group: Group, user_id: int) -> bool:
 # Enquiries -------------------------------------------------------------------
 
 
-def enquiry_priorities(group: Group) -> list[Priority]:
-    """Priorities an enquiry can be about, those being acted on first."""
+def enquiry_priorities(group: Group, keep: int | None = None) -> list[Priority]:
+    """Priorities an enquiry can be about, those being acted on first; and the one it is
+    about already (`keep`), whatever has become of that priority since."""
     order = {status: n for n, status in enumerate(("in_action", "chosen", "shortlisted"))}
     found = db.session.scalars(
         select(Priority)
-        .where(Priority.group_id == group.id, Priority.status.in_(ENQUIRY_PRIORITY_STATUSES))
+        .where(
+            Priority.group_id == group.id,
+            or_(Priority.status.in_(ENQUIRY_PRIORITY_STATUSES), Priority.id == keep),
+        )
         .order_by(Priority.title)
         .limit(200)
     )
-    return sorted(found, key=lambda p: order[p.status])
+    return sorted(found, key=lambda p: order.get(p.status, len(order)))
 
 
 @dataclass
@@ -123,11 +131,11 @@ class EnquiryDetails:
         return cls(**{f.name: getattr(enquiry, f.name) for f in fields(cls)})
 
 
-def _checked(group: Group, details: EnquiryDetails) -> EnquiryDetails:
+def _checked(group: Group, details: EnquiryDetails, keep: int | None = None) -> EnquiryDetails:
     question = (details.question or "").strip()
     if not question:
         raise EnquiryError(_("Write the question the enquiry will try to answer"), "question")
-    if details.priority_id not in {p.id for p in enquiry_priorities(group)}:
+    if details.priority_id not in {p.id for p in enquiry_priorities(group, keep)}:
         raise EnquiryError(_("Choose the priority this enquiry is about"), "priority_id")
     methods = [m for m in METHODS if m in set(details.methods or ())]
     other_method = (details.other_method or "").strip()
@@ -183,7 +191,8 @@ def update_enquiry(
     (the day it moved on; today unless said)."""
     if status not in STATUSES:
         raise EnquiryError(_("Choose where the enquiry is up to"), "status")
-    details = _checked(db.session.get(Group, enquiry.group_id), details)
+    group = db.session.get(Group, enquiry.group_id)
+    details = _checked(group, details, keep=enquiry.priority_id)
     if status != enquiry.status:
         db.session.add(
             JournalEntry(

@@ -120,8 +120,8 @@ def index(slug: str):
     )
 
 
-def _priority_choices(form, group):
-    found = enquiries.enquiry_priorities(group)
+def _priority_choices(form, group, keep=None):
+    found = enquiries.enquiry_priorities(group, keep)
     form.priority_id.choices = [
         (p.id, f"{p.title} ({PRIORITY_STATUS_LABELS[p.status]})") for p in found
     ]
@@ -191,7 +191,7 @@ def show(slug: str, enquiry_id: int):
 def edit(slug: str, enquiry_id: int):
     group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     form = EnquiryForm(obj=enquiry)
-    _priority_choices(form, group)
+    _priority_choices(form, group, keep=enquiry.priority_id)
     status = None  # set when a service refuses: its own 4xx
     if form.validate_on_submit():
         try:

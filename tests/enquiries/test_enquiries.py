@@ -12,6 +12,7 @@ from app.decisions import services as decisions
 from app.enquiries import services as enquiries
 from app.enquiries.models import DecisionLink, Enquiry, JournalEntry, Output, TeamMember
 from app.uploads.models import Upload
+from app.voting import services as voting
 from tests.conftest import count
 from tests.enquiries.helpers import make_enquiry, make_priority
 from tests.factories import make_group, make_member
@@ -389,3 +390,30 @@ def test_the_list_of_enquiries_filters_by_stage(app, ctx, login):
     page = client.get(f"/groups/{group.slug}/enquiries?status=reported").get_data(as_text=True)
     assert "Where do children play?" in page and "Why is the bus late?" not in page
     assert client.get(f"/groups/{group.slug}/enquiries?status=nonsense&page=x").status_code == 200
+
+
+def test_an_enquiry_stays_editable_when_its_priority_is_achieved(app, ctx, login):
+    group = make_group()
+    adviser, _ = make_member(group, "resident_adviser")
+    facilitator, _ = make_member(group, "facilitator")
+    enquiry = make_enquiry(group, adviser)
+    voting.set_priority_status(voting.get_priority(group, enquiry.priority_id), "achieved")
+    client = login(adviser)
+    url = f"/groups/{group.slug}/enquiries/{enquiry.id}/edit"
+    assert "Damp in the Elm Street flats (Achieved)" in client.get(url).get_data(as_text=True)
+    response = client.post(
+        url,
+        data={
+            "question": enquiry.question,
+            "priority_id": enquiry.priority_id,
+            "status": "acted_on",
+        },
+    )
+    assert response.status_code == 303
+    assert db_enquiry().status == "acted_on"
+    # A new enquiry cannot start on it, though.
+    response = login(facilitator).post(
+        f"/groups/{group.slug}/enquiries/new",
+        data={"question": "Again?", "priority_id": enquiry.priority_id},
+    )
+    assert response.status_code == 422

@@ -122,6 +122,7 @@ def test_someone_not_on_the_team_cannot_add_evidence(team, login, upload_folder)
         ({"link": "file:///etc/passwd"}, "starts with https://"),
         ({"link": "https://"}, "starts with https://"),
         ({"link": "https://exa mple.org"}, "starts with https://"),
+        ({"link": "http://[::1"}, "starts with https://"),
         ({"link": "https://example.org/" + "a" * 2000}, "Use at most 2000 characters"),
     ],
 )
