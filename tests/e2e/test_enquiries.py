@@ -142,6 +142,11 @@ def test_a_resident_adviser_runs_an_enquiry_from_priority_to_decision(page, new_
     )
     expect(ade.get_by_text("Agreed to share with the group")).to_be_visible()
     check_page(ade)
+    ade.get_by_role("link", name="Record consent, or that it was taken back").click()
+    expect(ade.get_by_label("How and when did they tell you?")).to_have_value(
+        "Told at the group interview on 4 May; a parent signed the form."
+    )
+    check_page(ade)
 
     # The findings, and the decision that followed.
     ade.goto(enquiry_url)
@@ -166,12 +171,37 @@ def test_a_resident_adviser_runs_an_enquiry_from_priority_to_decision(page, new_
     expect(trail).to_contain_text("Youth centre to open on Saturday afternoons")
     check_page(ade)
 
+    # The enquiry moves on: reported, with a booklet and a note in its journal.
+    ade.get_by_role("button", name="Change the enquiry").click()
+    check_page(ade)
+    ade.get_by_label("Reported", exact=True).check()
+    ade.get_by_label("How many people have taken part so far? (optional)").fill("23")
+    ade.get_by_role("button", name="Save the enquiry").click()
+    expect(ade.get_by_text("The enquiry has been saved.")).to_be_visible()
+    expect(ade.locator('.lb-steps [aria-current="step"]')).to_contain_text("Reported")
+    ade.get_by_role(
+        "link", name="Add an exhibition, booklet, video, report or presentation"
+    ).click()
+    check_page(ade)
+    ade.get_by_label("Booklet", exact=True).check()
+    ade.get_by_label("Title", exact=True).fill("What young people told us")
+    ade.get_by_role("button", name="Add the output").click()
+    expect(ade.get_by_text("The output has been added.")).to_be_visible()
+    ade.get_by_role("link", name="Add an update").click()
+    check_page(ade)
+    ade.get_by_label("What happened?").fill("Drama workshop with twelve young people.")
+    ade.get_by_role("button", name="Add to the journal").click()
+    expect(ade.get_by_text("Drama workshop with twelve young people.")).to_be_visible()
+    expect(ade.get_by_text("now at the stage: Reported.")).to_be_visible()
+    check_page(ade)
+
     # A resident not on the team reads it all on her phone, but cannot add evidence.
     rita = new_page(width=360, height=740)
     sign_in(rita, "resident@example.org")
     rita.goto(enquiry_url)
     expect(rita.get_by_role("heading", name=QUESTION)).to_be_visible()
     expect(rita.get_by_text("Nowhere to go after school")).to_be_visible()
+    expect(rita.get_by_text("What young people told us")).to_be_visible()
     expect(rita.get_by_role("button", name="Add evidence")).to_have_count(0)
     check_page(rita)
     rita.goto(enquiry_url + "/evidence/new")
