@@ -21,7 +21,6 @@ from pathlib import Path
 
 from flask import Response, current_app, send_file
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import NotFound
 
@@ -178,14 +177,6 @@ def discard(upload: Upload) -> None:
 
 def get_upload(upload_id: int | None) -> Upload | None:
     return db.session.get(Upload, upload_id) if upload_id else None
-
-
-def uploads_by_id(upload_ids) -> dict[int, Upload]:
-    """Several uploads at once, in one query."""
-    ids = {i for i in upload_ids if i}
-    if not ids:
-        return {}
-    return {u.id: u for u in db.session.scalars(select(Upload).where(Upload.id.in_(ids)))}
 
 
 def download_response(upload: Upload) -> Response:
