@@ -98,7 +98,7 @@ def _file_hint():
     }
 
 
-@bp.app_template_filter("calendar_day")
+@bp.app_template_filter("day")
 def calendar_day(value):
     """A calendar day with no time of day (a journal entry, an enquiry's start), day first."""
     return format_date(value, "d MMMM yyyy") if value else ""
