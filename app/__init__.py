@@ -94,6 +94,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(voting_bp)
     app.register_blueprint(meetings_bp)
 
+    # Resident-led enquiries and their evidence (issue 6).
+    from app.enquiries.views import bp as enquiries_bp
+
+    app.register_blueprint(enquiries_bp)
+
 
 def _register_guards(app: Flask) -> None:
     @app.before_request

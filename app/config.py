@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +33,13 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12  # a working day, then sign in again
 
     WTF_CSRF_TIME_LIMIT = None  # a long meeting must not expire a form
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024))
+
+    # Uploads (evidence, outputs, papers): kept outside the web root under generated names.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(ROOT / "instance" / "uploads"))
+    #: The largest file anyone may upload, in bytes.
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+    #: A whole request: the largest file plus room for the form's other fields.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", UPLOAD_MAX_BYTES + 1024 * 1024))
 
     # Mail: with no MAIL_SERVER, messages are written to the log (development only).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -76,6 +83,10 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     RATELIMIT_STORAGE_URI = "memory://"
+    #: Tests that store files point this at their own temporary folder.
+    UPLOAD_FOLDER = os.environ.get(
+        "TEST_UPLOAD_FOLDER", str(Path(tempfile.gettempdir()) / "logbook-test-uploads")
+    )
     #: Most tests post forms directly; test_csrf turns this on to prove the guard works.
     WTF_CSRF_ENABLED = False
 

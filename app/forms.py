@@ -106,13 +106,15 @@ class CommentForm(FlaskForm):
     submit = SubmitField(_l("Add comment"), widget=GovSubmitInput())
 
 
-def date_field(label, hint=None):
-    """A required day, month and year."""
+def date_field(label, hint=None, validators=None):
+    """A day, month and year in three boxes; required unless other validators are given."""
     return PlainDateField(
         label,
         description=hint or _l("For example, 27 3 2026"),
         format="%d %m %Y",
-        validators=[InputRequired(message=_l("Enter a real date, like 27 3 2026"))],
+        validators=validators
+        if validators is not None
+        else [InputRequired(message=_l("Enter a real date, like 27 3 2026"))],
         widget=GovDateInput(),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 
 
 def _adapter():
@@ -27,3 +28,34 @@ def absolute(path: str) -> str:
 
 def external_url(endpoint: str, **values) -> str:
     return _adapter().build(endpoint, values, force_external=True)
+
+
+class NotAWebLink(ValueError):
+    """Text that is not a link people can safely follow; the message says why."""
+
+
+def web_link(text: str | None, max_length: int = 2000) -> str | None:
+    """A link typed by a member, checked: http or https, with a site name. None when empty.
+
+    Anything else (javascript:, data:, a bare word, spaces or control characters)
+    is refused, so a link shown on a page can only ever take people to a web site.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        parts = urlsplit(text)
+        hostname = parts.hostname
+    except ValueError:  # not a link at all, like "http://[::1"
+        hostname = None
+    if (
+        not hostname
+        or parts.scheme.lower() not in ("http", "https")
+        or any(char.isspace() or ord(char) < 32 for char in text)
+    ):
+        raise NotAWebLink(
+            _("Enter a web link that starts with https:// or http://, like https://example.org")
+        )
+    if len(text) > max_length:
+        raise NotAWebLink(_("That link is too long. Use a shorter link to the same page."))
+    return text

@@ -66,7 +66,50 @@ GROUP_ACTIONS: dict[str, frozenset[str]] = {
     #: Saying how an action is going: those who set actions, and its owner (see OWNED).
     "action.update": ACTION_SETTERS,
     "action.remind": FACILITATORS,
+    # Resident-led enquiries: every member reads them; Resident Advisers lead them.
+    "enquiry.view": EVERY_ROLE,
+    "enquiry.start": frozenset({"resident_adviser", "facilitator"}),
+    "evidence.view": EVERY_ROLE,
 }
+
+# Resident-led enquiries --------------------------------------------------------
+#: Any role on an enquiry's team (lead, peer researcher, academic lead, facilitator).
+ON_THE_TEAM = frozenset({"lead", "peer_researcher", "academic_lead", "facilitator"})
+#: Actions on one enquiry, or on something in it, and who may take them: the enquiry
+#: team roles, and the group roles that may take them without being on the team. The
+#: target answers `team_role_of(user_id)` (app.enquiries.models.OnAnEnquiry).
+TEAM_ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "enquiry.edit": (ON_THE_TEAM, frozenset()),
+    "enquiry.manage_team": (frozenset({"lead"}), FACILITATORS),
+    "evidence.add": (ON_THE_TEAM, frozenset()),
+    "evidence.record_consent": (ON_THE_TEAM, frozenset()),
+}
+#: Refusals that must not reveal the thing exists: a story shared without its teller's
+#: consent is for the enquiry team alone, so anyone else is told there is nothing there.
+HIDDEN_WHEN_REFUSED = frozenset({"evidence.view"})
+
+
+def team_role(user, target) -> str | None:
+    """The user's role on the enquiry team that owns the target, looked up once per request."""
+    ask = getattr(target, "team_role_of", None)
+    enquiry_id = getattr(target, "enquiry_id", None)
+    if ask is None or enquiry_id is None:
+        return None
+    cache = g.setdefault("_team_roles", {})
+    key = (user.id, enquiry_id)
+    if key not in cache:
+        cache[key] = ask(user.id)
+    return cache[key]
+
+
+def _team_allows(user, action: str, target, role: str) -> bool:
+    if action == "evidence.view" and getattr(target, "team_only", False):
+        return team_role(user, target) is not None
+    if action not in TEAM_ACTIONS:
+        return True
+    team_roles, group_roles = TEAM_ACTIONS[action]
+    return role in group_roles or team_role(user, target) in team_roles
+
 
 #: Read-only actions open to everyone, signed in or not, when a group publishes its log.
 PUBLIC_LOG_ACTIONS = frozenset({"decision.view", "meeting.calendar"})
@@ -115,6 +158,8 @@ def can(user, action: str, target=None) -> bool:
     if action in SITE_ACTIONS:
         return bool(user.is_admin)
     allowed = GROUP_ACTIONS.get(action)
+    if action in TEAM_ACTIONS:
+        allowed = EVERY_ROLE  # every member, then the enquiry's team decides
     if allowed is None:
         return False
     if action == "member.view_contact" and isinstance(target, Membership):
@@ -128,7 +173,9 @@ def can(user, action: str, target=None) -> bool:
         return False
     if action in OWNED and getattr(target, "owner_id", None) == user.id:
         return True
-    return role in allowed
+    if role not in allowed:
+        return False
+    return _team_allows(user, action, target, role)
 
 
 def require(user, action: str, target=None) -> None:
@@ -140,6 +187,8 @@ def require(user, action: str, target=None) -> None:
         abort(login_manager.unauthorized())
     group = _group_of(target)
     if group is not None and role_in(user, group) is None:
+        abort(404)
+    if action in HIDDEN_WHEN_REFUSED:
         abort(404)
     abort(403)
 

@@ -14,6 +14,7 @@ from app.accounts import services as accounts
 from app.accounts.models import PasswordReset
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
+from app.enquiries import services as enquiries
 from app.extensions import db
 from app.groups import services as groups
 from app.meetings import services as meetings
@@ -21,6 +22,7 @@ from app.tokens import new_token
 from app.voting import services as voting
 from tests.conftest import sign_in
 from tests.factories import make_group, make_member, make_user
+from tests.uploads import samples
 
 VISITORS = (
     "anonymous",
@@ -38,6 +40,10 @@ MEETING_HELPERS = {"facilitator", "resident_adviser"}
 ACTION_SETTERS = {"facilitator", "officer", "resident_adviser"}
 SIGNED_IN = MEMBERS | {"non_member", "admin"}
 EVERYONE = set(VISITORS)
+#: Enquiries: who may start one, who is on the world's enquiry team, and who shapes it.
+STARTERS = {"resident_adviser", "facilitator"}
+ENQUIRY_TEAM = {"resident_adviser", "partner"}
+TEAM_MANAGERS = {"resident_adviser", "facilitator"}
 
 #: endpoint -> (method, who may use it, whether visitors need not sign in)
 MATRIX: dict[str, tuple[str, set[str], bool]] = {
@@ -128,6 +134,25 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "meetings.action": ("GET", MEMBERS, False),
     "meetings.action_edit": ("GET", ACTION_SETTERS, False),
     "meetings.remind": ("POST", {"facilitator"}, False),
+    # Enquiries: the world's enquiry is led by the resident adviser, with the partner as
+    # academic lead; only its team adds evidence.
+    "enquiries.index": ("GET", MEMBERS, False),
+    "enquiries.new": ("GET", STARTERS, False),
+    "enquiries.show": ("GET", MEMBERS, False),
+    "enquiries.edit": ("GET", ENQUIRY_TEAM, False),
+    "enquiries.team": ("GET", TEAM_MANAGERS, False),
+    "enquiries.team_remove": ("POST", TEAM_MANAGERS, False),
+    "enquiries.findings": ("GET", ENQUIRY_TEAM, False),
+    "enquiries.output_new": ("GET", ENQUIRY_TEAM, False),
+    "enquiries.output_file": ("GET", MEMBERS, False),
+    "enquiries.journal_new": ("GET", ENQUIRY_TEAM, False),
+    "enquiries.link_decision": ("GET", ENQUIRY_TEAM, False),
+    "enquiries.unlink_decision": ("POST", ENQUIRY_TEAM, False),
+    "enquiries.evidence": ("GET", MEMBERS, False),
+    "enquiries.evidence_new": ("GET", ENQUIRY_TEAM, False),
+    "enquiries.evidence_item": ("GET", MEMBERS, False),
+    "enquiries.evidence_file": ("GET", MEMBERS, False),
+    "enquiries.evidence_consent": ("GET", ENQUIRY_TEAM, False),
 }
 
 #: Routes that change data, checked again with POST (the GET above shows the form).
@@ -162,6 +187,15 @@ POSTS: dict[str, set[str]] = {
     "meetings.action_new": ACTION_SETTERS,
     "meetings.action": ACTION_SETTERS,
     "meetings.action_edit": ACTION_SETTERS,
+    "enquiries.new": STARTERS,
+    "enquiries.edit": ENQUIRY_TEAM,
+    "enquiries.team": TEAM_MANAGERS,
+    "enquiries.findings": ENQUIRY_TEAM,
+    "enquiries.output_new": ENQUIRY_TEAM,
+    "enquiries.journal_new": ENQUIRY_TEAM,
+    "enquiries.link_decision": ENQUIRY_TEAM,
+    "enquiries.evidence_new": ENQUIRY_TEAM,
+    "enquiries.evidence_consent": ENQUIRY_TEAM,
 }
 
 #: Endpoints about a meeting that is under way (live mode) or finished (minutes);
@@ -183,7 +217,8 @@ FINISHED = {"meetings.minutes"}
 
 
 @pytest.fixture
-def world(app, ctx):
+def world(app, ctx, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))  # files of this test only
     group = make_group("riverside")
     people = {}
     for role in sorted(MEMBERS):
@@ -301,8 +336,34 @@ def world(app, ctx):
     }
     # The published ballot box exists only for closed votes.
     url_args["closed_ballot_id"] = closed.id
+    url_args.update(_enquiry_world(group, people, priority, decision))
     reset_args = {"token": token}
     return people, url_args, reset_args
+
+
+def _enquiry_world(group, people, priority, decision) -> dict:
+    """An enquiry on the priority, its team, a shared story with a file, an output with a
+    file, and the decision that followed."""
+    lead, academic = people["resident_adviser"], people["partner"]
+    voting.set_priority_status(priority, "chosen")
+    details = enquiries.EnquiryDetails(question="Why damp?", priority_id=priority.id)
+    enquiry = enquiries.start_enquiry(group, lead, details)
+    enquiries.add_to_team(enquiry, academic, "academic_lead", lead)
+    story = enquiries.add_evidence(
+        enquiry,
+        lead,
+        kind="lived_experience",
+        title="A story",
+        summary="S",
+        file=samples.file("story.pdf", samples.pdf()),
+        consent="yes",
+        consent_notes="Signed form",
+    )
+    output = enquiries.add_output(
+        enquiry, lead, kind="report", title="R", file=samples.file("r.pdf", samples.pdf())
+    )
+    enquiries.link_decision(enquiry, decision, lead)
+    return {"enquiry_id": enquiry.id, "evidence_id": story.id, "output_id": output.id}
 
 
 def _url(app, endpoint, url_args, reset_args):

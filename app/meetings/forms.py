@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -24,7 +23,6 @@ from app.decisions.forms import DECIDED_BY_LABELS
 from app.decisions.models import DECIDED_BY
 from app.forms import (
     ChecklistField,
-    PlainDateField,
     WholeNumberField,
     date_field,
     limited,
@@ -259,13 +257,7 @@ class ActionFieldsMixin:
         filters=[strip],
         widget=GovTextInput(),
     )
-    due_on = PlainDateField(
-        _l("Due by (optional)"),
-        description=_l("For example, 27 3 2026"),
-        format="%d %m %Y",
-        validators=[Optional()],
-        widget=GovDateInput(),
-    )
+    due_on = date_field(_l("Due by (optional)"), validators=[Optional()])
     decision_id = optional_choice(_l("Which decision does it carry out? (optional)"))
 
 

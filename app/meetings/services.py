@@ -11,7 +11,6 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
@@ -25,7 +24,7 @@ from app.decisions.models import Decision
 from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group, Membership
-from app.links import path_for
+from app.links import NotAWebLink, path_for, web_link
 from app.meetings.labels import ACCESS_LABELS
 from app.meetings.models import (
     ACCESS_FEATURES,
@@ -84,15 +83,11 @@ def new_capture_key() -> str:
 
 
 def _http_link(url: str, field_name: str) -> str:
-    url = (url or "").strip()
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise MeetingError(
-            _("Enter a web address that starts with https:// or http://"), field_name
-        )
-    return url
+    """A link members will follow, checked (see app.links.web_link); "" when empty."""
+    try:
+        return web_link(url, 500) or ""
+    except NotAWebLink as exc:
+        raise MeetingError(str(exc), field_name) from exc
 
 
 def _within(text: str | None, limit: int) -> str:

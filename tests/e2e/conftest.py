@@ -71,10 +71,17 @@ def live_server(browser, tmp_path_factory, smtp_server):
     url = database_url(tmp_path_factory, "e2e")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    # The demo's files and the served app's must be in the same folder.
+    uploads = str(tmp_path_factory.mktemp("uploads"))
     config = type(
         "E2EConfig",
         (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": url, "MAIL_PORT": smtp_server.port, "SITE_URL": base},
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "MAIL_PORT": smtp_server.port,
+            "SITE_URL": base,
+            "UPLOAD_FOLDER": uploads,
+        },
     )
     seed_app = create_app(config)
     with seed_app.app_context():
@@ -92,6 +99,7 @@ def live_server(browser, tmp_path_factory, smtp_server):
         "MAIL_PORT": str(smtp_server.port),
         "SITE_URL": base,
         "SECRET_KEY": "e2e-secret",
+        "UPLOAD_FOLDER": uploads,
         # Browser tests sign in many times; the limits have their own tests.
         "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
         "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",

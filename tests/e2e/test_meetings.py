@@ -209,9 +209,9 @@ def test_a_facilitator_runs_a_meeting_from_agenda_to_minutes_and_the_room_is_tol
         second.get_by_role("button", name="Record the decision").click()
         expect(second.get_by_text(re.compile(r"Decision \d+ is in the log"))).to_be_visible()
         second.get_by_label("What will be done").fill("Write to the council about a second session")
-        second.get_by_label(
-            "Or an organisation or person who is not a member"
-        ).fill("Riverside LOG chair")
+        second.get_by_label("Or an organisation or person who is not a member").fill(
+            "Riverside LOG chair"
+        )
         second.get_by_role("button", name="Record the action").click()
         expect(second.get_by_text("The action is recorded")).to_be_visible()
         expect(second.locator("#captured")).to_contain_text("Ask the council for a second session")

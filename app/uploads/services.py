@@ -1,0 +1,207 @@
+"""Storing uploaded files safely, and handing them back.
+
+`store` checks a file (its name, size and content) and keeps it under a
+generated name outside the web root. It adds the `Upload` row to the session
+without committing, so the caller saves it together with whatever the file
+belongs to; if that save fails, the caller calls `discard`. Nothing decides here
+who may download a file: the owning domain's view checks that, then calls
+`download_response`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import tempfile
+import unicodedata
+from io import BytesIO
+from pathlib import Path
+
+from flask import Response, current_app, send_file
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import NotFound
+
+from app.extensions import db
+from app.uploads.filetypes import EVERYTHING, TYPES, describe
+from app.uploads.models import Upload
+
+MAX_NAME_LENGTH = 200
+_CHUNK = 64 * 1024
+_STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
+
+
+class UploadError(Exception):
+    """A file that cannot be taken; the message says why in plain words, `status` is the 4xx."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+def chosen(file: FileStorage | None) -> bool:
+    """Whether a file was chosen at all (browsers send an empty, nameless part when not)."""
+    return file is not None and bool(file.filename)
+
+
+def file_from_bytes(name: str, data: bytes) -> FileStorage:
+    """A file made by Logbook itself (the demo, imports), handed to `store` like an upload."""
+    return FileStorage(stream=BytesIO(data), filename=name)
+
+
+def check_name(name: str | None) -> tuple[str, str]:
+    """The file's name, tidied, and its lower-case ending; or an UploadError saying why not."""
+    name = unicodedata.normalize("NFC", (name or "").strip())
+    if not name:
+        raise UploadError(_("Choose a file"))
+    if "/" in name or "\\" in name:
+        raise UploadError(
+            _("A file name cannot contain / or \\. Rename the file, then upload it again."), 400
+        )
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in name):
+        raise UploadError(
+            _(
+                "The file name has hidden control characters in it. Rename the file, "
+                "then upload it again."
+            ),
+            400,
+        )
+    if len(name) > MAX_NAME_LENGTH:
+        raise UploadError(
+            _(
+                "The file name is too long. Shorten it to %(n)d characters or fewer.",
+                n=MAX_NAME_LENGTH,
+            )
+        )
+    stem, dot, ending = name.rpartition(".")
+    if not dot or not ending:
+        raise UploadError(
+            _("The file name has no ending like .pdf, so we cannot tell what kind of file it is."),
+            415,
+        )
+    if not stem.strip(". "):
+        raise UploadError(_("The file needs a name before its ending. Rename it and try again."))
+    return name, ending.lower()
+
+
+def max_bytes() -> int:
+    return int(current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
+
+
+def folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def stored_path(upload: Upload) -> Path:
+    if not _STORED_NAME.match(upload.stored_name or ""):
+        raise NotFound()  # a stored name is always one we generated; anything else is tampering
+    return folder() / upload.stored_name[:2] / upload.stored_name
+
+
+def store(group, user, file: FileStorage, *, allowed: frozenset[str] = EVERYTHING) -> Upload:
+    """Check the file and keep it. The Upload row is added to the session, not committed."""
+    name, ending = check_name(file.filename)
+    if ending not in allowed:
+        raise UploadError(
+            _(
+                "Files ending .%(ext)s cannot be uploaded here. You can upload %(allowed)s.",
+                ext=ending,
+                allowed=describe(allowed),
+            ),
+            415,
+        )
+    kind = TYPES[ending]
+    base = folder()
+    base.mkdir(parents=True, exist_ok=True)
+    limit = max_bytes()
+    digest = hashlib.sha256()
+    size = 0
+    handle, temporary = tempfile.mkstemp(dir=base, prefix=".incoming-")
+    keep = False
+    try:
+        with os.fdopen(handle, "wb") as out:
+            while chunk := file.stream.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadError(
+                        _(
+                            "The file is bigger than %(mb)s MB, the most Logbook can take. "
+                            "Make it smaller (for example, save a photo at a lower size or a "
+                            "document as PDF), or share a link to it instead.",
+                            mb=megabytes(limit),
+                        ),
+                        413,
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise UploadError(_("The file is empty. Choose another file."))
+        problem = kind.check(Path(temporary), ending)
+        if problem is not None:
+            raise UploadError(problem.message, problem.status)
+        stored_name = secrets.token_hex(16)
+        target = base / stored_name[:2] / stored_name
+        target.parent.mkdir(exist_ok=True)
+        os.replace(temporary, target)
+        keep = True
+    finally:
+        if not keep:
+            Path(temporary).unlink(missing_ok=True)
+    upload = Upload(
+        group_id=group.id,
+        stored_name=stored_name,
+        original_name=name,
+        content_type=kind.content_type,
+        size_bytes=size,
+        sha256=digest.hexdigest(),
+        uploaded_by_id=user.id if user is not None else None,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def discard(upload: Upload) -> None:
+    """Remove a stored file whose record was not saved after all."""
+    try:
+        stored_path(upload).unlink(missing_ok=True)
+    except NotFound:
+        pass
+
+
+def get_upload(upload_id: int | None) -> Upload | None:
+    return db.session.get(Upload, upload_id) if upload_id else None
+
+
+def download_response(upload: Upload) -> Response:
+    """The file, for someone the caller has already allowed to have it.
+
+    Served under its checked name with the type decided when it was stored; only
+    plain images are shown in the browser, everything else is downloaded. The
+    response may run nothing and load nothing, whatever the file holds.
+    """
+    path = stored_path(upload)
+    if not path.is_file():
+        current_app.logger.warning("Upload %s is missing from %s", upload.id, path)
+        raise NotFound()
+    ending = upload.original_name.rpartition(".")[2].lower()
+    kind = TYPES.get(ending)
+    response = send_file(
+        path,
+        mimetype=upload.content_type,
+        as_attachment=not (kind and kind.inline and kind.content_type == upload.content_type),
+        download_name=upload.original_name,
+        conditional=True,
+        etag=upload.sha256,
+        max_age=0,
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
