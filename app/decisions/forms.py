@@ -54,7 +54,9 @@ def not_in_future(form, field):
         )
 
 
-class DecisionFieldsMixin:
+class WhatWasDecidedMixin:
+    """What every way of recording a decision asks: what, in plain words, and by whom."""
+
     title = StringField(
         _l("What was decided"),
         description=_l('A short title, like "Youth centre to reopen on Saturdays"'),
@@ -72,19 +74,22 @@ class DecisionFieldsMixin:
         filters=[strip],
         widget=GovTextArea(),
     )
-    body = TextAreaField(
-        _l("Full text (optional)"),
-        description=_l("Paste the full decision. You can use Markdown for headings and lists."),
-        validators=[Optional(), limited(50000)],
-        filters=[strip],
-        widget=GovTextArea(),
-    )
     decided_by_name = StringField(
         _l("Which body or person (optional)"),
         description=_l('For example, "Cabinet" or "Head of Housing"'),
         validators=[Optional(), limited(200)],
         filters=[strip],
         widget=GovTextInput(),
+    )
+
+
+class DecisionFieldsMixin(WhatWasDecidedMixin):
+    body = TextAreaField(
+        _l("Full text (optional)"),
+        description=_l("Paste the full decision. You can use Markdown for headings and lists."),
+        validators=[Optional(), limited(50000)],
+        filters=[strip],
+        widget=GovTextArea(),
     )
     place = StringField(
         _l("Where it was decided (optional)"),
@@ -108,9 +113,9 @@ class DecisionFieldsMixin:
     )
 
 
-class DecisionForm(DecisionFieldsMixin, FlaskForm):
-    decided_on = date_field(_l("When was it decided?"))
-    decided_time = time_field(_l("At what time (optional)"))
+class HowItWasDecidedMixin:
+    """Who took it, and whether members had notice of it through the forward plan."""
+
     decided_by_kind = RadioField(
         _l("Who took the decision?"),
         choices=[(k, DECIDED_BY_LABELS[k]) for k in DECIDED_BY],
@@ -131,6 +136,11 @@ class DecisionForm(DecisionFieldsMixin, FlaskForm):
         filters=[strip],
         widget=GovTextArea(),
     )
+
+
+class DecisionForm(DecisionFieldsMixin, HowItWasDecidedMixin, FlaskForm):
+    decided_on = date_field(_l("When was it decided?"))
+    decided_time = time_field(_l("At what time (optional)"))
     submit = SubmitField(_l("Record the decision and tell members"), widget=GovSubmitInput())
 
     def validate_decided_on(self, field):

@@ -19,8 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from app.decisions.forms import DECIDED_BY_LABELS
-from app.decisions.models import DECIDED_BY
+from app.decisions.forms import HowItWasDecidedMixin, WhatWasDecidedMixin
 from app.forms import (
     ChecklistField,
     WholeNumberField,
@@ -199,46 +198,8 @@ class NotesForm(FlaskForm):
     submit = SubmitField(_l("Save notes"), widget=GovSubmitInput())
 
 
-class CaptureDecisionForm(FlaskForm):
+class CaptureDecisionForm(WhatWasDecidedMixin, HowItWasDecidedMixin, FlaskForm):
     capture_key = HiddenField()
-    title = StringField(
-        _l("What was decided"),
-        validators=[DataRequired(message=_l("Enter what was decided")), limited(200)],
-        filters=[strip],
-        widget=GovTextInput(),
-    )
-    summary = TextAreaField(
-        _l("Summary in plain words"),
-        validators=[
-            DataRequired(message=_l("Write a short summary in plain words")),
-            limited(2000),
-        ],
-        filters=[strip],
-        widget=GovTextArea(),
-    )
-    decided_by_kind = RadioField(
-        _l("Who took the decision?"),
-        choices=[(k, DECIDED_BY_LABELS[k]) for k in DECIDED_BY],
-        default="group_vote",
-        validators=[InputRequired(message=_l("Choose who took the decision"))],
-        widget=GovRadioInput(),
-    )
-    decided_by_name = StringField(
-        _l("Which body or person (optional)"),
-        validators=[Optional(), limited(200)],
-        filters=[strip],
-        widget=GovTextInput(),
-    )
-    forward_plan_id = optional_choice(
-        _l("Was it in the forward plan?"),
-        _l("Choose the upcoming decision it came from, so members' notice is counted."),
-    )
-    short_notice_reason = TextAreaField(
-        _l("If members had less notice than the group's rule, say why"),
-        validators=[Optional(), limited(2000)],
-        filters=[strip],
-        widget=GovTextArea(),
-    )
     submit = SubmitField(_l("Record the decision"), widget=GovSubmitInput())
 
 

@@ -419,13 +419,23 @@ def _open_for_agenda(meeting: Meeting) -> None:
         )
 
 
-def _check_links(group: Group, priority_id, ballot_id, decision_id) -> None:
+def _check_item(
+    group: Group, meeting: Meeting, title, minutes_allowed, priority_id, ballot_id, decision_id
+) -> str:
+    """An agenda item's title, trimmed, once its details and links are checked."""
+    _open_for_agenda(meeting)
+    title = _within(title, 200)
+    if not title:
+        raise MeetingError(_("Enter what the item is about"), "title")
+    if minutes_allowed is not None and not 1 <= minutes_allowed <= 600:
+        raise MeetingError(_("Give the time in minutes, from 1 to 600"), "minutes_allowed")
     if priority_id and voting.get_priority(group, priority_id) is None:
         raise MeetingError(_("Choose a priority from the list"), "priority_id")
     if ballot_id and voting.get_ballot(group, ballot_id) is None:
         raise MeetingError(_("Choose a vote from the list"), "ballot_id")
     if decision_id and decisions.get_decision(group, decision_id) is None:
         raise MeetingError(_("Choose a decision from the list"), "decision_id")
+    return title
 
 
 def add_item(
@@ -440,13 +450,7 @@ def add_item(
     ballot_id: int | None = None,
     decision_id: int | None = None,
 ) -> AgendaItem:
-    _open_for_agenda(meeting)
-    title = _within(title, 200)
-    if not title:
-        raise MeetingError(_("Enter what the item is about"), "title")
-    if minutes_allowed is not None and not 1 <= minutes_allowed <= 600:
-        raise MeetingError(_("Give the time in minutes, from 1 to 600"), "minutes_allowed")
-    _check_links(group, priority_id, ballot_id, decision_id)
+    title = _check_item(group, meeting, title, minutes_allowed, priority_id, ballot_id, decision_id)
     # Lock the meeting so two items added at once get different positions.
     db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
     count, last = db.session.execute(
@@ -487,13 +491,7 @@ def change_item(
     ballot_id: int | None = None,
     decision_id: int | None = None,
 ) -> None:
-    _open_for_agenda(meeting)
-    title = _within(title, 200)
-    if not title:
-        raise MeetingError(_("Enter what the item is about"), "title")
-    if minutes_allowed is not None and not 1 <= minutes_allowed <= 600:
-        raise MeetingError(_("Give the time in minutes, from 1 to 600"), "minutes_allowed")
-    _check_links(group, priority_id, ballot_id, decision_id)
+    title = _check_item(group, meeting, title, minutes_allowed, priority_id, ballot_id, decision_id)
     item.title = title
     item.details = (details or "").strip()
     item.lead = _within(lead, 120)
@@ -909,20 +907,31 @@ def capture_decision(
     if _already_captured(MeetingDecision, capture_key):
         raise MeetingError(_("That decision has already been recorded."), status=409)
     try:
-        decision = _record_in_the_room(
+        decision = decisions.record_decision(
             group,
-            meeting,
-            item,
             by,
-            capture_key=capture_key,
             title=title,
             summary=summary,
+            decided_at=now,
             decided_by_kind=decided_by_kind,
             decided_by_name=decided_by_name,
+            place=place_of(meeting),
             forward_plan_id=forward_plan_id,
             short_notice_reason=short_notice_reason,
             now=now,
+            told_in_person=present_user_ids(meeting),
+            told_note=_("In the room at the meeting: %(title)s", title=meeting.title),
+            commit=False,
         )
+        db.session.add(
+            MeetingDecision(
+                meeting_id=meeting.id,
+                agenda_item_id=item.id if item else None,
+                decision_id=decision.id,
+                capture_key=capture_key,
+            )
+        )
+        db.session.commit()
     except IntegrityError as exc:
         # The same form sent twice at once, or (on SQLite, which cannot lock the log)
         # another decision recorded at the same instant: nothing of this one was saved.
@@ -933,49 +942,6 @@ def capture_decision(
             _("Another decision was being recorded at the same moment. Send it again."),
             status=409,
         ) from exc
-    return decision
-
-
-def _record_in_the_room(
-    group,
-    meeting,
-    item,
-    by,
-    *,
-    capture_key,
-    title,
-    summary,
-    decided_by_kind,
-    decided_by_name,
-    forward_plan_id,
-    short_notice_reason,
-    now,
-) -> Decision:
-    decision = decisions.record_decision(
-        group,
-        by,
-        title=title,
-        summary=summary,
-        decided_at=now,
-        decided_by_kind=decided_by_kind,
-        decided_by_name=decided_by_name,
-        place=place_of(meeting),
-        forward_plan_id=forward_plan_id,
-        short_notice_reason=short_notice_reason,
-        now=now,
-        told_in_person=present_user_ids(meeting),
-        told_note=_("In the room at the meeting: %(title)s", title=meeting.title),
-        commit=False,
-    )
-    db.session.add(
-        MeetingDecision(
-            meeting_id=meeting.id,
-            agenda_item_id=item.id if item else None,
-            decision_id=decision.id,
-            capture_key=capture_key,
-        )
-    )
-    db.session.commit()
     return decision
 
 

@@ -62,13 +62,20 @@ def _meeting_url(group, meeting, anchor: str = "") -> str:
     return url_for("meetings.show", slug=group.slug, meeting_id=meeting.id) + anchor
 
 
-def _times(form):
-    """The start and end moments typed in a meeting form (London times)."""
+def _meeting_values(form) -> dict:
+    """What a meeting form says, with its day and times as UTC moments (typed in London)."""
     day = form.day.data
-    return (
-        local_to_utc(day, parse_clock(form.starts_time.data)),
-        local_to_utc(day, parse_clock(form.ends_time.data)),
-    )
+    return {
+        "title": form.title.data,
+        "kind": form.kind.data,
+        "starts_at": local_to_utc(day, parse_clock(form.starts_time.data)),
+        "ends_at": local_to_utc(day, parse_clock(form.ends_time.data)),
+        "description": form.description.data or "",
+        "place": form.place.data or "",
+        "online_link": form.online_link.data or "",
+        "access_features": form.access_features.data or [],
+        "access_notes": form.access_notes.data or "",
+    }
 
 
 def _none_choice(label):
@@ -106,21 +113,8 @@ def new(slug: str):
     group = load_group(slug, "meeting.plan")
     form = MeetingForm()
     if form.validate_on_submit():
-        starts_at, ends_at = _times(form)
         try:
-            meeting = meetings.plan_meeting(
-                group,
-                current_user,
-                title=form.title.data,
-                kind=form.kind.data,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                description=form.description.data or "",
-                place=form.place.data or "",
-                online_link=form.online_link.data or "",
-                access_features=form.access_features.data or [],
-                access_notes=form.access_notes.data or "",
-            )
+            meeting = meetings.plan_meeting(group, current_user, **_meeting_values(form))
         except meetings.MeetingError as exc:
             show_error(form, str(exc), _form_field(exc.field))
         else:
@@ -183,22 +177,8 @@ def edit(slug: str, meeting_id: int):
         form.ends_time.data = ends.strftime("%H:%M")
     form.submit.label.text = _("Save the changes")
     if form.validate_on_submit():
-        starts_at, ends_at = _times(form)
         try:
-            told = meetings.change_meeting(
-                group,
-                meeting,
-                current_user,
-                title=form.title.data,
-                kind=form.kind.data,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                description=form.description.data or "",
-                place=form.place.data or "",
-                online_link=form.online_link.data or "",
-                access_features=form.access_features.data or [],
-                access_notes=form.access_notes.data or "",
-            )
+            told = meetings.change_meeting(group, meeting, current_user, **_meeting_values(form))
         except meetings.MeetingError as exc:
             show_error(form, str(exc), _form_field(exc.field))
             return render_template(
@@ -435,7 +415,10 @@ def paper_remove(slug: str, meeting_id: int, paper_id: int):
 
 def _decision_form(group, form=None):
     form = form or CaptureDecisionForm(
-        formdata=None, prefix="decision", capture_key=meetings.new_capture_key()
+        formdata=None,
+        prefix="decision",
+        capture_key=meetings.new_capture_key(),
+        decided_by_kind="group_vote",  # most decisions taken in the room are the group's own
     )
     form.forward_plan_id.choices = _none_choice(_("No, it was not in the forward plan")) + [
         (entry.id, entry.title) for entry in decisions.open_forward_plan(group)

@@ -46,14 +46,6 @@ def build(n_decisions: int, n_members: int):
     return group, officer, people, decision, entry
 
 
-def measure(client, count_queries, url):
-    client.get(url)  # warm caches that are not per-request
-    with count_queries() as q:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return q.count
-
-
 def urls_for(group, decision, entry):
     member_id = group_services.all_members(group)[1][0].id
     return {
@@ -69,14 +61,14 @@ def urls_for(group, decision, entry):
 
 
 def test_decision_pages_keep_their_query_budget_from_10_to_500_decisions(
-    app, ctx, login, count_queries
+    app, ctx, login, page_queries
 ):
     measured = {}
     for n_decisions, n_members in ((10, 4), (500, 12)):
         group, officer, people, decision, entry = build(n_decisions, n_members)
         client = login(people[0])
         measured[n_decisions] = {
-            page: measure(client, count_queries, url)
+            page: page_queries(client, url)
             for page, url in urls_for(group, decision, entry).items()
         }
     for page, budget in BUDGETS.items():

@@ -64,16 +64,8 @@ def build(size: int):
     return group, enquiry, adviser, reader, shared_story.evidence
 
 
-def measure(client, count_queries, url):
-    client.get(url)  # warm caches that are not per-request
-    with count_queries() as q:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return q.count
-
-
 def test_enquiry_and_evidence_pages_keep_their_query_budget_from_5_to_200_items(
-    app, ctx, login, count_queries, upload_folder
+    app, ctx, login, page_queries, upload_folder
 ):
     measured = {}
     for size in (5, 200):
@@ -89,8 +81,7 @@ def test_enquiry_and_evidence_pages_keep_their_query_budget_from_5_to_200_items(
         }
         readers = {"team": adviser, "link_decision": adviser}
         measured[size] = {
-            page: measure(login(readers.get(page, reader)), count_queries, url)
-            for page, url in urls.items()
+            page: page_queries(login(readers.get(page, reader)), url) for page, url in urls.items()
         }
     for page, budget in BUDGETS.items():
         small, large = measured[5][page], measured[200][page]

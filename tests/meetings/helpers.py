@@ -110,3 +110,20 @@ def members_of(group):
     from app.groups import services as groups
 
     return groups.all_members(group)
+
+
+def edit_meeting(group, meeting, by, **overrides):
+    """Change a meeting through the service, keeping every detail not overridden."""
+    fields = {
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "description": meeting.description,
+        "place": meeting.place,
+        "online_link": meeting.online_link,
+        "access_features": list(meeting.access_features),
+        "access_notes": meeting.access_notes,
+    }
+    fields.update(overrides)
+    return meetings.change_meeting(group, meeting, by, **fields)

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.meetings import services as meetings
 from tests.conftest import client_for
 from tests.factories import make_group, make_member
-from tests.meetings.helpers import group_with_people, next_week, plan
+from tests.meetings.helpers import edit_meeting, group_with_people, next_week, plan
 
 
 def _events(response) -> dict[str, object]:
@@ -31,22 +31,6 @@ def _one(events, meeting):
     found = [e for uid, e in events.items() if uid.startswith(f"meeting-{meeting.id}@")]
     assert len(found) == 1, list(events)
     return found[0]
-
-
-def _change(group, meeting, by, **overrides):
-    fields = {
-        "title": meeting.title,
-        "kind": meeting.kind,
-        "starts_at": meeting.starts_at,
-        "ends_at": meeting.ends_at,
-        "description": meeting.description,
-        "place": meeting.place,
-        "online_link": meeting.online_link,
-        "access_features": list(meeting.access_features),
-        "access_notes": meeting.access_notes,
-    }
-    fields.update(overrides)
-    return meetings.change_meeting(group, meeting, by, **fields)
 
 
 def test_the_group_calendar_has_one_event_per_meeting(app, ctx):
@@ -91,7 +75,7 @@ def test_a_changed_meeting_keeps_its_uid_with_a_higher_sequence(app, ctx):
     url = f"/groups/{group.slug}/meetings.ics"
     before = _one(_events(client.get(url)), meeting)
 
-    _change(
+    edit_meeting(
         group,
         meeting,
         facilitator,
@@ -104,7 +88,7 @@ def test_a_changed_meeting_keeps_its_uid_with_a_higher_sequence(app, ctx):
     assert after.decoded("dtstart") == before.decoded("dtstart") + timedelta(hours=1)
 
     # A change members are not told about leaves the sequence alone.
-    _change(group, meeting, facilitator, description="Bring a friend.")
+    edit_meeting(group, meeting, facilitator, description="Bring a friend.")
     again = _one(_events(client.get(url)), meeting)
     assert int(again["sequence"]) == int(after["sequence"])
 

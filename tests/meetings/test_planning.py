@@ -20,6 +20,7 @@ from tests.factories import make_group, make_member
 from tests.meetings.helpers import (
     announcements,
     channels_by_person,
+    edit_meeting,
     finished,
     group_with_people,
     next_week,
@@ -152,22 +153,6 @@ def test_a_meeting_exactly_a_day_long_is_allowed(app, ctx):
 # Changing and cancelling ----------------------------------------------------------
 
 
-def _change(group, meeting, by, **overrides):
-    fields = {
-        "title": meeting.title,
-        "kind": meeting.kind,
-        "starts_at": meeting.starts_at,
-        "ends_at": meeting.ends_at,
-        "description": meeting.description,
-        "place": meeting.place,
-        "online_link": meeting.online_link,
-        "access_features": list(meeting.access_features),
-        "access_notes": meeting.access_notes,
-    }
-    fields.update(overrides)
-    return meetings.change_meeting(group, meeting, by, **fields)
-
-
 @pytest.mark.parametrize(
     "change",
     [
@@ -186,7 +171,7 @@ def test_changing_time_place_or_name_raises_the_sequence_and_tells_members_again
             "starts_at": meeting.starts_at + timedelta(hours=1),
             "ends_at": meeting.ends_at + timedelta(hours=1),
         }
-    assert _change(group, meeting, facilitator, **change) is True
+    assert edit_meeting(group, meeting, facilitator, **change) is True
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
     assert stored.sequence == 1
@@ -200,7 +185,7 @@ def test_changing_time_place_or_name_raises_the_sequence_and_tells_members_again
 def test_changing_only_the_description_or_kind_tells_nobody(app, ctx):
     group, facilitator, _people = group_with_people(2)
     meeting = plan(group, facilitator)
-    told = _change(
+    told = edit_meeting(
         group, meeting, facilitator, description="Bring your questions.", kind="workshop"
     )
     assert told is False
@@ -214,7 +199,7 @@ def test_changing_only_the_description_or_kind_tells_nobody(app, ctx):
 def test_a_meeting_that_is_no_longer_step_free_tells_members_again(app, ctx):
     group, facilitator, _people = group_with_people(2)
     meeting = plan(group, facilitator, access_features=["step_free", "hearing_loop"])
-    assert _change(group, meeting, facilitator, access_features=["hearing_loop"]) is True
+    assert edit_meeting(group, meeting, facilitator, access_features=["hearing_loop"]) is True
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).sequence == 1
     assert len(announcements("meeting", meeting.id)) == 2
@@ -234,7 +219,7 @@ def test_a_meeting_whose_start_has_passed_can_still_have_its_notes_changed(app, 
         place="Hall",
         now=starts - timedelta(days=7),
     )
-    assert _change(group, meeting, facilitator, description="It went ahead.") is False
+    assert edit_meeting(group, meeting, facilitator, description="It went ahead.") is False
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).description == "It went ahead."
 
@@ -244,10 +229,12 @@ def test_a_bad_change_is_refused_and_the_meeting_stays_as_it_was(app, ctx):
     meeting = plan(group, facilitator)
     starts, ends, place = meeting.starts_at, meeting.ends_at, meeting.place
     with pytest.raises(meetings.MeetingError) as refused:
-        _change(group, meeting, facilitator, place="Elsewhere", ends_at=starts - timedelta(hours=1))
+        edit_meeting(
+            group, meeting, facilitator, place="Elsewhere", ends_at=starts - timedelta(hours=1)
+        )
     assert refused.value.field == "ends_time"
     with pytest.raises(meetings.MeetingError) as refused:
-        _change(
+        edit_meeting(
             group,
             meeting,
             facilitator,
@@ -275,7 +262,7 @@ def test_a_started_finished_or_cancelled_meeting_cannot_be_changed(app, ctx, sta
             meetings.finish_meeting(meeting)
     told_before = len(announcements("meeting", meeting.id))
     with pytest.raises(meetings.MeetingError) as refused:
-        _change(group, meeting, facilitator, place="The library")
+        edit_meeting(group, meeting, facilitator, place="The library")
     assert refused.value.status == 409
     db.session.rollback()
     db.session.expire_all()

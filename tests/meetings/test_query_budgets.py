@@ -128,22 +128,14 @@ def _memberships(group):
     return groups.all_members(group)
 
 
-def measure(client, count_queries, url):
-    client.get(url)  # warm caches that are not per-request
-    with count_queries() as q:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return q.count
-
-
 def test_meeting_pages_keep_their_query_budget_from_3_to_30_of_everything(
-    app, ctx, login, count_queries
+    app, ctx, login, page_queries
 ):
     measured = {}
     for size in (3, 30):
         facilitator, urls = build(size)
         client = login(facilitator)
-        measured[size] = {page: measure(client, count_queries, url) for page, url in urls.items()}
+        measured[size] = {page: page_queries(client, url) for page, url in urls.items()}
     for page, budget in BUDGETS.items():
         small, large = measured[3][page], measured[30][page]
         assert small == large, f"{page}: {small} queries with 3 of everything, {large} with 30"
