@@ -111,6 +111,7 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "meetings.agenda_remove": ("POST", {"facilitator"}, False),
     "meetings.papers": ("GET", {"facilitator"}, False),
     "meetings.paper_remove": ("POST", {"facilitator"}, False),
+    "meetings.paper_file": ("GET", MEMBERS, False),
     "meetings.live": ("GET", MEETING_HELPERS, False),
     "meetings.start": ("POST", MEETING_HELPERS, False),
     "meetings.finish": ("POST", MEETING_HELPERS, False),
@@ -290,6 +291,9 @@ def world(app, ctx, tmp_path, monkeypatch):
     )
     item = meetings.add_item(group, planned, title="Item")
     paper = meetings.add_paper(planned, facilitator, title="Paper", url="https://example.org/p")
+    file_paper = meetings.add_paper(
+        planned, facilitator, title="Agenda", file=samples.file("agenda.pdf", samples.pdf())
+    )
     running = meetings.plan_meeting(
         group,
         facilitator,
@@ -328,6 +332,7 @@ def world(app, ctx, tmp_path, monkeypatch):
         "meeting_id": planned.id,
         "item_id": item.id,
         "paper_id": paper.id,
+        "file_paper_id": file_paper.id,
         "live_meeting_id": running.id,
         "live_item_id": live_item.id,
         "done_meeting_id": done.id,
@@ -380,6 +385,8 @@ def _url(app, endpoint, url_args, reset_args):
         )
     if endpoint in FINISHED:
         source["meeting_id"] = url_args["done_meeting_id"]
+    if endpoint == "meetings.paper_file":
+        source["paper_id"] = url_args["file_paper_id"]
     if endpoint == "meetings.member_calendar":
         source["token"] = url_args["feed_token"]
     with app.test_request_context():

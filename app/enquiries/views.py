@@ -33,7 +33,6 @@ from app.groups import services as groups
 from app.labels import ROLE_LABELS
 from app.pagination import page_arg, page_size
 from app.permissions import require, role_in
-from app.uploads import filetypes
 from app.uploads import services as uploads
 from app.viewing import form_status, load_group, show_error
 from app.voting.forms import PRIORITY_STATUS_LABELS
@@ -84,17 +83,6 @@ def _refused(form, exc):
     """Show a service's refusal on the form; the answer's status says what kind it was."""
     show_error(form, str(exc), getattr(exc, "field", None) or "file")
     return exc.status
-
-
-def _file_hint():
-    return {
-        "accept": filetypes.accept(filetypes.EVERYTHING),
-        "hint": _(
-            "Up to %(mb)s MB. You can upload %(kinds)s.",
-            mb=uploads.megabytes(uploads.max_bytes()),
-            kinds=filetypes.describe(filetypes.EVERYTHING),
-        ),
-    }
 
 
 # Enquiries -------------------------------------------------------------------
@@ -313,7 +301,7 @@ def output_new(slug: str, enquiry_id: int):
             flash(_("The output has been added."))
             return to_enquiry(enquiry, "outputs")
     return render_template(
-        "enquiries/output_new.html", group=group, enquiry=enquiry, form=form, file=_file_hint()
+        "enquiries/output_new.html", group=group, enquiry=enquiry, form=form, file=uploads.chooser()
     ), status or form_status(form)
 
 
@@ -466,7 +454,7 @@ def evidence_new(slug: str, enquiry_id: int):
         group=group,
         enquiry=enquiry,
         form=form,
-        file=_file_hint(),
+        file=uploads.chooser(),
         **_labels(),
     ), status or form_status(form)
 

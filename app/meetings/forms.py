@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -164,11 +166,12 @@ class PaperForm(FlaskForm):
     )
     url = StringField(
         _l("Web address of the paper"),
-        description=_l("Starting with https://"),
-        validators=[DataRequired(message=_l("Enter the paper's web address")), limited(500)],
+        description=_l("Starting with https://. Or choose a file below instead."),
+        validators=[Optional(), limited(500)],
         filters=[strip],
         widget=GovTextInput(),
     )
+    file = FileField(_l("Or upload the paper"), widget=GovFileInput())
     submit = SubmitField(_l("Add the paper"), widget=GovSubmitInput())
 
 

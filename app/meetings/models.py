@@ -95,7 +95,7 @@ class AgendaItem(db.Model):
 
 
 class Paper(db.Model):
-    """A paper for a meeting: a link to a document people should read."""
+    """A paper for a meeting: a link to a document people should read, or a small file."""
 
     __tablename__ = "meeting_papers"
 
@@ -104,7 +104,9 @@ class Paper(db.Model):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(String(200))
-    url: Mapped[str] = mapped_column(String(500))
+    #: A web link; empty when the paper is an uploaded file.
+    url: Mapped[str] = mapped_column(String(500), default="")
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id", ondelete="SET NULL"))
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

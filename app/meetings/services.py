@@ -16,6 +16,7 @@ from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
 
 from app.accounts.models import User
 from app.dbtypes import local_today, utcnow
@@ -42,6 +43,9 @@ from app.meetings.models import (
 )
 from app.notices import services as notices
 from app.pagination import Page, paginate
+from app.uploads import services as uploads
+from app.uploads.filetypes import DOCUMENTS, IMAGES, SPREADSHEETS
+from app.uploads.models import Upload
 from app.voting import services as voting
 from app.voting.models import Ballot, Priority
 
@@ -49,6 +53,8 @@ from app.voting.models import Ballot, Priority
 CLOCK_SLACK = timedelta(minutes=5)
 MAX_AGENDA_ITEMS = 40
 MAX_PAPERS = 30
+#: What a meeting paper may be: documents, spreadsheets and photos (no sound or video).
+PAPER_FILES = DOCUMENTS | SPREADSHEETS | IMAGES
 #: Remind owners of actions due this many days ahead, and again no sooner than a week.
 REMIND_AHEAD = timedelta(days=2)
 REMIND_AGAIN_AFTER = timedelta(days=6)
@@ -576,42 +582,86 @@ def move_item(meeting: Meeting, item: AgendaItem, direction: str, seen_order: li
 # Papers ------------------------------------------------------------------------
 
 
-def papers(meeting: Meeting) -> list[Paper]:
-    return list(
-        db.session.scalars(
-            select(Paper).where(Paper.meeting_id == meeting.id).order_by(Paper.id).limit(100)
+def papers(meeting: Meeting) -> list[tuple[Paper, Upload | None]]:
+    """The meeting's papers, each with its file if it is one. One query."""
+    return [
+        (paper, upload)
+        for paper, upload in db.session.execute(
+            select(Paper, Upload)
+            .outerjoin(Upload, Upload.id == Paper.upload_id)
+            .where(Paper.meeting_id == meeting.id)
+            .order_by(Paper.id)
+            .limit(100)
         )
-    )
+    ]
 
 
-def add_paper(meeting: Meeting, by: User, *, title: str, url: str) -> Paper:
+def add_paper(
+    meeting: Meeting,
+    by: User,
+    *,
+    title: str,
+    url: str = "",
+    file: FileStorage | None = None,
+) -> Paper:
+    """A paper for the meeting: a web link, or a small file kept by Logbook (not both).
+
+    A file that cannot be taken raises UploadError (its own 4xx); nothing is kept.
+    """
     if meeting.status == "cancelled":
         raise MeetingError(_("This meeting has been cancelled."), status=409)
     title = _within(title, 200)
     if not title:
         raise MeetingError(_("Enter the paper's title"), "title")
     url = _http_link(url, "url")
-    if not url:
-        raise MeetingError(_("Enter the paper's web address"), "url")
+    has_file = uploads.chosen(file)
+    if url and has_file:
+        raise MeetingError(_("Give a web address or choose a file, not both"), "url")
+    if not url and not has_file:
+        raise MeetingError(_("Enter the paper's web address, or choose a file"), "url")
     count = db.session.scalar(
         select(func.count()).select_from(Paper).where(Paper.meeting_id == meeting.id)
     )
     if count >= MAX_PAPERS:
         raise MeetingError(_("A meeting can have at most %(n)d papers.", n=MAX_PAPERS), "title")
-    paper = Paper(meeting_id=meeting.id, title=title, url=url, added_by_id=by.id)
+    group = db.session.get(Group, meeting.group_id)
+    upload = uploads.store(group, by, file, allowed=PAPER_FILES) if has_file else None
+    paper = Paper(
+        meeting_id=meeting.id,
+        title=title,
+        url=url,
+        upload_id=upload.id if upload else None,
+        added_by_id=by.id,
+    )
     db.session.add(paper)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        if upload is not None:
+            uploads.discard(upload)
+        raise
     return paper
 
 
-def remove_paper(meeting: Meeting, paper_id: int) -> None:
-    paper = db.session.scalar(
+def get_paper(meeting: Meeting, paper_id: int) -> Paper | None:
+    return db.session.scalar(
         select(Paper).where(Paper.id == paper_id, Paper.meeting_id == meeting.id)
     )
+
+
+def remove_paper(meeting: Meeting, paper_id: int) -> None:
+    """Take a paper off the meeting; its file, if it had one, goes too."""
+    paper = get_paper(meeting, paper_id)
     if paper is None:
         raise MeetingError(_("That paper has already been removed."), status=409)
+    upload = uploads.get_upload(paper.upload_id)
     db.session.delete(paper)
+    if upload is not None:
+        db.session.delete(upload)
     db.session.commit()
+    if upload is not None:
+        uploads.discard(upload)
 
 
 # Attendance --------------------------------------------------------------------

@@ -33,6 +33,7 @@ from app.meetings.labels import labels
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
+from app.uploads import services as uploads
 from app.viewing import form_status, load_group, show_error
 from app.voting import services as voting
 
@@ -380,9 +381,15 @@ def papers(slug: str, meeting_id: int):
     status = None
     if form.validate_on_submit():
         try:
-            meetings.add_paper(meeting, current_user, title=form.title.data, url=form.url.data)
-        except meetings.MeetingError as exc:
-            show_error(form, str(exc), exc.field)
+            meetings.add_paper(
+                meeting,
+                current_user,
+                title=form.title.data,
+                url=form.url.data or "",
+                file=form.file.data,
+            )
+        except (meetings.MeetingError, uploads.UploadError) as exc:
+            show_error(form, str(exc), getattr(exc, "field", None) or "file")
             status = exc.status
         else:
             flash(_("The paper has been added."))
@@ -393,7 +400,19 @@ def papers(slug: str, meeting_id: int):
         meeting=meeting,
         papers=meetings.papers(meeting),
         form=form,
+        file=uploads.chooser(meetings.PAPER_FILES),
     ), status or form_status(form)
+
+
+@bp.route("/groups/<slug>/meetings/<int:meeting_id>/papers/<int:paper_id>/file")
+def paper_file(slug: str, meeting_id: int, paper_id: int):
+    group = load_group(slug, "meeting.view")
+    meeting = load_meeting(group, meeting_id)
+    paper = meetings.get_paper(meeting, paper_id)
+    upload = uploads.get_upload(paper.upload_id) if paper else None
+    if upload is None:
+        abort(404)
+    return uploads.download_response(upload)
 
 
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/papers/<int:paper_id>/remove", methods=["POST"])

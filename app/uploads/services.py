@@ -25,7 +25,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import NotFound
 
 from app.extensions import db
-from app.uploads.filetypes import EVERYTHING, TYPES, describe
+from app.uploads.filetypes import EVERYTHING, TYPES, accept, describe
 from app.uploads.models import Upload
 
 MAX_NAME_LENGTH = 200
@@ -92,6 +92,18 @@ def max_bytes() -> int:
 
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f}"
+
+
+def chooser(allowed: frozenset[str] = EVERYTHING) -> dict:
+    """What a file field shows: the endings phones should offer first, and a hint in words."""
+    return {
+        "accept": accept(allowed),
+        "hint": _(
+            "Up to %(mb)s MB. You can upload %(kinds)s.",
+            mb=megabytes(max_bytes()),
+            kinds=describe(allowed),
+        ),
+    }
 
 
 def folder() -> Path:

@@ -16,6 +16,7 @@ from app.dbtypes import LOCAL_ZONE
 from app.extensions import db
 from app.notices import services as notices
 from tests.e2e.helpers import check_page, fill_date, sign_in
+from tests.uploads import samples
 
 TITLE = "Riverside meeting about the advice session"
 AGENDA = (
@@ -79,16 +80,28 @@ def plan_the_meeting(page) -> str:
     page.get_by_role("button", name="Move down Any other business").click()
     expect(page.locator(".lb-agenda__item").nth(3)).to_contain_text("4. Any other business")
     check_page(page)
+
+    # A paper, uploaded from the facilitator's computer.
+    page.get_by_role("link", name="Add or remove papers").click()
+    check_page(page)
+    page.get_by_label("Title of the paper").fill("Agenda and last minutes")
+    page.get_by_label("Or upload the paper").set_input_files(
+        {"name": "agenda.pdf", "mimeType": "application/pdf", "buffer": samples.pdf()}
+    )
+    page.get_by_role("button", name="Add the paper").click()
+    expect(page.get_by_text("The paper has been added.")).to_be_visible()
+    check_page(page)
     return meeting_url
 
 
-def answer(new_page, email: str, meeting_url: str, button: str, says: str) -> None:
+def answer(new_page, email: str, meeting_url: str, button: str, says: str):
     page = new_page(width=360, height=740)
     sign_in(page, email)
     page.goto(meeting_url)
     page.get_by_role("button", name=button).click()
     expect(page.get_by_text(says)).to_be_visible()
     check_page(page)
+    return page
 
 
 def informed_row(page, name: str):
@@ -103,7 +116,16 @@ def test_a_facilitator_runs_a_meeting_from_agenda_to_minutes_and_the_room_is_tol
     meeting_url = plan_the_meeting(fatima)
 
     # Three members answer, on their phones.
-    answer(new_page, "resident@example.org", meeting_url, "I am coming", "You said you are coming.")
+    rita = answer(
+        new_page, "resident@example.org", meeting_url, "I am coming", "You said you are coming."
+    )
+    with rita.expect_download() as paper:
+        rita.get_by_role("link", name="Agenda and last minutes").click()
+    assert paper.value.suggested_filename == "agenda.pdf"
+    outsider = new_page()
+    sign_in(outsider, "admin@example.org")  # a site admin, not a member of this group
+    paper_url = rita.get_by_role("link", name="Agenda and last minutes").get_attribute("href")
+    assert outsider.request.get(paper_url).status == 404
     answer(new_page, "adviser@example.org", meeting_url, "I am coming", "You said you are coming.")
     answer(new_page, "officer@example.org", meeting_url, "Send apologies", "You sent your")
     fatima.goto(meeting_url)
@@ -264,8 +286,6 @@ def test_a_facilitator_runs_a_meeting_from_agenda_to_minutes_and_the_room_is_tol
         assert by_name[name]["first_told_at"] > told["decided_at"]
 
     # A resident reads the published minutes on a phone and finds the meeting in the calendar.
-    rita = new_page(width=360, height=740)
-    sign_in(rita, "resident@example.org")
     rita.goto(meeting_url)
     rita.get_by_role("button", name="Read the minutes").click()
     expect(rita.get_by_text("Thanks to St Mark's for the hall.")).to_be_visible()

@@ -555,12 +555,12 @@ def test_papers_must_be_web_links(app, ctx):
         meeting, facilitator, title="Damp survey", url="https://example.org/survey.pdf"
     )
     meetings.add_paper(meeting, facilitator, title="Old minutes", url="http://example.org/m")
-    assert [p.title for p in meetings.papers(meeting)] == ["Damp survey", "Old minutes"]
+    assert [p.title for p, _file in meetings.papers(meeting)] == ["Damp survey", "Old minutes"]
     meetings.remove_paper(meeting, paper.id)
     with pytest.raises(meetings.MeetingError) as refused:
         meetings.remove_paper(meeting, paper.id)
     assert refused.value.status == 409
-    assert [p.title for p in meetings.papers(meeting)] == ["Old minutes"]
+    assert [p.title for p, _file in meetings.papers(meeting)] == ["Old minutes"]
 
 
 def test_a_cancelled_meeting_takes_no_papers_and_a_meeting_at_most_thirty(app, ctx):
