@@ -90,10 +90,10 @@ def load_demo() -> list[tuple[str, str]]:
         _load_decision_log(group)
     if not voting.priorities_page(group, 1, 1).total:
         _load_priorities_and_votes(group)
-    if not meetings.meetings_page(group, 1, 1, past=True).total:
-        _load_meetings(group)
     if not enquiries.group_enquiries(group, 1):
         _load_enquiries(group)
+    if not meetings.meetings_page(group, 1, 1, past=True).total:
+        _load_meetings(group)
     return logins
 
 
@@ -462,13 +462,19 @@ def _load_meetings(group) -> None:
         (p for p in voting.priorities_page(group, 1, 50).items if p[0].title.startswith("Damp")),
         None,
     )
+    damp_enquiry = next(
+        (e for e in enquiries.group_enquiries(group) if "damp" in e.question.lower()), None
+    )
     for title, lead, minutes, links in (
         ("Welcome, and actions from last time", "Fatima Facilitator", 10, {}),
         (
-            "Damp survey: first results",
+            "Damp: what residents found, and the survey's first results",
             "Owen Officer",
             20,
-            {"priority_id": damp[0].id if damp else None},
+            {
+                "priority_id": damp[0].id if damp else None,
+                "enquiry_id": damp_enquiry.id if damp_enquiry else None,
+            },
         ),
         (
             "The summer walkabout: results of the vote",

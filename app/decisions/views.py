@@ -33,6 +33,7 @@ from app.decisions.forms import (
     LinkReportForm,
     ToldForm,
 )
+from app.enquiries import services as enquiries
 from app.extensions import htmx
 from app.forms import CommentForm, EmptyForm, parse_clock
 from app.groups import services as groups
@@ -141,7 +142,8 @@ def show(slug: str, decision_id: int):
     return render_template(
         "decisions/show.html",
         meeting=meetings.meeting_of_decision(decision.id) if member else None,
-        actions=meetings.actions_for_decision(decision.id) if member else [],
+        actions=meetings.actions_for_decisions([decision.id]) if member else [],
+        came_from=enquiries.enquiries_for_decision(decision.id) if member else [],
         ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
         group=group,
         state=state,

@@ -661,3 +661,28 @@ def linked_decisions(enquiry: Enquiry) -> list[decisions.DecisionState]:
         )
     )
     return decisions.states_for(found)
+
+
+def enquiries_for_decision(decision_id: int) -> list[Enquiry]:
+    """The enquiries a decision came out of, for the decision's page."""
+    return list(
+        db.session.scalars(
+            select(Enquiry)
+            .join(DecisionLink, DecisionLink.enquiry_id == Enquiry.id)
+            .where(DecisionLink.decision_id == decision_id)
+            .order_by(Enquiry.id)
+            .limit(20)
+        )
+    )
+
+
+def enquiries_for_priority(priority: Priority) -> list[Enquiry]:
+    """The enquiries into a priority, for the priority's page."""
+    return list(
+        db.session.scalars(
+            select(Enquiry)
+            .where(Enquiry.priority_id == priority.id)
+            .order_by(Enquiry.created_at.desc(), Enquiry.id.desc())
+            .limit(20)
+        )
+    )

@@ -31,6 +31,8 @@ from app.extensions import htmx
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.labels import ROLE_LABELS
+from app.meetings import services as meetings
+from app.meetings.labels import ACTION_STATUS_LABELS
 from app.pagination import page_arg, page_size
 from app.permissions import require, role_in
 from app.uploads import services as uploads
@@ -161,7 +163,9 @@ def show(slug: str, enquiry_id: int):
         evidence=enquiries.latest_evidence(enquiry, current_user),
         evidence_counts=enquiries.evidence_counts(enquiry, current_user),
         outputs=enquiries.outputs(enquiry),
-        decided=enquiries.linked_decisions(enquiry),
+        decided=(decided := enquiries.linked_decisions(enquiry)),
+        actions=meetings.actions_for_decisions([state.id for state in decided]),
+        ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
         journal=enquiries.journal_page(enquiry, page_arg(), page_size()),
         empty_form=EmptyForm(),
         **_labels(),

@@ -42,7 +42,7 @@ from app.meetings.models import ACCESS_FEATURES, ACTION_STATUSES, MEETING_KINDS,
 def optional_choice(label, hint=None):
     """A drop-down whose first choice, 0, means "none"."""
     return SelectField(
-        label, description=hint, coerce=int, validate_choice=True, widget=GovSelect()
+        label, description=hint, coerce=int, default=0, validate_choice=True, widget=GovSelect()
     )
 
 
@@ -153,6 +153,10 @@ class AgendaItemForm(FlaskForm):
     decision_id = optional_choice(
         _l("Is it about a decision in the log?"),
         _l("For example, a council decision to report to the meeting."),
+    )
+    enquiry_id = optional_choice(
+        _l("Is it about a resident-led enquiry?"),
+        _l("For example, the team sharing what they found."),
     )
     submit = SubmitField(_l("Save the item"), widget=GovSubmitInput())
 

@@ -22,6 +22,8 @@ from app.accounts.models import User
 from app.dbtypes import local_today, utcnow
 from app.decisions import services as decisions
 from app.decisions.models import Decision
+from app.enquiries import services as enquiries
+from app.enquiries.models import Enquiry
 from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group, Membership
@@ -386,6 +388,7 @@ class AgendaRow:
     priority_title: str | None
     ballot: Ballot | None
     decision: decisions.DecisionState | None
+    enquiry_question: str | None = None
 
     @property
     def id(self) -> int:
@@ -396,19 +399,20 @@ def agenda(meeting: Meeting) -> list[AgendaRow]:
     """The items in order, with the titles of what they link to. Two queries."""
     rows = list(
         db.session.execute(
-            select(AgendaItem, Priority.title, Ballot, Decision)
+            select(AgendaItem, Priority.title, Ballot, Decision, Enquiry.question)
             .outerjoin(Priority, Priority.id == AgendaItem.priority_id)
             .outerjoin(Ballot, Ballot.id == AgendaItem.ballot_id)
             .outerjoin(Decision, Decision.id == AgendaItem.decision_id)
+            .outerjoin(Enquiry, Enquiry.id == AgendaItem.enquiry_id)
             .where(AgendaItem.meeting_id == meeting.id)
             .order_by(AgendaItem.position, AgendaItem.id)
         )
     )
-    linked = [d for *_rest, d in rows if d is not None]
+    linked = [d for _i, _p, _b, d, _q in rows if d is not None]
     states = {s.id: s for s in decisions.states_for(linked)} if linked else {}
     return [
-        AgendaRow(item, priority_title, ballot, states.get(d.id) if d else None)
-        for item, priority_title, ballot, d in rows
+        AgendaRow(item, priority_title, ballot, states.get(d.id) if d else None, question)
+        for item, priority_title, ballot, d, question in rows
     ]
 
 
@@ -426,7 +430,14 @@ def _open_for_agenda(meeting: Meeting) -> None:
 
 
 def _check_item(
-    group: Group, meeting: Meeting, title, minutes_allowed, priority_id, ballot_id, decision_id
+    group: Group,
+    meeting: Meeting,
+    title,
+    minutes_allowed,
+    priority_id,
+    ballot_id,
+    decision_id,
+    enquiry_id=None,
 ) -> str:
     """An agenda item's title, trimmed, once its details and links are checked."""
     _open_for_agenda(meeting)
@@ -441,6 +452,8 @@ def _check_item(
         raise MeetingError(_("Choose a vote from the list"), "ballot_id")
     if decision_id and decisions.get_decision(group, decision_id) is None:
         raise MeetingError(_("Choose a decision from the list"), "decision_id")
+    if enquiry_id and enquiries.get_enquiry(group, enquiry_id) is None:
+        raise MeetingError(_("Choose an enquiry from the list"), "enquiry_id")
     return title
 
 
@@ -455,8 +468,11 @@ def add_item(
     priority_id: int | None = None,
     ballot_id: int | None = None,
     decision_id: int | None = None,
+    enquiry_id: int | None = None,
 ) -> AgendaItem:
-    title = _check_item(group, meeting, title, minutes_allowed, priority_id, ballot_id, decision_id)
+    title = _check_item(
+        group, meeting, title, minutes_allowed, priority_id, ballot_id, decision_id, enquiry_id
+    )
     # Lock the meeting so two items added at once get different positions.
     db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
     count, last = db.session.execute(
@@ -478,6 +494,7 @@ def add_item(
         priority_id=priority_id or None,
         ballot_id=ballot_id or None,
         decision_id=decision_id or None,
+        enquiry_id=enquiry_id or None,
     )
     db.session.add(item)
     db.session.commit()
@@ -496,8 +513,11 @@ def change_item(
     priority_id: int | None = None,
     ballot_id: int | None = None,
     decision_id: int | None = None,
+    enquiry_id: int | None = None,
 ) -> None:
-    title = _check_item(group, meeting, title, minutes_allowed, priority_id, ballot_id, decision_id)
+    title = _check_item(
+        group, meeting, title, minutes_allowed, priority_id, ballot_id, decision_id, enquiry_id
+    )
     item.title = title
     item.details = (details or "").strip()
     item.lead = _within(lead, 120)
@@ -505,6 +525,7 @@ def change_item(
     item.priority_id = priority_id or None
     item.ballot_id = ballot_id or None
     item.decision_id = decision_id or None
+    item.enquiry_id = enquiry_id or None
     db.session.commit()
 
 
@@ -1288,14 +1309,16 @@ def action_updates(action: Action) -> list[tuple[ActionUpdate, User | None]]:
     ]
 
 
-def actions_for_decision(decision_id: int) -> list[tuple[Action, User | None]]:
-    """What was set in motion by a decision: "you said, we did"."""
+def actions_for_decisions(decision_ids: list[int]) -> list[tuple[Action, User | None]]:
+    """What was set in motion by some decisions: "you said, we did". One query."""
+    if not decision_ids:
+        return []
     return [
         (a, u)
         for a, u in db.session.execute(
             select(Action, User)
             .outerjoin(User, User.id == Action.owner_id)
-            .where(Action.decision_id == decision_id)
+            .where(Action.decision_id.in_(decision_ids))
             .order_by(Action.id)
             .limit(100)
         )

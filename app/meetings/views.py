@@ -9,6 +9,7 @@ from app.accounts import services as accounts
 from app.accounts.services import people_by_id
 from app.dbtypes import LOCAL_ZONE, local_to_utc
 from app.decisions import services as decisions
+from app.enquiries import services as enquiries
 from app.extensions import htmx
 from app.forms import EmptyForm, parse_clock
 from app.groups import services as groups
@@ -259,6 +260,9 @@ def _item_form_choices(group, form):
         (b.id, b.title) for b in voting.ballots_page(group, 1, 200).items
     ]
     form.decision_id.choices = _none_choice(_("No")) + _recent_decision_choices(group)
+    form.enquiry_id.choices = _none_choice(_("No")) + [
+        (e.id, e.question) for e in enquiries.group_enquiries(group)
+    ]
 
 
 def _item_values(form) -> dict:
@@ -270,6 +274,7 @@ def _item_values(form) -> dict:
         "priority_id": form.priority_id.data or None,
         "ballot_id": form.ballot_id.data or None,
         "decision_id": form.decision_id.data or None,
+        "enquiry_id": form.enquiry_id.data or None,
     }
 
 
@@ -320,7 +325,7 @@ def agenda_edit(slug: str, meeting_id: int, item_id: int):
     form = AgendaItemForm(obj=item)
     _item_form_choices(group, form)
     if request.method == "GET":
-        for name in ("priority_id", "ballot_id", "decision_id"):
+        for name in ("priority_id", "ballot_id", "decision_id", "enquiry_id"):
             getattr(form, name).data = getattr(item, name) or 0
     status = None
     if form.validate_on_submit():

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from app.accounts.services import people_by_id
 from app.dbtypes import local_to_utc
+from app.enquiries import services as enquiries
 from app.forms import CommentForm, EmptyForm, parse_clock
 from app.pagination import page_arg, page_size
 from app.permissions import require
@@ -106,6 +107,8 @@ def priority(slug: str, priority_id: int):
         i_back=voting.backs(item, current_user),
         comments=voting.priority_comments(item, page_arg(), page_size()),
         proposer=people_by_id([item.proposer_id]).get(item.proposer_id),
+        enquiries=enquiries.enquiries_for_priority(item),
+        enquiry_can_start=item.status in enquiries.ENQUIRY_PRIORITY_STATUSES,
         form=form,
         **_labels(),
     ), form_status(form)

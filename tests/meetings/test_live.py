@@ -528,7 +528,7 @@ def test_an_action_captured_in_the_room_tells_its_owner(app, ctx):
     assert [a.title for a in meetings.captured(meeting).actions[items[1].id]] == [
         "Book the church hall"
     ]
-    assert [a.id for a, _owner in meetings.actions_for_decision(decision.id)] == [action.id]
+    assert [a.id for a, _owner in meetings.actions_for_decisions([decision.id])] == [action.id]
 
     with pytest.raises(meetings.MeetingError, match="already been recorded") as refused:
         meetings.create_action(
