@@ -490,6 +490,19 @@ def _load_meetings(group) -> None:
         ),
     ):
         meetings.add_item(group, upcoming, title=title, lead=lead, minutes_allowed=minutes, **links)
+    # "You said, we did" on the council's survey decision that the damp enquiry led to.
+    survey_decision = next(
+        (d for d in decisions.all_decisions(group) if d.title.startswith("Damp survey")), None
+    )
+    if survey_decision is not None:
+        meetings.create_action(
+            group,
+            officer,
+            title="Share the damp survey dates with every Elm Street tenant",
+            owner_id=officer.id,
+            due_on=today + timedelta(days=14),
+            decision_id=survey_decision.id,
+        )
     meetings.rsvp(upcoming, rita, "coming")
     meetings.rsvp(upcoming, ade, "coming")
     meetings.rsvp(upcoming, people["partner@example.org"][1], "apologies")
