@@ -54,7 +54,9 @@ def test_a_resident_adviser_runs_an_enquiry_from_priority_to_decision(page, new_
     ade.get_by_role("button", name="Start an enquiry").click()
     check_page(ade)
     ade.get_by_role("button", name="Start the enquiry").click()
-    expect(ade.get_by_role("link", name="Write the question the enquiry will try to answer"))
+    expect(
+        ade.get_by_role("link", name="Write the question the enquiry will try to answer")
+    ).to_be_visible()
     check_page(ade)
     ade.get_by_label("What do you want to find out?").fill(QUESTION)
     ade.get_by_label("Reopen the youth centre in the evenings (Chosen)").check()
