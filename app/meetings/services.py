@@ -714,7 +714,10 @@ class AttendanceRow:
 
 
 def attendance_rows(group: Group, meeting: Meeting, name: str = "") -> list[AttendanceRow]:
-    """Every member with their answer and check-in, by name. One query."""
+    """Every member with their answer and check-in, by name. One query.
+
+    People who joined the group after the meeting ended are not on its record.
+    """
     query = (
         select(Membership, User, Attendance)
         .join(User, User.id == Membership.user_id)
@@ -722,7 +725,7 @@ def attendance_rows(group: Group, meeting: Meeting, name: str = "") -> list[Atte
             Attendance,
             (Attendance.user_id == Membership.user_id) & (Attendance.meeting_id == meeting.id),
         )
-        .where(Membership.group_id == group.id)
+        .where(Membership.group_id == group.id, Membership.joined_at <= meeting.ends_at)
         .order_by(User.name, Membership.id)
     )
     name = (name or "").strip()
@@ -753,7 +756,7 @@ def attendance_counts(group: Group, meeting: Meeting) -> Counts:
             Attendance,
             (Attendance.user_id == Membership.user_id) & (Attendance.meeting_id == meeting.id),
         )
-        .where(Membership.group_id == group.id)
+        .where(Membership.group_id == group.id, Membership.joined_at <= meeting.ends_at)
     ).one()
     return Counts(*row)
 

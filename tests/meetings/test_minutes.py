@@ -6,12 +6,14 @@ from datetime import timedelta
 
 import pytest
 
+from app.dbtypes import utcnow
 from app.extensions import db
 from app.meetings import services as meetings
 from app.meetings.models import Meeting
 from app.notices import services as notices
 from app.notices.models import Announcement
 from tests.conftest import count
+from tests.decisions.helpers import backdate_members
 from tests.factories import make_member
 from tests.meetings.helpers import (
     announcements,
@@ -232,3 +234,24 @@ def test_the_attendance_record_is_kept_for_the_minutes(app, ctx):
         tom.id: "absent",
     }
     assert db.session.get(Meeting, meeting.id).guests == 2
+
+
+def test_someone_who_joined_after_the_meeting_is_not_on_its_record(app, ctx):
+    group, facilitator, people = group_with_people(1)
+    starts = utcnow() - timedelta(days=10)
+    meeting = meetings.plan_meeting(
+        group,
+        facilitator,
+        title="Last month",
+        kind="group_meeting",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Hall",
+        now=starts - timedelta(days=7),
+    )
+    backdate_members(group, days=30)
+    newcomer, _ = make_member(group, "resident")
+    names = {row.person.name for row in meetings.attendance_rows(group, meeting)}
+    assert newcomer.name not in names
+    assert people[0][0].name in names and facilitator.name in names
+    assert meetings.attendance_counts(group, meeting).members == 2
