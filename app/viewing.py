@@ -29,3 +29,10 @@ def show_error(form, message: str, field_name: str | None = None) -> None:
     if field is None:
         field = next(iter(form))
     field.errors = list(field.errors) + [message]
+
+
+def refused(form, exc, field_name: str | None = None) -> int:
+    """Show a service's refusal on the form, by its field (or `field_name`, or the first
+    field); return the 4xx it carries (422 when it names none)."""
+    show_error(form, str(exc), getattr(exc, "field", None) or field_name)
+    return getattr(exc, "status", 422)

@@ -36,7 +36,7 @@ from app.meetings.labels import ACTION_STATUS_LABELS
 from app.pagination import page_arg, page_size
 from app.permissions import require, role_in
 from app.uploads import services as uploads
-from app.viewing import form_status, load_group, show_error
+from app.viewing import form_status, load_group, refused
 from app.voting.forms import PRIORITY_STATUS_LABELS
 
 
@@ -79,12 +79,6 @@ def _labels():
         "PRIORITY_STATUS_LABELS": PRIORITY_STATUS_LABELS,
         "STATUSES": STATUSES,
     }
-
-
-def _refused(form, exc):
-    """Show a service's refusal on the form; the answer's status says what kind it was."""
-    show_error(form, str(exc), getattr(exc, "field", None) or "file")
-    return exc.status
 
 
 # Enquiries -------------------------------------------------------------------
@@ -142,7 +136,7 @@ def new(slug: str):
                 group, current_user, _details(form), starter_role=starter_role
             )
         except enquiries.EnquiryError as exc:
-            status = _refused(form, exc)
+            status = refused(form, exc, "file")
         else:
             flash(_("Your enquiry has started. Next, add the people on its team."))
             return to_enquiry(enquiry)
@@ -182,7 +176,7 @@ def edit(slug: str, enquiry_id: int):
         try:
             enquiries.update_enquiry(enquiry, current_user, _details(form), status=form.status.data)
         except enquiries.EnquiryError as exc:
-            status = _refused(form, exc)
+            status = refused(form, exc, "file")
         else:
             flash(_("The enquiry has been saved."))
             return to_enquiry(enquiry)
@@ -211,7 +205,7 @@ def team(slug: str, enquiry_id: int):
                 raise enquiries.EnquiryError(_("Choose someone from the group's members"), "member")
             added = enquiries.add_to_team(enquiry, chosen, form.role.data, current_user)
         except enquiries.EnquiryError as exc:
-            status = _refused(form, exc)
+            status = refused(form, exc, "file")
         else:
             role = TEAM_ROLE_LABELS[form.role.data]
             if added:
@@ -274,7 +268,7 @@ def findings(slug: str, enquiry_id: int):
         try:
             enquiries.write_findings(enquiry, form.findings.data)
         except enquiries.EnquiryError as exc:
-            status = _refused(form, exc)
+            status = refused(form, exc, "file")
         else:
             flash(_("The findings have been saved."))
             return to_enquiry(enquiry, "findings")
@@ -300,7 +294,7 @@ def output_new(slug: str, enquiry_id: int):
                 file=form.file.data,
             )
         except (enquiries.EnquiryError, uploads.UploadError) as exc:
-            status = _refused(form, exc)
+            status = refused(form, exc, "file")
         else:
             flash(_("The output has been added."))
             return to_enquiry(enquiry, "outputs")
@@ -332,7 +326,7 @@ def journal_new(slug: str, enquiry_id: int):
                 enquiry, current_user, happened_on=form.happened_on.data, body=form.body.data
             )
         except enquiries.EnquiryError as exc:
-            status = _refused(form, exc)
+            status = refused(form, exc, "file")
         else:
             flash(_("The update is in the enquiry's journal."))
             return to_enquiry(enquiry, "journal")
@@ -360,7 +354,7 @@ def link_decision(slug: str, enquiry_id: int):
                 raise enquiries.EnquiryError(_("Choose a decision"), "decision_id")
             added = enquiries.link_decision(enquiry, decision, current_user)
         except enquiries.EnquiryError as exc:
-            status = _refused(form, exc)
+            status = refused(form, exc, "file")
         else:
             if added:
                 flash(_("Decision %(n)d is linked to this enquiry.", n=decision.number))
@@ -449,7 +443,7 @@ def evidence_new(slug: str, enquiry_id: int):
                 consent_notes=form.consent_notes.data or "",
             )
         except (enquiries.EnquiryError, uploads.UploadError) as exc:
-            status = _refused(form, exc)
+            status = refused(form, exc, "file")
         else:
             flash(_("The evidence has been added."))
             return redirect(url_for("enquiries.evidence_item", slug=slug, evidence_id=item.id), 303)
@@ -501,7 +495,7 @@ def evidence_consent(slug: str, evidence_id: int):
                 item, current_user, consent=form.consent.data, notes=form.consent_notes.data
             )
         except enquiries.EnquiryError as exc:
-            status = _refused(form, exc)
+            status = refused(form, exc, "file")
         else:
             if item.consent_given:
                 flash(_("Consent is recorded. Every member of the group can now see this story."))

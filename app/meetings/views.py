@@ -35,7 +35,7 @@ from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
 from app.uploads import services as uploads
-from app.viewing import form_status, load_group, show_error
+from app.viewing import form_status, load_group, refused, show_error
 from app.voting import services as voting
 
 
@@ -207,8 +207,7 @@ def cancel(slug: str, meeting_id: int):
         try:
             meetings.cancel_meeting(group, meeting, current_user, form.reason.data)
         except meetings.MeetingError as exc:
-            show_error(form, str(exc), exc.field)
-            status = exc.status
+            status = refused(form, exc)
         else:
             flash(_("The meeting is cancelled, and members are being told."))
             return redirect(_meeting_url(group, meeting), 303)
@@ -296,8 +295,7 @@ def agenda_new(slug: str, meeting_id: int):
         try:
             meetings.add_item(group, meeting, **_item_values(form))
         except meetings.MeetingError as exc:
-            show_error(form, str(exc), exc.field)
-            status = exc.status
+            status = refused(form, exc)
         else:
             flash(_("The item is on the agenda."))
             if request.form.get("another"):
@@ -332,8 +330,7 @@ def agenda_edit(slug: str, meeting_id: int, item_id: int):
         try:
             meetings.change_item(group, meeting, item, **_item_values(form))
         except meetings.MeetingError as exc:
-            show_error(form, str(exc), exc.field)
-            status = exc.status
+            status = refused(form, exc)
         else:
             flash(_("The item has been saved."))
             return redirect(_meeting_url(group, meeting, "#agenda"), 303)
@@ -394,8 +391,7 @@ def papers(slug: str, meeting_id: int):
                 file=form.file.data,
             )
         except (meetings.MeetingError, uploads.UploadError) as exc:
-            show_error(form, str(exc), getattr(exc, "field", None) or "file")
-            status = exc.status
+            status = refused(form, exc, "file")
         else:
             flash(_("The paper has been added."))
             return redirect(url_for("meetings.papers", slug=slug, meeting_id=meeting.id), 303)
@@ -820,8 +816,7 @@ def minutes(slug: str, meeting_id: int):
                 form.version.data, form.version.raw_data = found.version, None
                 status = 409
             except meetings.MeetingError as exc:
-                show_error(form, str(exc), exc.field)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 if meeting.minutes_published_at:
                     flash(_("The minutes are published, and every member is being told."))
@@ -964,8 +959,7 @@ def action_new(slug: str):
         try:
             action = meetings.create_action(group, current_user, **_action_values(form))
         except meetings.MeetingError as exc:
-            show_error(form, str(exc), exc.field)
-            status = exc.status
+            status = refused(form, exc)
         else:
             flash(_("The action is recorded."))
             return redirect(url_for("meetings.action", slug=slug, action_id=action.id), 303)
@@ -988,8 +982,7 @@ def action(slug: str, action_id: int):
                     item, current_user, status=form.status.data, note=form.note.data or ""
                 )
             except meetings.MeetingError as exc:
-                show_error(form, str(exc), exc.field)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 flash(_("Progress saved. Members can see it on this page."))
                 return redirect(url_for("meetings.action", slug=slug, action_id=item.id), 303)
@@ -1026,8 +1019,7 @@ def action_edit(slug: str, action_id: int):
         try:
             meetings.change_action(group, item, **_action_values(form))
         except meetings.MeetingError as exc:
-            show_error(form, str(exc), exc.field)
-            status = exc.status
+            status = refused(form, exc)
         else:
             flash(_("The action has been saved."))
             return redirect(url_for("meetings.action", slug=slug, action_id=item.id), 303)
