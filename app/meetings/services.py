@@ -429,17 +429,20 @@ def _open_for_agenda(meeting: Meeting) -> None:
         )
 
 
-def _check_item(
+def _item_fields(
     group: Group,
     meeting: Meeting,
-    title,
-    minutes_allowed,
-    priority_id,
-    ballot_id,
-    decision_id,
-    enquiry_id=None,
-) -> str:
-    """An agenda item's title, trimmed, once its details and links are checked."""
+    *,
+    title: str,
+    details: str = "",
+    lead: str = "",
+    minutes_allowed: int | None = None,
+    priority_id: int | None = None,
+    ballot_id: int | None = None,
+    decision_id: int | None = None,
+    enquiry_id: int | None = None,
+) -> dict:
+    """An agenda item's details, checked and tidied, ready to store on the item."""
     _open_for_agenda(meeting)
     title = _within(title, 200)
     if not title:
@@ -454,25 +457,21 @@ def _check_item(
         raise MeetingError(_("Choose a decision from the list"), "decision_id")
     if enquiry_id and enquiries.get_enquiry(group, enquiry_id) is None:
         raise MeetingError(_("Choose an enquiry from the list"), "enquiry_id")
-    return title
+    return {
+        "title": title,
+        "details": (details or "").strip(),
+        "lead": _within(lead, 120),
+        "minutes_allowed": minutes_allowed,
+        "priority_id": priority_id or None,
+        "ballot_id": ballot_id or None,
+        "decision_id": decision_id or None,
+        "enquiry_id": enquiry_id or None,
+    }
 
 
-def add_item(
-    group: Group,
-    meeting: Meeting,
-    *,
-    title: str,
-    details: str = "",
-    lead: str = "",
-    minutes_allowed: int | None = None,
-    priority_id: int | None = None,
-    ballot_id: int | None = None,
-    decision_id: int | None = None,
-    enquiry_id: int | None = None,
-) -> AgendaItem:
-    title = _check_item(
-        group, meeting, title, minutes_allowed, priority_id, ballot_id, decision_id, enquiry_id
-    )
+def add_item(group: Group, meeting: Meeting, **details) -> AgendaItem:
+    """Add an item at the end of the agenda (details as for _item_fields)."""
+    fields = _item_fields(group, meeting, **details)
     # Lock the meeting so two items added at once get different positions.
     db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
     count, last = db.session.execute(
@@ -484,48 +483,16 @@ def add_item(
         raise MeetingError(
             _("An agenda can have at most %(n)d items.", n=MAX_AGENDA_ITEMS), "title"
         )
-    item = AgendaItem(
-        meeting_id=meeting.id,
-        position=(last or 0) + 1,
-        title=title,
-        details=(details or "").strip(),
-        lead=_within(lead, 120),
-        minutes_allowed=minutes_allowed,
-        priority_id=priority_id or None,
-        ballot_id=ballot_id or None,
-        decision_id=decision_id or None,
-        enquiry_id=enquiry_id or None,
-    )
+    item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, **fields)
     db.session.add(item)
     db.session.commit()
     return item
 
 
-def change_item(
-    group: Group,
-    meeting: Meeting,
-    item: AgendaItem,
-    *,
-    title: str,
-    details: str = "",
-    lead: str = "",
-    minutes_allowed: int | None = None,
-    priority_id: int | None = None,
-    ballot_id: int | None = None,
-    decision_id: int | None = None,
-    enquiry_id: int | None = None,
-) -> None:
-    title = _check_item(
-        group, meeting, title, minutes_allowed, priority_id, ballot_id, decision_id, enquiry_id
-    )
-    item.title = title
-    item.details = (details or "").strip()
-    item.lead = _within(lead, 120)
-    item.minutes_allowed = minutes_allowed
-    item.priority_id = priority_id or None
-    item.ballot_id = ballot_id or None
-    item.decision_id = decision_id or None
-    item.enquiry_id = enquiry_id or None
+def change_item(group: Group, meeting: Meeting, item: AgendaItem, **details) -> None:
+    """Change an item's details (as for _item_fields); its place on the agenda stays."""
+    for name, value in _item_fields(group, meeting, **details).items():
+        setattr(item, name, value)
     db.session.commit()
 
 

@@ -665,6 +665,15 @@ def notes(slug: str, meeting_id: int, item_id: int):
     return _live_answer(group, meeting, "_live_notes.html", message=_("Notes saved."), **answer)
 
 
+def _capture_refused(group, meeting, fragment: str, form, exc):
+    """A capture the service refused: the reason on the form, and at the top of the page
+    when it is about no one field (say, the meeting has not started)."""
+    status = refused(form, exc)
+    which = "decision_form" if fragment == "_live_decision.html" else "action_form"
+    error = str(exc) if getattr(exc, "field", None) is None else None
+    return _live_answer(group, meeting, fragment, status=status, error=error, **{which: form})
+
+
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/decisions", methods=["POST"])
 def capture_decision(slug: str, meeting_id: int):
     group = load_group(slug, "meeting.capture_decision")
@@ -688,19 +697,8 @@ def capture_decision(slug: str, meeting_id: int):
             forward_plan_id=form.forward_plan_id.data or None,
             short_notice_reason=form.short_notice_reason.data,
         )
-    except decisions.DecisionError as exc:
-        show_error(form, str(exc), exc.field)
-        return _live_answer(group, meeting, "_live_decision.html", status=422, decision_form=form)
-    except meetings.MeetingError as exc:
-        show_error(form, str(exc), exc.field)
-        return _live_answer(
-            group,
-            meeting,
-            "_live_decision.html",
-            status=exc.status,
-            decision_form=form,
-            error=str(exc) if exc.field is None else None,
-        )
+    except (decisions.DecisionError, meetings.MeetingError) as exc:
+        return _capture_refused(group, meeting, "_live_decision.html", form, exc)
     message = _(
         "Decision %(n)d is in the log. The %(count)d members here are recorded as told "
         "in person; the others are being told.",
@@ -734,15 +732,7 @@ def capture_action(slug: str, meeting_id: int):
             capture_key=form.capture_key.data or "",
         )
     except meetings.MeetingError as exc:
-        show_error(form, str(exc), exc.field)
-        return _live_answer(
-            group,
-            meeting,
-            "_live_action.html",
-            status=exc.status,
-            action_form=form,
-            error=str(exc) if exc.field is None else None,
-        )
+        return _capture_refused(group, meeting, "_live_action.html", form, exc)
     return _live_answer(
         group,
         meeting,
