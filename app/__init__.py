@@ -187,6 +187,7 @@ def _register_errors(app: Flask) -> None:
 
 def _register_templating(app: Flask) -> None:
     from app import labels
+    from app.mail import catching
     from app.permissions import can
 
     app.jinja_env.globals.update(
@@ -198,6 +199,8 @@ def _register_templating(app: Flask) -> None:
         TOLD_LABELS=labels.TOLD_LABELS,
         TOLD_TAGS=labels.TOLD_TAGS,
         TOLD_CHANNEL_LABELS=labels.TOLD_CHANNEL_LABELS,
+        TOLD_BY_WORDS=labels.TOLD_BY_WORDS,
+        mail_is_caught=catching,
     )
 
     @app.context_processor

@@ -98,8 +98,10 @@ def load_demo() -> list[tuple[str, str]]:
 
 
 def _load_decision_log(group) -> None:
-    """Decisions told before, on time, late and not yet; a forward plan; an amendment;
-    a "told in person" record; and an open grapevine report."""
+    """Decisions told before, on time, late and not yet; a forward plan; a correction
+    some members have not yet been told of; a revoked decision; a "told in person"
+    record and a call record withdrawn; a grapevine report linked to a decision most
+    members have not been told of, and an open one."""
     now = utcnow()
     officer = accounts.get_user_by_email("officer@example.org")
     facilitator = accounts.get_user_by_email("facilitator@example.org")
@@ -150,15 +152,18 @@ def _load_decision_log(group) -> None:
         decided_by_name="Cabinet",
         now=now - timedelta(days=19),
     )
-    announcement = notices.latest_announcement("decision", bins.id)
-    notices.record_told(
-        announcement,
-        user_ids=[u.id for u in people],
+    decisions.record_told(
+        group,
+        bins,
+        facilitator,
+        people=people,
         channel="in_person",
         told_at=now - timedelta(days=17),
         note="At the group meeting in St Mark's church hall",
-        recorded_by=facilitator,
+        now=now - timedelta(days=17),
     )
+    # Corrected later: those who have opened it since know it as it stands; Doris and
+    # Tom, told in person of the first version, still need telling of the correction.
     decisions.amend(
         group,
         bins,
@@ -171,6 +176,9 @@ def _load_decision_log(group) -> None:
         },
         reason="The first record said Tuesdays by mistake; the cabinet paper says Wednesdays.",
     )
+    for person in people:
+        if person.email in ("resident@example.org", "adviser@example.org", "partner@example.org"):
+            notices.mark_seen(person.id, "decision", bins.id)
 
     # Late: decided months before anyone recorded it.
     late = decisions.record_decision(
@@ -186,9 +194,61 @@ def _load_decision_log(group) -> None:
     )
     for person in people[: len(people) // 2]:
         notices.mark_seen(person.id, "decision", late.id, at=now - timedelta(days=9))
+    # A call recorded against the wrong person, then withdrawn: it no longer counts.
+    tom = next(p for p in people if p.name == "Tom Kaur")
+    decisions.record_told(
+        group,
+        late,
+        officer,
+        people=[tom],
+        channel="phone",
+        told_at=now - timedelta(days=8),
+        note="Rang the number on file",
+        now=now - timedelta(days=8),
+    )
+    wrong_call = notices.records_by_hand("decision", late.id, 1, 1).items[0][0]
+    decisions.withdraw_told(
+        group,
+        wrong_call.id,
+        officer,
+        "His father answered and took a message; Tom himself has not been told yet.",
+    )
 
-    # Not yet told: decided two days ago.
-    decisions.record_decision(
+    # Revoked: the council withdrew a fee rise; not everyone has heard it no longer stands.
+    fees = decisions.record_decision(
+        group,
+        officer,
+        title="Community centre hire fees rise to £25 an hour",
+        summary="From April, groups hiring the community centre hall pay £25 an hour "
+        "instead of £18.",
+        decided_at=now - timedelta(days=40),
+        decided_by_kind="council_cabinet",
+        decided_by_name="Cabinet",
+        now=now - timedelta(days=39),
+    )
+    seen_by_all("decision", fees.id, now - timedelta(days=37))
+    decisions.amend(
+        group,
+        fees,
+        officer,
+        kind="revocation",
+        changes={},
+        reason="The council withdrew the rise after residents' groups objected.",
+    )
+    for person in people[: len(people) // 2]:
+        notices.mark_seen(person.id, "decision", fees.id)
+
+    # Not yet told: decided two days ago. Rita heard about it along the grapevine first;
+    # her report is linked to it, and everyone else is still waiting to be told.
+    rumour = decisions.report_grapevine(
+        group,
+        resident,
+        what="Someone from Riverside Homes said they have picked a firm to survey the "
+        "Elm Street flats for damp.",
+        heard_when="Yesterday",
+        heard_by_whom="A Riverside Homes officer at the bus stop",
+    )
+    damp = decisions.record_decision(
         group,
         officer,
         title="Damp survey contractor appointed",
@@ -198,6 +258,7 @@ def _load_decision_log(group) -> None:
         decided_by_kind="partner_organisation",
         decided_by_name="Riverside Homes",
     )
+    decisions.link_grapevine(group, rumour, damp, officer)
 
     # Coming up.
     decisions.publish_forward_plan(

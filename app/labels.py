@@ -28,6 +28,7 @@ TOLD_LABELS = {
     "consulted_before": _l("Told before it was decided"),
     "told_on_time": _l("Told on time"),
     "told_late": _l("Told late"),
+    "told_earlier_version": _l("Told of an earlier version"),
     "not_told_overdue": _l("Not told: overdue"),
     "not_told": _l("Not told yet"),
 }
@@ -37,9 +38,20 @@ TOLD_TAGS = {
     "consulted_before": "govuk-tag--blue",
     "told_on_time": "govuk-tag--green",
     "told_late": "govuk-tag--orange",
+    "told_earlier_version": "govuk-tag--purple",
     "not_told_overdue": "govuk-tag--red",
     "not_told": "govuk-tag--grey",
 }
 
-#: How someone came to know, including hearing it along the grapevine.
-TOLD_CHANNEL_LABELS = {**CHANNEL_LABELS, "grapevine": _l("Heard along the grapevine")}
+#: How someone was told: their channels, and "another way" for records made by hand.
+TOLD_CHANNEL_LABELS = {**CHANNEL_LABELS, "other": _l("Another way")}
+
+#: The same, as words that finish "You were told on 3 March ...".
+TOLD_BY_WORDS = {
+    "in_app": _l("on Logbook"),
+    "email": _l("by email"),
+    "letter": _l("by letter"),
+    "phone": _l("by phone"),
+    "in_person": _l("in person"),
+    "other": _l("another way"),
+}

@@ -34,10 +34,11 @@ class Page:
 MAX_PAGE = 100_000
 
 
-def page_arg() -> int:
-    """The ?page= number: a whole number from 1 to MAX_PAGE, else 1."""
+def page_arg(name: str = "page") -> int:
+    """The ?page= number (or another name, for a second list on a page): a whole number
+    from 1 to MAX_PAGE, else 1."""
     try:
-        page = int(request.args.get("page", 1))
+        page = int(request.args.get(name, 1))
     except (TypeError, ValueError):
         return 1
     return page if 1 <= page <= MAX_PAGE else 1

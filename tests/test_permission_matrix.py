@@ -18,9 +18,11 @@ from app.enquiries import services as enquiries
 from app.extensions import db
 from app.groups import services as groups
 from app.meetings import services as meetings
+from app.notices import services as notices
 from app.tokens import new_token
 from app.voting import services as voting
 from tests.conftest import sign_in
+from tests.decisions.helpers import backdate_members
 from tests.factories import make_group, make_member, make_user
 from tests.uploads import samples
 
@@ -65,6 +67,8 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "groups.settings": ("GET", {"facilitator"}, False),
     "groups.join": ("GET", EVERYONE, True),
     "notices.inbox": ("GET", SIGNED_IN, False),
+    # Only on a development site with no mail server (the world below is one).
+    "notices.caught_mail": ("GET", {"admin"}, False),
     # Public views: they check membership themselves, unless the group publishes its log.
     "decisions.log": ("GET", MEMBERS, True),
     "decisions.show": ("GET", MEMBERS, True),
@@ -77,6 +81,9 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "decisions.record_told": ("GET", RECORDERS, False),
     "decisions.figures": ("GET", MEMBERS, False),
     "decisions.member_told": ("GET", MEMBERS, False),
+    "decisions.my_told": ("GET", MEMBERS, False),
+    "decisions.forward_plan_told": ("GET", RECORDERS, False),
+    "decisions.withdraw_told": ("GET", RECORDERS, False),
     "decisions.forward_plan": ("GET", MEMBERS, False),
     "decisions.forward_plan_new": ("GET", RECORDERS, False),
     "decisions.forward_plan_entry": ("GET", MEMBERS, False),
@@ -161,6 +168,8 @@ POSTS: dict[str, set[str]] = {
     "decisions.new": RECORDERS,
     "decisions.amend": RECORDERS,
     "decisions.record_told": RECORDERS,
+    "decisions.forward_plan_told": RECORDERS,
+    "decisions.withdraw_told": RECORDERS,
     "decisions.forward_plan_new": RECORDERS,
     "decisions.forward_plan_entry": MEMBERS,
     "decisions.grapevine": MEMBERS,
@@ -220,6 +229,7 @@ FINISHED = {"meetings.minutes"}
 @pytest.fixture
 def world(app, ctx, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))  # files of this test only
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")  # a development site: mail is caught
     group = make_group("riverside")
     people = {}
     for role in sorted(MEMBERS):
@@ -237,6 +247,7 @@ def world(app, ctx, tmp_path, monkeypatch):
         )
     )
     db.session.commit()
+    backdate_members(group)
     officer = people["officer"]
     decision = decisions.record_decision(
         group,
@@ -258,6 +269,10 @@ def world(app, ctx, tmp_path, monkeypatch):
     report = decisions.report_grapevine(
         group, people["resident"], what="Heard", heard_when="", heard_by_whom=""
     )
+    decisions.record_told(
+        group, decision, officer, people=[subject], channel="phone", told_at=utcnow()
+    )
+    (call, _person), *_ = notices.records_by_hand("decision", decision.id, 1, 10).items
     priority = voting.propose(
         group, people["resident"], title="Damp", description="", domain="living_environment"
     )
@@ -327,6 +342,7 @@ def world(app, ctx, tmp_path, monkeypatch):
         "decision_id": decision.id,
         "entry_id": entry.id,
         "report_id": report.id,
+        "notice_id": call.id,
         "priority_id": priority.id,
         "ballot_id": ballot.id,
         "meeting_id": planned.id,

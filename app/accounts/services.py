@@ -163,6 +163,7 @@ def request_password_reset(email: str) -> None:
             link=link,
         ),
     )
+    db.session.commit()  # a development site keeps the message on its caught-mail page
 
 
 def find_password_reset(token: str) -> PasswordReset | None:

@@ -1,25 +1,22 @@
-"""The tamper-evident log: each group's decisions and amendments, chained by SHA-256.
+"""A group's whole chain, checked: its decisions, their amendments, and every record
+of someone being told something (and every such record withdrawn).
 
-An entry's hash covers the previous entry's hash and a canonical serialisation
-of the stored row (sorted keys, UTC ISO-8601 times, no spaces). Verifying
-recomputes every hash from the rows as they are now, so a row edited behind
-the application's back no longer matches its entry.
+The chain itself (hashing, appending, walking) is `app.chain`; this module says
+what each decision and amendment entry covers, and checks that every record that
+belongs in the chain is there and unchanged.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
-from datetime import datetime
-
 from sqlalchemy import select
 
-from app.decisions.models import Amendment, Decision, LogEntry
+from app.accounts.services import people_by_id
+from app.chain import services as chain
+from app.chain.services import ChainReport
+from app.decisions.models import Amendment, Decision
 from app.extensions import db
 from app.groups.models import Group
-
-GENESIS = "0" * 64
+from app.notices import services as notices
 
 DECISION_FIELDS = (
     "id",
@@ -51,100 +48,117 @@ AMENDMENT_FIELDS = (
 )
 
 
-def _plain(value):
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="microseconds")
-    return value
+def _content(row, fields) -> dict:
+    return {name: getattr(row, name) for name in fields}
 
 
-def canonical(kind: str, row) -> bytes:
-    fields = DECISION_FIELDS if kind == "decision" else AMENDMENT_FIELDS
-    content = {"kind": kind, **{name: _plain(getattr(row, name)) for name in fields}}
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def entry_hash(prev_hash: str, kind: str, row) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(kind, row)).hexdigest()
-
-
-def append(group: Group, kind: str, row) -> LogEntry:
-    """Add a decision or amendment to the end of its group's chain (caller commits)."""
-    # Lock the group row so two people recording at once queue up (PostgreSQL);
-    # SQLite serialises writers anyway.
-    db.session.execute(select(Group.id).where(Group.id == group.id).with_for_update())
-    last = db.session.scalar(
-        select(LogEntry).where(LogEntry.group_id == group.id).order_by(LogEntry.seq.desc()).limit(1)
+def log_decision(group: Group, decision: Decision) -> None:
+    chain.append(
+        group.id,
+        [chain.Link("decision", _content(decision, DECISION_FIELDS), decision_id=decision.id)],
     )
-    prev = last.entry_hash if last else GENESIS
-    entry = LogEntry(
-        group_id=group.id,
-        seq=(last.seq + 1) if last else 1,
-        kind=kind,
-        decision_id=row.id if kind == "decision" else row.decision_id,
-        amendment_id=row.id if kind == "amendment" else None,
-        prev_hash=prev,
-        entry_hash=entry_hash(prev, kind, row),
+
+
+def log_amendment(group: Group, amendment: Amendment) -> None:
+    chain.append(
+        group.id,
+        [
+            chain.Link(
+                "amendment",
+                _content(amendment, AMENDMENT_FIELDS),
+                decision_id=amendment.decision_id,
+                amendment_id=amendment.id,
+            )
+        ],
     )
-    db.session.add(entry)
-    db.session.flush()
-    return entry
-
-
-@dataclass
-class ChainReport:
-    ok: bool
-    entries: int
-    head: str
-    broken_seq: int | None = None
-    broken_what: str | None = None
-    problem: str | None = None
 
 
 def verify(group_id: int) -> ChainReport:
-    """Recompute the whole chain from the rows: three queries, whatever its length."""
-    entries = list(
-        db.session.scalars(
-            select(LogEntry).where(LogEntry.group_id == group_id).order_by(LogEntry.seq)
-        )
-    )
+    """Recompute the whole chain from the rows as they are now. A fixed number of
+    queries, whatever its length; the first problem found is reported."""
+    entries = chain.entries(group_id)
     decisions = {
         d.id: d for d in db.session.scalars(select(Decision).where(Decision.group_id == group_id))
     }
     amendments = {
         a.id: a for a in db.session.scalars(select(Amendment).where(Amendment.group_id == group_id))
     }
-    prev = GENESIS
-    for expected_seq, entry in enumerate(entries, start=1):
-        what = (
-            f"decision {decisions[entry.decision_id].number}"
-            if entry.kind == "decision" and entry.decision_id in decisions
-            else f"{entry.kind} {entry.amendment_id or entry.decision_id}"
-        )
+    told = notices.chained_notices(group_id)
+    names = people_by_id({n.user_id for n in told.values()})
 
-        def broken(problem: str, entry=entry, what=what, prev=prev) -> ChainReport:
-            return ChainReport(False, len(entries), prev, entry.seq, what, problem)
+    def subject(kind: str, subject_id: int) -> str:
+        if kind == "decision" and subject_id in decisions:
+            return f"decision {decisions[subject_id].number}"
+        return f"{kind.replace('_', ' ')} {subject_id}"
 
-        if entry.seq != expected_seq:
-            return broken("an entry is missing before this one")
-        if entry.prev_hash != prev:
-            return broken("it does not follow on from the entry before it")
-        row = (decisions if entry.kind == "decision" else amendments).get(
-            entry.decision_id if entry.kind == "decision" else entry.amendment_id
-        )
+    def content_of(entry):
+        if entry.kind == "decision":
+            row = decisions.get(entry.decision_id)
+            return _content(row, DECISION_FIELDS) if row else None
+        if entry.kind == "amendment":
+            row = amendments.get(entry.amendment_id)
+            return _content(row, AMENDMENT_FIELDS) if row else None
+        row = told.get(entry.notice_id)
         if row is None:
-            return broken("the record it describes has been deleted")
-        if entry_hash(prev, entry.kind, row) != entry.entry_hash:
-            return broken("the record was changed after it was logged")
-        prev = entry.entry_hash
-    logged = {e.decision_id for e in entries if e.kind == "decision"}
-    unlogged = sorted(d.number for d in decisions.values() if d.id not in logged)
-    if unlogged:
+            return None
+        if entry.kind == "told":
+            return notices.told_content(row)
+        return notices.withdrawal_content(row)
+
+    def describe(entry) -> str:
+        if entry.kind == "decision":
+            row = decisions.get(entry.decision_id)
+            return f"decision {row.number}" if row else f"decision id {entry.decision_id}"
+        if entry.kind == "amendment":
+            about = decisions.get(entry.decision_id)
+            of = f" to decision {about.number}" if about else ""
+            return f"amendment {entry.amendment_id}{of}"
+        return _describe_notice(entry.kind, entry.notice_id, told.get(entry.notice_id))
+
+    def _describe_notice(kind, notice_id, row) -> str:
+        what = "told record" if kind == "told" else "withdrawal of told record"
+        if row is None:
+            return f"{what} {notice_id}"
+        person = names.get(row.user_id)
+        who = person.name if person else f"person {row.user_id}"
+        return (
+            f"{what} {notice_id} ({who}, {row.channel.replace('_', ' ')}, "
+            f"about {subject(row.subject_kind, row.subject_id)})"
+        )
+
+    report = chain.walk(entries, content_of, describe)
+    if not report.ok:
+        return report
+
+    # Everything that belongs in the chain must be in it.
+    logged = {(e.kind, e.decision_id if e.kind == "decision" else e.notice_id) for e in entries}
+    missing = sorted(d.number for d in decisions.values() if ("decision", d.id) not in logged)
+    if missing:
         return ChainReport(
             False,
-            len(entries),
-            prev,
+            report.entries,
+            report.head,
             None,
-            f"decision {unlogged[0]}",
+            f"decision {missing[0]}",
             "a decision was added without going into the log",
         )
-    return ChainReport(True, len(entries), prev)
+    for notice in sorted(told.values(), key=lambda n: n.id):
+        if notice.reached_at is not None and ("told", notice.id) not in logged:
+            return ChainReport(
+                False,
+                report.entries,
+                report.head,
+                None,
+                _describe_notice("told", notice.id, notice),
+                "someone was recorded as told without it going into the log",
+            )
+        if notice.withdrawn_at is not None and ("withdrawal", notice.id) not in logged:
+            return ChainReport(
+                False,
+                report.entries,
+                report.head,
+                None,
+                _describe_notice("withdrawal", notice.id, notice),
+                "a record was withdrawn without it going into the log",
+            )
+    return report

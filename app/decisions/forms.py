@@ -18,33 +18,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from app.dbtypes import local_today
+from app.decisions.labels import (
+    AMENDMENT_LABELS,
+    DECIDED_BY_LABELS,
+    IMPLEMENTATION_LABELS,
+    MANUAL_CHANNEL_LABELS,
+)
 from app.decisions.models import AMENDMENT_KINDS, DECIDED_BY, IMPLEMENTATION
 from app.forms import ChecklistField, date_field, limited, strip, time_field
-
-DECIDED_BY_LABELS = {
-    "group_vote": _l("This group, by a vote"),
-    "council_cabinet": _l("Council cabinet or committee"),
-    "officer_delegated": _l("A council officer, under delegated power"),
-    "partner_organisation": _l("A partner organisation"),
-    "other": _l("Someone else"),
-}
-IMPLEMENTATION_LABELS = {
-    "not_started": _l("Not started"),
-    "in_progress": _l("In progress"),
-    "done": _l("Done"),
-    "dropped": _l("Dropped"),
-}
-AMENDMENT_LABELS = {
-    "correction": _l("Correction: the record had a mistake"),
-    "revision": _l("Revision: the decision itself has changed"),
-    "revocation": _l("Revocation: the decision no longer stands"),
-    "status": _l("Progress: how far it has been carried out"),
-}
-MANUAL_CHANNEL_LABELS = {
-    "in_person": _l("Told in person"),
-    "phone": _l("Told by phone"),
-    "letter": _l("Letter posted"),
-}
 
 
 def not_in_future(form, field):
@@ -191,6 +172,20 @@ class ToldForm(FlaskForm):
     def validate_told_on(self, field):
         if field.data and field.data > local_today():
             raise ValidationError(_l("The date cannot be in the future"))
+
+
+class WithdrawToldForm(FlaskForm):
+    reason = StringField(
+        _l("Why is this record being withdrawn?"),
+        description=_l('For example, "ticked the wrong name: it was Doris, not Tom"'),
+        validators=[
+            DataRequired(message=_l("Say why this record is being withdrawn")),
+            limited(500),
+        ],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    submit = SubmitField(_l("Withdraw the record"), widget=GovSubmitInput())
 
 
 class ForwardPlanForm(FlaskForm):

@@ -2,7 +2,7 @@
 
 Decisions and amendments are written once and never updated: the current state
 of a decision is its original record with its amendments applied in order.
-Each group's decisions and amendments are chained by SHA-256 in `log_entries`.
+Each group's decisions and amendments are chained by SHA-256 (`app.chain`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ DECIDED_BY = ("group_vote", "council_cabinet", "officer_delegated", "partner_org
 IMPLEMENTATION = ("not_started", "in_progress", "done", "dropped")
 #: Kinds of amendment.
 AMENDMENT_KINDS = ("correction", "revision", "revocation", "status")
+#: Amendments that change what members need to know: each makes a new version of the
+#: decision, announced to every member. A progress update does not.
+NEW_VERSION_KINDS = ("correction", "revision", "revocation")
 #: Fields an amendment may change.
 AMENDABLE = ("title", "summary", "body", "decided_by_name", "place", "rationale", "status")
 
@@ -68,27 +71,6 @@ class Amendment(db.Model):
     changes: Mapped[dict] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class LogEntry(db.Model):
-    """One link of a group's hash chain: a decision or an amendment, in the order recorded."""
-
-    __tablename__ = "log_entries"
-    __table_args__ = (UniqueConstraint("group_id", "seq", name="uq_log_entries_group_seq"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))  # "decision" or "amendment"
-    # RESTRICT: the database refuses to delete a logged record, rather than quietly
-    # taking its log entry with it.
-    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"))
-    amendment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("amendments.id", ondelete="RESTRICT")
-    )
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    entry_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

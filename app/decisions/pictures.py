@@ -44,6 +44,7 @@ MARKS = {
     "consulted_before": ("square", "#1d70b8"),
     "told_on_time": ("circle", "#00703c"),
     "told_late": ("triangle", "#b35300"),
+    "told_earlier_version": ("diamond", "#4c2c92"),
     "not_told_overdue": ("cross", "#d4351c"),
     "not_told": ("ring", GREY),
 }
@@ -164,6 +165,10 @@ def _shape(status: str, x: float, y: float, size: float = 6.5) -> str:
     if shape == "triangle":
         s = size * 1.15
         points = f"{x:.1f},{y - s:.1f} {x + s:.1f},{y + s * 0.8:.1f} {x - s:.1f},{y + s * 0.8:.1f}"
+        return f'<polygon {cls} points="{points}" fill="{colour}"/>'
+    if shape == "diamond":
+        s = size * 1.2
+        points = f"{x:.1f},{y - s:.1f} {x + s:.1f},{y:.1f} {x:.1f},{y + s:.1f} {x - s:.1f},{y:.1f}"
         return f'<polygon {cls} points="{points}" fill="{colour}"/>'
     if shape == "cross":
         s = size * 0.8

@@ -12,39 +12,53 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.chain.models import LogEntry
 from app.dbtypes import utcnow
 from app.decisions import chain, markdown
+from app.decisions.changes import Change, as_text, describe
+from app.decisions.labels import IMPLEMENTATION_LABELS
 from app.decisions.models import (
     AMENDABLE,
     AMENDMENT_KINDS,
     DECIDED_BY,
     IMPLEMENTATION,
+    NEW_VERSION_KINDS,
     Amendment,
     Decision,
     ForwardPlanComment,
     ForwardPlanEntry,
     GrapevineReport,
-    LogEntry,
 )
 from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group, Membership
 from app.links import path_for
 from app.notices import services as notices
+from app.notices.services import ToldRecord
 from app.pagination import Page, paginate
 
 #: A little slack for clocks: "now" typed on a phone may be a moment ahead of the server.
 CLOCK_SLACK = timedelta(minutes=5)
 
-STATUSES = ("consulted_before", "told_on_time", "told_late", "not_told_overdue", "not_told")
+#: Whether a member was told of a decision, and in time: exactly these, in this order.
+STATUSES = (
+    "consulted_before",
+    "told_on_time",
+    "told_late",
+    "told_earlier_version",
+    "not_told_overdue",
+    "not_told",
+)
 
 
 class DecisionError(Exception):
-    """Something that cannot be recorded; the message says why in plain words."""
+    """Something that cannot be recorded; the message says why in plain words.
+    `status`: 422 for bad input (the default), 409 for a clash, 404 for nothing there."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, status: int = 422):
         super().__init__(message)
         self.field = field
+        self.status = status
 
 
 # Current state ---------------------------------------------------------------
@@ -64,6 +78,9 @@ class DecisionState:
     rationale: str = ""
     status: str = ""
     revoked: bool = False
+    #: When each version came to stand: version 1 when it was decided, each later
+    #: one when the correction, revision or revocation that made it was recorded.
+    version_times: list[datetime] = field(default_factory=list)
 
     @property
     def id(self) -> int:
@@ -73,18 +90,61 @@ class DecisionState:
     def number(self) -> int:
         return self.decision.number
 
+    @property
+    def version(self) -> int:
+        """The version members need to be told of: 1, then one more per change of substance."""
+        return len(self.version_times)
+
+    @property
+    def version_since(self) -> datetime:
+        return self.version_times[-1]
+
+    def version_at(self, moment: datetime) -> int:
+        """The version that stood at a moment (version 1 before it was decided, too)."""
+        return max(1, sum(1 for since in self.version_times if since <= moment))
+
 
 def current_state(decision: Decision, amendments: list[Amendment]) -> DecisionState:
     state = DecisionState(decision=decision, amendments=sorted(amendments, key=lambda a: a.id))
     for name in AMENDABLE:
         setattr(state, name, getattr(decision, name))
+    state.version_times = [decision.decided_at]
     for amendment in state.amendments:
         for name, value in (amendment.changes or {}).items():
             if name in AMENDABLE:
                 setattr(state, name, value)
         if amendment.kind == "revocation":
             state.revoked = True
+        if amendment.kind in NEW_VERSION_KINDS:
+            state.version_times.append(amendment.created_at)
     return state
+
+
+@dataclass
+class HistoryItem:
+    amendment: Amendment
+    #: The version this amendment made (None for a progress update, which makes none).
+    version: int | None
+    changes: list[Change]
+
+
+def history(state: DecisionState, labels: dict | None = None) -> list[HistoryItem]:
+    """Each amendment with what it changed in plain words, oldest first."""
+    before = {name: getattr(state.decision, name) for name in AMENDABLE}
+    version, items = 1, []
+    for amendment in state.amendments:
+        changed = {k: v for k, v in (amendment.changes or {}).items() if k in AMENDABLE}
+        if amendment.kind in NEW_VERSION_KINDS:
+            version += 1
+        items.append(
+            HistoryItem(
+                amendment,
+                version if amendment.kind in NEW_VERSION_KINDS else None,
+                describe(before, changed, labels),
+            )
+        )
+        before.update(changed)
+    return items
 
 
 def states_for(decisions: list[Decision]) -> list[DecisionState]:
@@ -300,11 +360,12 @@ def record_decision(
     )
     db.session.add(decision)
     db.session.flush()
-    chain.append(group, "decision", decision)
+    chain.log_decision(group, decision)
     _announce_decision(
         group,
-        decision,
+        current_state(decision, []),
         now,
+        author=recorded_by,
         in_person=told_in_person,
         in_person_note=told_note,
         recorded_by=recorded_by,
@@ -316,33 +377,54 @@ def record_decision(
 
 def _announce_decision(
     group: Group,
-    decision: Decision,
+    state: DecisionState,
     now: datetime,
-    heading: str | None = None,
+    amendment: Amendment | None = None,
+    what_changed: str = "",
     **in_the_room,
 ) -> None:
+    """Tell every member of a decision as it now stands: when it is recorded (version 1),
+    and again with each correction, revision or revocation (the next version)."""
     from flask_babel import format_date
 
-    body = "\n\n".join(
-        part
-        for part in (
-            heading or _("%(group)s has recorded a decision.", group=group.name),
-            decision.title,
-            decision.summary,
-            _("Decided on %(date)s.", date=format_date(decision.decided_at, "d MMMM yyyy")),
-            _("Open the link to read it, and to say you have read it:"),
+    decision = state.decision
+    if amendment is None:
+        heading = _("%(group)s has recorded a decision.", group=group.name)
+        title = _("Decision: %(title)s", title=state.title)
+    elif amendment.kind == "revocation":
+        heading = _(
+            "A decision in %(group)s's log has been revoked: it no longer stands.",
+            group=group.name,
         )
-        if part
-    )
+        title = _("Revoked: %(title)s", title=state.title)
+    elif amendment.kind == "correction":
+        heading = _("A decision in %(group)s's log has been corrected.", group=group.name)
+        title = _("Corrected: %(title)s", title=state.title)
+    else:
+        heading = _("A decision in %(group)s's log has been revised.", group=group.name)
+        title = _("Revised: %(title)s", title=state.title)
+    parts = [heading]
+    if amendment is not None:
+        parts.append(_("Why: %(reason)s", reason=amendment.reason))
+        if what_changed:
+            parts.append(_("What changed:") + "\n" + what_changed)
+        parts.append(_("The decision as it now stands:"))
+    parts += [
+        state.title,
+        state.summary,
+        _("Decided on %(date)s.", date=format_date(decision.decided_at, "d MMMM yyyy")),
+        _("Open the link to read it, and to say you have read it:"),
+    ]
     notices.announce(
         group_id=group.id,
         subject_kind="decision",
         subject_id=decision.id,
-        title=_("Decision: %(title)s", title=decision.title),
-        body=body,
+        title=title,
+        body="\n\n".join(part for part in parts if part),
         url=path_for("decisions.show", slug=group.slug, decision_id=decision.id),
         people=[u for _m, u in group_services.all_members(group)],
         now=now,
+        version=state.version,
         **in_the_room,
     )
 
@@ -367,39 +449,44 @@ def amend(
     state = states_for([decision])[0]
     if state.revoked:
         raise DecisionError(_("This decision has been revoked; it cannot be changed again"))
-    changes = {
+    changes_made = {
         name: (value.strip() if isinstance(value, str) else value)
         for name, value in (changes or {}).items()
         if name in AMENDABLE and value is not None
     }
-    changes = {name: value for name, value in changes.items() if value != getattr(state, name)}
-    if "title" in changes and not changes["title"]:
+    changes_made = {
+        name: value for name, value in changes_made.items() if value != getattr(state, name)
+    }
+    if "title" in changes_made and not changes_made["title"]:
         raise DecisionError(_("The title cannot be empty"), "title")
-    if "summary" in changes and not changes["summary"]:
+    if "summary" in changes_made and not changes_made["summary"]:
         raise DecisionError(_("The summary cannot be empty"), "summary")
-    if "status" in changes and changes["status"] not in IMPLEMENTATION:
+    if "status" in changes_made and changes_made["status"] not in IMPLEMENTATION:
         raise DecisionError(_("Choose how far it has been carried out"), "status")
-    if kind != "revocation" and not changes:
+    if kind != "revocation" and not changes_made:
         raise DecisionError(_("Nothing was changed. Change at least one thing, or go back."))
     amendment = Amendment(
         decision_id=decision.id,
         group_id=group.id,
         kind=kind,
-        changes=changes,
+        changes=changes_made,
         reason=reason,
         author_id=author.id,
         created_at=utcnow(),
     )
     db.session.add(amendment)
     db.session.flush()
-    chain.append(group, "amendment", amendment)
-    if kind != "status":
-        heading = {
-            "correction": _("A decision in %(group)s's log has been corrected.", group=group.name),
-            "revision": _("A decision in %(group)s's log has been revised.", group=group.name),
-            "revocation": _("A decision in %(group)s's log has been revoked.", group=group.name),
-        }[kind]
-        _announce_decision(group, decision, amendment.created_at, heading=f"{heading} {reason}")
+    chain.log_amendment(group, amendment)
+    if kind in NEW_VERSION_KINDS:
+        before = {name: getattr(state, name) for name in AMENDABLE}
+        _announce_decision(
+            group,
+            current_state(decision, [*state.amendments, amendment]),
+            amendment.created_at,
+            author=author,
+            amendment=amendment,
+            what_changed=as_text(describe(before, changes_made, IMPLEMENTATION_LABELS)),
+        )
     db.session.commit()
     return amendment
 
@@ -409,88 +496,128 @@ def amend(
 
 @dataclass
 class Informed:
+    """One member and one decision: whether, when and how they were told."""
+
     membership: Membership
     person: User
     status: str
+    #: When they were first told anything of it (of the forward-plan entry, when that
+    #: came before the decision), and the record that told them.
     told_at: datetime | None
     channel: str | None
+    record: ToldRecord | None
+    #: The latest version of the decision they have been told of (None: none).
+    told_of_version: int | None
+    #: When they were told of the version that stands now.
+    current_told_at: datetime | None
     acknowledged_at: datetime | None
     lag: timedelta | None
+    #: When they reported hearing of it along the grapevine before anyone told them.
+    heard_first_via_grapevine_at: datetime | None = None
 
 
 def informed_status(
     *,
     decided_at: datetime,
-    told_at: datetime | None,
+    version: int,
+    version_since: datetime,
+    first_told_at: datetime | None,
+    current_told_at: datetime | None,
     consulted_at: datetime | None,
-    grapevine_at: datetime | None,
     window_days: int,
     now: datetime,
 ) -> str:
-    """The one rule for "was this member told, and in time?"."""
-    if consulted_at is not None and consulted_at <= decided_at:
-        return "consulted_before"
-    if grapevine_at is not None and (told_at is None or told_at > grapevine_at):
-        # They heard it along the grapevine before anyone told them.
-        return "told_late"
+    """The one rule for "was this member told, and in time?".
+
+    Only notices that reached the person count (never a rumour, a queued letter or
+    an email nobody sent). Told in time means told of the decision within the window
+    after it was taken (or of its forward-plan entry before), and told of the version
+    that stands now within the window after it came to stand.
+    """
     window = timedelta(days=window_days)
-    if told_at is not None:
-        return "told_on_time" if told_at - decided_at <= window else "told_late"
-    return "not_told_overdue" if now - decided_at > window else "not_told"
+    consulted = consulted_at is not None and consulted_at <= decided_at
+    if current_told_at is None:
+        if version > 1 and (first_told_at is not None or consulted):
+            return "told_earlier_version"
+        if consulted:
+            return "consulted_before"
+        return "not_told_overdue" if now - decided_at > window else "not_told"
+    if consulted and version == 1:
+        return "consulted_before"
+    first_in_time = consulted or (
+        first_told_at is not None and first_told_at - decided_at <= window
+    )
+    current_in_time = version == 1 or current_told_at - version_since <= window
+    return "told_on_time" if first_in_time and current_in_time else "told_late"
 
 
 def informed_for(
-    group: Group, decisions: list[Decision], now: datetime | None = None, people=None
+    group: Group,
+    states: list[DecisionState],
+    now: datetime | None = None,
+    people=None,
 ) -> dict[int, list[Informed]]:
     """Who was told about each decision, member by member. Four queries in all.
 
     Members who joined after a decision was taken are not counted for it.
     """
     now = now or utcnow()
+    # For a few people (one member's page, a page of the grid), fetch only their notices.
+    user_ids = [person.id for _m, person in people] if people is not None else None
     people = people if people is not None else group_services.all_members(group)
-    told = notices.first_told("decision", [d.id for d in decisions])
-    plan_ids = [d.forward_plan_id for d in decisions if d.forward_plan_id]
-    consulted = notices.first_told("forward_plan", plan_ids)
-    grapevine = grapevine_times([d.id for d in decisions])
+    told = notices.told_records("decision", [s.id for s in states], user_ids)
+    plan_ids = [s.decision.forward_plan_id for s in states if s.decision.forward_plan_id]
+    plans = notices.told_records("forward_plan", plan_ids, user_ids)
+    grapevine = grapevine_first([s.id for s in states])
     result: dict[int, list[Informed]] = {}
-    for decision in decisions:
+    for state in states:
+        decision = state.decision
         rows = []
         for membership, person in people:
             if membership.joined_at > decision.decided_at:
                 continue
-            first = told.get((decision.id, person.id))
-            plan = (
-                consulted.get((decision.forward_plan_id, person.id))
-                if decision.forward_plan_id
-                else None
+            records = told.get((decision.id, person.id), [])
+            consulted = next(
+                (
+                    r
+                    for r in plans.get((decision.forward_plan_id, person.id), [])
+                    if r.at <= decision.decided_at
+                ),
+                None,
             )
-            heard = grapevine.get(decision.id)
+            first = records[0] if records else None
+            current = next((r for r in records if r.version == state.version), None)
             status = informed_status(
                 decided_at=decision.decided_at,
-                told_at=first.at if first else None,
-                consulted_at=plan.at if plan else None,
-                grapevine_at=heard,
+                version=state.version,
+                version_since=state.version_since,
+                first_told_at=first.at if first else None,
+                current_told_at=current.at if current else None,
+                consulted_at=consulted.at if consulted else None,
                 window_days=group.inform_within_days,
                 now=now,
             )
-            if status == "consulted_before":
-                told_at, channel = plan.at, plan.channel
-            elif heard is not None and (first is None or first.at > heard):
-                told_at, channel = heard, "grapevine"
-            elif first is not None:
-                told_at, channel = first.at, first.channel
-            else:
-                told_at = channel = None
+            earliest = consulted or first
+            versions = [r.version for r in records] + ([1] if consulted else [])
+            acknowledged = [r.acknowledged_at for r in records if r.version == state.version]
+            if consulted and state.version == 1:
+                acknowledged.append(consulted.acknowledged_at)
+            heard = grapevine.get((decision.id, person.id))
+            if heard is not None and earliest is not None and earliest.at <= heard:
+                heard = None  # they had been told before they heard it elsewhere
             rows.append(
                 Informed(
                     membership=membership,
                     person=person,
                     status=status,
-                    told_at=told_at,
-                    channel=channel,
-                    acknowledged_at=(first.acknowledged_at if first else None)
-                    or (plan.acknowledged_at if plan else None),
-                    lag=(told_at - decision.decided_at) if told_at else None,
+                    told_at=earliest.at if earliest else None,
+                    channel=earliest.channel if earliest else None,
+                    record=earliest,
+                    told_of_version=max(versions) if versions else None,
+                    current_told_at=current.at if current else None,
+                    acknowledged_at=min((a for a in acknowledged if a), default=None),
+                    lag=(earliest.at - decision.decided_at) if earliest else None,
+                    heard_first_via_grapevine_at=heard,
                 )
             )
         result[decision.id] = rows
@@ -500,13 +627,26 @@ def informed_for(
 def told_counts(rows: list[Informed]) -> Counter:
     counts = Counter(row.status for row in rows)
     counts["members"] = len(rows)
+    counts["heard_first_via_grapevine"] = sum(
+        1 for row in rows if row.heard_first_via_grapevine_at is not None
+    )
+    #: Members who do not know the decision as it stands now.
+    counts["not_told_current"] = (
+        counts["told_earlier_version"] + counts["not_told_overdue"] + counts["not_told"]
+    )
     return counts
+
+
+def informed_one(group: Group, state: DecisionState, membership: Membership, person: User):
+    """One member's row for one decision (None when they joined after it was taken)."""
+    rows = informed_for(group, [state], people=[(membership, person)])[state.id]
+    return rows[0] if rows else None
 
 
 def member_page(group: Group, membership: Membership, person: User, page: int, per_page: int):
     """ "What was decided, and when I was told": one member's view of the log."""
     found = log_page(group, page, per_page)
-    informed = informed_for(group, [s.decision for s in found.items], people=[(membership, person)])
+    informed = informed_for(group, found.items, people=[(membership, person)])
     rows = [(state, (informed[state.id] or [None])[0]) for state in found.items]
     return found, rows
 
@@ -520,7 +660,7 @@ class Grid:
 
 def grid(group: Group, page: int, per_page: int, columns: int = 12) -> Grid:
     """Members (a page of them) by the latest decisions: who was told about what."""
-    latest = list(reversed(recent_decisions(group, columns)))
+    latest = states_for(list(reversed(recent_decisions(group, columns))))
     members = group_services.members(group, page, per_page)
     informed = informed_for(group, latest, people=members.items)
     cells = {
@@ -528,7 +668,169 @@ def grid(group: Group, page: int, per_page: int, columns: int = 12) -> Grid:
         for decision_id, rows in informed.items()
         for row in rows
     }
-    return Grid(states_for(latest), members, cells)
+    return Grid(latest, members, cells)
+
+
+# Recording how people were told -----------------------------------------------
+
+
+def _chosen_members(group: Group, people: Iterable[User]) -> dict[int, Membership]:
+    """The memberships of the people chosen, refusing anyone who is not a member."""
+    people = list(people)
+    if not people:
+        raise DecisionError(_("Choose at least one member"), "members")
+    found = group_services.memberships_of(group, [p.id for p in people])
+    outsiders = [p.name for p in people if p.id not in found]
+    if outsiders:
+        raise DecisionError(
+            _("Not members of this group: %(names)s", names=", ".join(sorted(outsiders))),
+            "members",
+        )
+    return found
+
+
+def _told_time_checked(told_at: datetime, now: datetime) -> None:
+    if told_at.tzinfo is None:
+        raise DecisionError(_("Enter when they were told"), "told_on")
+    if told_at > now + CLOCK_SLACK:
+        raise DecisionError(_("The time they were told cannot be in the future"), "told_on")
+
+
+def record_told(
+    group: Group,
+    decision: Decision,
+    by: User,
+    *,
+    people: Iterable[User],
+    channel: str,
+    told_at: datetime,
+    note: str = "",
+    skip_already: bool = False,
+    skip_late_joiners: bool = False,
+    now: datetime | None = None,
+) -> tuple[int, int]:
+    """Record that members were told of a decision by hand (phone, letter, in person).
+
+    Bounded: not before it was decided (telling people it was coming is recorded on
+    its forward-plan entry), not in the future, only for people who were members
+    when it was decided. The record tells them of the version that stood at that
+    moment. Returns (newly recorded, already recorded).
+    """
+    now = now or utcnow()
+    from flask_babel import format_datetime
+
+    _told_time_checked(told_at, now)
+    if told_at < decision.decided_at:
+        raise DecisionError(
+            _(
+                "That is before it was decided (%(when)s). If you told them it was coming, "
+                "record that on its forward-plan entry; if it was later that day, give the "
+                "time.",
+                when=format_datetime(decision.decided_at, "d MMMM yyyy, HH:mm"),
+            ),
+            "told_on",
+        )
+    if channel == "other" and not (note or "").strip():
+        raise DecisionError(_("Say in the note how they were told"), "note")
+    chosen = list(people)
+    memberships = _chosen_members(group, chosen)
+    late = [p for p in chosen if memberships[p.id].joined_at > decision.decided_at]
+    if late and not skip_late_joiners:
+        raise DecisionError(
+            _(
+                "Joined the group after this was decided, so they are not counted for it: "
+                "%(names)s",
+                names=", ".join(sorted(p.name for p in late)),
+            ),
+            "members",
+        )
+    chosen = [p for p in chosen if p not in late]
+    if not chosen:
+        return 0, 0
+    state = states_for([decision])[0]
+    announcement = notices.announcement_for("decision", decision.id, state.version_at(told_at))
+    if announcement is None:
+        raise DecisionError(_("This decision was never announced, so nothing can be recorded."))
+    try:
+        return notices.record_told(
+            announcement,
+            user_ids=[p.id for p in chosen],
+            channel=channel,
+            told_at=told_at,
+            note=note,
+            recorded_by=by,
+            skip_already=skip_already,
+            now=now,
+        )
+    except notices.NoticeError as exc:
+        raise DecisionError(str(exc), "members", status=exc.status) from exc
+
+
+def record_told_of_plan(
+    group: Group,
+    entry: ForwardPlanEntry,
+    by: User,
+    *,
+    people: Iterable[User],
+    channel: str,
+    told_at: datetime,
+    note: str = "",
+    now: datetime | None = None,
+) -> tuple[int, int]:
+    """Record that members were told of an upcoming decision by hand: bounded by when
+    the entry was published and, once it is decided, by when it was decided."""
+    now = now or utcnow()
+    from flask_babel import format_datetime
+
+    _told_time_checked(told_at, now)
+    if told_at < entry.published_at:
+        raise DecisionError(
+            _(
+                "That is before it was put in the forward plan (%(when)s).",
+                when=format_datetime(entry.published_at, "d MMMM yyyy, HH:mm"),
+            ),
+            "told_on",
+        )
+    decided = decision_from_forward_plan(entry)
+    if decided is not None and told_at > decided.decided_at:
+        raise DecisionError(
+            _(
+                "It had been decided by then (%(when)s): record telling them on the "
+                "decision instead.",
+                when=format_datetime(decided.decided_at, "d MMMM yyyy, HH:mm"),
+            ),
+            "told_on",
+        )
+    if channel == "other" and not (note or "").strip():
+        raise DecisionError(_("Say in the note how they were told"), "note")
+    chosen = list(people)
+    _chosen_members(group, chosen)
+    announcement = notices.announcement_for("forward_plan", entry.id, 1)
+    if announcement is None:
+        raise DecisionError(_("This entry was never announced, so nothing can be recorded."))
+    try:
+        return notices.record_told(
+            announcement,
+            user_ids=[p.id for p in chosen],
+            channel=channel,
+            told_at=told_at,
+            note=note,
+            recorded_by=by,
+            now=now,
+        )
+    except notices.NoticeError as exc:
+        raise DecisionError(str(exc), "members", status=exc.status) from exc
+
+
+def withdraw_told(group: Group, notice_id: int, by: User, reason: str) -> None:
+    """Withdraw a record of telling someone made by mistake (it stays in the history)."""
+    notice = notices.get_notice(group.id, notice_id)
+    if notice is None:
+        raise DecisionError(_("There is no such record in this group."), status=404)
+    try:
+        notices.withdraw(notice, reason=reason, by=by)
+    except notices.NoticeError as exc:
+        raise DecisionError(str(exc), "reason", status=exc.status) from exc
 
 
 # Group figures ---------------------------------------------------------------
@@ -561,6 +863,10 @@ class Figures:
     not_told: int
     open_grapevine: int
     months: list[Month]
+    #: Times members were told of a decision but not of the version that stands now.
+    told_earlier_version: int = 0
+    #: Times members heard of a decision along the grapevine before anyone told them.
+    heard_first_via_grapevine: int = 0
 
 
 def group_figures(group: Group, now: datetime | None = None) -> Figures:
@@ -577,10 +883,10 @@ def group_figures(group: Group, now: datetime | None = None) -> Figures:
             select(ForwardPlanEntry).where(ForwardPlanEntry.group_id == group.id)
         )
     }
-    informed = informed_for(group, decisions, now)
+    informed = informed_for(group, states_for(decisions), now)
     months: dict[str, Month] = {}
     all_lags: list[float] = []
-    late = missing = prior = 0
+    late = missing = prior = earlier = grapevine = 0
     for decision in decisions:
         label = decision.decided_at.strftime("%Y-%m")
         month = months.setdefault(label, Month(label))
@@ -589,7 +895,8 @@ def group_figures(group: Group, now: datetime | None = None) -> Figures:
             month.with_prior_notice += 1
             prior += 1
         for row in informed[decision.id]:
-            if row.status in ("told_on_time", "told_late") and row.lag is not None:
+            told = ("told_on_time", "told_late", "told_earlier_version")
+            if row.status in told and row.lag is not None:
                 days = max(row.lag.total_seconds(), 0) / 86400
                 month.lags_days.append(days)
                 all_lags.append(days)
@@ -599,6 +906,8 @@ def group_figures(group: Group, now: datetime | None = None) -> Figures:
             if row.status == "not_told_overdue":
                 month.missing += 1
                 missing += 1
+            earlier += row.status == "told_earlier_version"
+            grapevine += row.heard_first_via_grapevine_at is not None
     return Figures(
         decisions=len(decisions),
         with_prior_notice=prior,
@@ -607,6 +916,8 @@ def group_figures(group: Group, now: datetime | None = None) -> Figures:
         not_told=missing,
         open_grapevine=open_grapevine_count(group),
         months=[months[k] for k in sorted(months)],
+        told_earlier_version=earlier,
+        heard_first_via_grapevine=grapevine,
     )
 
 
@@ -667,6 +978,7 @@ def publish_forward_plan(
         url=path_for("decisions.forward_plan_entry", slug=group.slug, entry_id=entry.id),
         people=[u for _m, u in group_services.all_members(group)],
         now=now,
+        author=published_by,
     )
     db.session.commit()
     return entry
@@ -813,14 +1125,23 @@ def open_grapevine_count(group: Group) -> int:
     )
 
 
-def grapevine_times(decision_ids: list[int]) -> dict[int, datetime]:
-    """When each decision was first reported as heard along the grapevine."""
+def grapevine_first(decision_ids: list[int]) -> dict[tuple[int, int], datetime]:
+    """For each (decision, reporter): when they first reported hearing of it along the
+    grapevine. Evidence about the reporter alone: nobody else's record changes."""
     if not decision_ids:
         return {}
-    return dict(
-        db.session.execute(
-            select(GrapevineReport.decision_id, func.min(GrapevineReport.created_at))
-            .where(GrapevineReport.decision_id.in_(decision_ids))
-            .group_by(GrapevineReport.decision_id)
-        ).all()
-    )
+    return {
+        (decision_id, reporter_id): at
+        for decision_id, reporter_id, at in db.session.execute(
+            select(
+                GrapevineReport.decision_id,
+                GrapevineReport.reporter_id,
+                func.min(GrapevineReport.created_at),
+            )
+            .where(
+                GrapevineReport.decision_id.in_(decision_ids),
+                GrapevineReport.reporter_id.is_not(None),
+            )
+            .group_by(GrapevineReport.decision_id, GrapevineReport.reporter_id)
+        )
+    }

@@ -13,18 +13,16 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.services import people_by_id
+from app.chain import services as chain_services
 from app.dbtypes import local_to_utc, utcnow
 from app.decisions import bp, chain, pictures
 from app.decisions import services as decisions
 from app.decisions.forms import (
-    DECIDED_BY_LABELS,
-    IMPLEMENTATION_LABELS,
-    MANUAL_CHANNEL_LABELS,
     AmendForm,
     AnswerReportForm,
     DecisionForm,
@@ -32,7 +30,9 @@ from app.decisions.forms import (
     GrapevineForm,
     LinkReportForm,
     ToldForm,
+    WithdrawToldForm,
 )
+from app.decisions.labels import DECIDED_BY_LABELS, IMPLEMENTATION_LABELS, MANUAL_CHANNEL_LABELS
 from app.enquiries import services as enquiries
 from app.extensions import htmx
 from app.forms import CommentForm, EmptyForm, parse_clock
@@ -41,8 +41,8 @@ from app.meetings import services as meetings
 from app.meetings.labels import ACTION_STATUS_LABELS
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
-from app.permissions import can, public, require
-from app.viewing import form_status, load_group, show_error
+from app.permissions import can, membership, public, require
+from app.viewing import form_status, load_group, refused, show_error
 
 
 def load_decision(group, decision_id: int):
@@ -68,7 +68,7 @@ def _labels():
 def log(slug: str):
     group = load_group(slug, "decision.view")
     page = decisions.log_page(group, page_arg(), page_size())
-    informed = decisions.informed_for(group, [s.decision for s in page.items])
+    informed = decisions.informed_for(group, page.items)
     counts = {decision_id: decisions.told_counts(rows) for decision_id, rows in informed.items()}
     member = can(current_user, "group.view", group)
     return render_template(
@@ -134,11 +134,19 @@ def show(slug: str, decision_id: int):
     group = load_group(slug, "decision.view")
     decision = load_decision(group, decision_id)
     member = can(current_user, "group.view", group)
-    if member:
-        notices.mark_seen(current_user.id, "decision", decision.id)
     state = decisions.states_for([decision])[0]
-    rows = decisions.informed_for(group, [decision])[decision.id]
+    rows = decisions.informed_for(group, [state])[decision.id]
+    mine = None
+    if member:
+        # The reader's own line says how things stood before this visit; reading it here
+        # then counts as being told on Logbook (the one write a GET may make).
+        me = membership(current_user, group)
+        mine = next((row for row in rows if row.membership.id == me.id), None)
+        if notices.mark_seen(current_user.id, "decision", decision.id):
+            rows = decisions.informed_for(group, [state])[decision.id]
     now = utcnow()
+    by_hand = notices.records_by_hand("decision", decision.id, page_arg("records"), page_size())
+    withdrawn = notices.withdrawals("decision", decision.id)
     return render_template(
         "decisions/show.html",
         meeting=meetings.meeting_of_decision(decision.id) if member else None,
@@ -148,14 +156,30 @@ def show(slug: str, decision_id: int):
         group=group,
         state=state,
         decision=decision,
-        rows=rows,
+        history=decisions.history(state, IMPLEMENTATION_LABELS),
+        rows=rows if member else [],
         counts=decisions.told_counts(rows),
         plan=decisions.get_forward_plan(group, decision.forward_plan_id),
-        people=people_by_id([decision.recorded_by_id] + [a.author_id for a in state.amendments]),
+        people=people_by_id(
+            [decision.recorded_by_id]
+            + [a.author_id for a in state.amendments]
+            + [n.recorded_by_id for n, _u in by_hand.items]
+            + [n.withdrawn_by_id for n in withdrawn]
+            + [n.user_id for n in withdrawn]
+        ),
+        by_hand=by_hand,
+        withdrawn=withdrawn,
         timeline=pictures.timeline_svg(
             decision.decided_at, rows, group.inform_within_days, now, id_prefix="told"
-        ),
-        mine=notices.my_notice_state(current_user.id, "decision", decision.id) if member else None,
+        )
+        if member
+        else None,
+        mine=mine,
+        acknowledged=notices.my_notice_state(
+            current_user.id, "decision", decision.id, state.version
+        )
+        if member
+        else None,
         member=member,
         ack_form=EmptyForm(),
         body_html=decisions.render_body(state.body),
@@ -171,11 +195,18 @@ def acknowledge(slug: str, decision_id: int):
         abort(400)
     done = notices.acknowledge(current_user.id, "decision", decision.id)
     if htmx:
+        state = decisions.states_for([decision])[0]
         return render_template(
             "decisions/_mine.html",
             group=group,
             decision=decision,
-            mine=notices.my_notice_state(current_user.id, "decision", decision.id),
+            state=state,
+            mine=decisions.informed_one(
+                group, state, membership(current_user, group), current_user
+            ),
+            acknowledged=notices.my_notice_state(
+                current_user.id, "decision", decision.id, state.version
+            ),
         )
     if done:
         flash(_("Thank you. The log now shows that you have read this decision."))
@@ -229,51 +260,135 @@ def amend(slug: str, decision_id: int):
 def record_told(slug: str, decision_id: int):
     group = load_group(slug, "decision.record_told")
     decision = load_decision(group, decision_id)
-    rows = decisions.informed_for(group, [decision])[decision.id]
+    state = decisions.states_for([decision])[0]
+    rows = decisions.informed_for(group, [state])[decision.id]
+    return _told_form(
+        group,
+        record=lambda chosen, told_at, form: decisions.record_told(
+            group,
+            decision,
+            current_user,
+            people=chosen,
+            channel=form.channel.data,
+            told_at=told_at,
+            note=form.note.data or "",
+        ),
+        counted={row.membership.id: row for row in rows},
+        back=url_for("decisions.show", slug=slug, decision_id=decision.id),
+        caption=_("Decision %(n)d: %(title)s", n=decision.number, title=state.title),
+        about=_(
+            "Decided on %(date)s. A record cannot be dated before then: telling people it "
+            "was coming is recorded on its forward-plan entry.",
+            date=format_datetime(decision.decided_at, "d MMMM yyyy, HH:mm"),
+        ),
+    )
+
+
+@bp.route("/groups/<slug>/forward-plan/<int:entry_id>/told", methods=["GET", "POST"])
+def forward_plan_told(slug: str, entry_id: int):
+    group = load_group(slug, "decision.record_told")
+    entry = decisions.get_forward_plan(group, entry_id)
+    if entry is None:
+        abort(404)
+    decided = decisions.decision_from_forward_plan(entry)
+    return _told_form(
+        group,
+        record=lambda chosen, told_at, form: decisions.record_told_of_plan(
+            group,
+            entry,
+            current_user,
+            people=chosen,
+            channel=form.channel.data,
+            told_at=told_at,
+            note=form.note.data or "",
+        ),
+        counted=None,
+        back=url_for("decisions.forward_plan_entry", slug=slug, entry_id=entry.id),
+        caption=_("Coming up: %(title)s", title=entry.title),
+        about=_(
+            "In the forward plan since %(date)s. Members told before it is decided count "
+            "as told beforehand.",
+            date=format_datetime(entry.published_at, "d MMMM yyyy, HH:mm"),
+        )
+        + (
+            " "
+            + _(
+                "It was decided on %(date)s.",
+                date=format_datetime(decided.decided_at, "d MMMM yyyy, HH:mm"),
+            )
+            if decided
+            else ""
+        ),
+    )
+
+
+def _told_form(group, *, record, counted, back, caption, about):
+    """The form for recording people told by hand, about a decision or a forward-plan
+    entry. `counted`: for a decision, each counted member's row, by membership id (only
+    they are offered); None offers every member."""
     people = groups.all_members(group)
     form = ToldForm()
+    # Every member is a valid answer, so the service can say plainly why someone who
+    # joined later cannot be recorded; the page offers only those who count.
     form.members.choices = [(m.id, u.name) for m, u in people]
+    status = 200
     if form.validate_on_submit():
         by_membership = {m.id: u for m, u in people}
-        chosen = [by_membership[mid] for mid in form.members.data if mid in by_membership]
-        announcement = notices.latest_announcement("decision", decision.id)
+        chosen = [by_membership[mid] for mid in form.members.data]
         told_at = local_to_utc(form.told_on.data, parse_clock(form.told_time.data))
-        if told_at > utcnow():
-            form.told_time.errors = [_("The time cannot be in the future")]
-        elif announcement is None:
-            abort(409)
+        try:
+            recorded, _already = record(chosen, told_at, form)
+        except decisions.DecisionError as exc:
+            status = refused(form, exc)
         else:
-            try:
-                recorded, already = notices.record_told(
-                    announcement,
-                    user_ids=[u.id for u in chosen],
-                    channel=form.channel.data,
-                    told_at=told_at,
-                    note=form.note.data or "",
-                    recorded_by=current_user,
-                )
-            except notices.NoticeError as exc:
-                form.members.errors = [str(exc)]
-            else:
-                message = ngettext(
-                    "Recorded for %(num)d member.", "Recorded for %(num)d members.", recorded
-                )
-                if already:
-                    message += " " + ngettext(
-                        "%(num)d already had this recorded; their first record is kept.",
-                        "%(num)d already had this recorded; their first records are kept.",
-                        already,
-                    )
-                flash(message)
-                return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
-    status_by_membership = {row.membership.id: row for row in rows}
+            flash(
+                ngettext("Recorded for %(num)d member.", "Recorded for %(num)d members.", recorded)
+            )
+            return redirect(back, 303)
+    if counted is not None:
+        form.members.choices = [(m.id, u.name) for m, u in people if m.id in counted]
     return render_template(
         "decisions/told.html",
         group=group,
-        decision=decision,
         form=form,
-        status_by_membership=status_by_membership,
-    ), form_status(form)
+        counted=counted,
+        back=back,
+        caption=caption,
+        about=about,
+    ), max(status, form_status(form))
+
+
+@bp.route("/groups/<slug>/told/<int:notice_id>/withdraw", methods=["GET", "POST"])
+def withdraw_told(slug: str, notice_id: int):
+    group = load_group(slug, "decision.record_told")
+    notice = notices.get_notice(group.id, notice_id)
+    if notice is None or not notices.is_manual_record(notice):
+        abort(404)
+    if notice.subject_kind == "decision":
+        back = url_for("decisions.show", slug=slug, decision_id=notice.subject_id) + "#by-hand"
+    else:
+        back = url_for("decisions.forward_plan_entry", slug=slug, entry_id=notice.subject_id)
+    form = WithdrawToldForm()
+    status = 200
+    if notice.withdrawn_at is None and form.validate_on_submit():
+        try:
+            decisions.withdraw_told(group, notice.id, current_user, form.reason.data)
+        except decisions.DecisionError as exc:
+            status = refused(form, exc)
+        else:
+            flash(_("The record has been withdrawn. It stays in the history, with your reason."))
+            return redirect(back, 303)
+    elif notice.withdrawn_at is not None and request.method == "POST":
+        status = 409
+    people = people_by_id([notice.user_id, notice.recorded_by_id, notice.withdrawn_by_id])
+    return render_template(
+        "decisions/withdraw_told.html",
+        group=group,
+        notice=notice,
+        people=people,
+        form=form,
+        back=back,
+    ), max(status, form_status(form))
 
 
 # Open data -------------------------------------------------------------------
@@ -285,7 +400,7 @@ def _iso(value):
 
 def _export_rows(group):
     states = decisions.states_for(decisions.all_decisions(group))
-    informed = decisions.informed_for(group, [s.decision for s in states])
+    informed = decisions.informed_for(group, states)
     heads = decisions.chain_heads(group)
     for state in states:
         counts = decisions.told_counts(informed[state.id])
@@ -301,13 +416,16 @@ def _export_rows(group):
             "decided_by_name": state.decided_by_name,
             "status": "revoked" if state.revoked else state.status,
             "short_notice_reason": decision.short_notice_reason,
+            "current_version": state.version,
             "amendments": len(state.amendments),
             "chain_hash": heads.get(decision.id),
             "members": counts["members"],
             "told_before": counts["consulted_before"],
             "told_on_time": counts["told_on_time"],
             "told_late": counts["told_late"],
+            "told_earlier_version": counts["told_earlier_version"],
             "not_told": counts["not_told_overdue"] + counts["not_told"],
+            "heard_on_grapevine_first": counts["heard_first_via_grapevine"],
         }
 
 
@@ -319,6 +437,7 @@ def export_json(slug: str):
         {
             "group": group.slug,
             "generated_at": _iso(utcnow()),
+            "chain_head": chain_services.head(group.id),
             "decisions": list(_export_rows(group)),
         }
     )
@@ -356,26 +475,43 @@ def _csv_safe(value):
 def informed_json(slug: str, decision_id: int):
     group = load_group(slug, "decision.view")
     decision = load_decision(group, decision_id)
-    rows = decisions.informed_for(group, [decision])[decision.id]
+    state = decisions.states_for([decision])[0]
+    rows = decisions.informed_for(group, [state])[decision.id]
+    # A published log shows visitors how many were told and when, never who or how.
+    member = can(current_user, "group.view", group)
+    names = people_by_id(r.record.recorded_by_id for r in rows if r.record) if member else {}
     return jsonify(
         {
             "decision": decision.id,
             "decided_at": _iso(decision.decided_at),
-            "members": [
-                {
-                    "member_id": row.membership.id,
-                    "name": row.person.name,
-                    "role": row.membership.role,
-                    "first_told_at": _iso(row.told_at),
-                    "channel": row.channel,
-                    "acknowledged_at": _iso(row.acknowledged_at),
-                    "lag_days": round(row.lag.total_seconds() / 86400, 2) if row.lag else None,
-                    "status": row.status,
-                }
-                for row in rows
-            ],
+            "current_version": state.version,
+            "members": [_informed_row(row, names, member) for row in rows],
         }
     )
+
+
+def _informed_row(row, names, member: bool) -> dict:
+    record = row.record
+    recorder = names.get(record.recorded_by_id) if record and record.recorded_by_id else None
+    out = {
+        "member_id": row.membership.id,
+        "name": row.person.name,
+        "role": row.membership.role,
+        "first_told_at": _iso(row.told_at),
+        "channel": row.channel,
+        "recorded_by": recorder.name if recorder else None,
+        "recorded_at": _iso(record.recorded_at) if record else None,
+        "note": record.note if record else None,
+        "told_of_version": row.told_of_version,
+        "acknowledged_at": _iso(row.acknowledged_at),
+        "heard_first_via_grapevine_at": _iso(row.heard_first_via_grapevine_at),
+        "lag_days": round(row.lag.total_seconds() / 86400, 2) if row.lag else None,
+        "status": row.status,
+    }
+    if not member:
+        for private in ("member_id", "name", "channel", "recorded_by", "note"):
+            out[private] = None
+    return out
 
 
 # Pictures and member pages ---------------------------------------------------
@@ -401,15 +537,28 @@ def member_told(slug: str, member_id: int):
     found = groups.get_member(group, member_id)
     if found is None:
         abort(404)
-    membership, person = found
-    page, rows = decisions.member_page(group, membership, person, page_arg(), page_size())
+    return _member_told(group, *found)
+
+
+@bp.route("/groups/<slug>/told-me")
+def my_told(slug: str):
+    group = load_group(slug, "member.view_told")
+    return _member_told(group, membership(current_user, group), current_user)
+
+
+def _member_told(group, member, person):
+    page, rows = decisions.member_page(group, member, person, page_arg(), page_size())
+    recorders = people_by_id(
+        row.record.recorded_by_id for _s, row in rows if row is not None and row.record
+    )
     return render_template(
         "decisions/member_told.html",
         group=group,
-        membership=membership,
+        membership=member,
         person=person,
         page=page,
         rows=rows,
+        recorders=recorders,
         is_me=person.id == current_user.id,
     )
 

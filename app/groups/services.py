@@ -115,6 +115,19 @@ def all_members(group: Group) -> list[tuple[Membership, User]]:
     return [(m, u) for m, u in db.session.execute(_members_query(group))]
 
 
+def memberships_of(group: Group, user_ids) -> dict[int, Membership]:
+    """The group's memberships of these people, by user id (non-members are left out)."""
+    ids = list(set(user_ids))
+    if not ids:
+        return {}
+    return {
+        m.user_id: m
+        for m in db.session.scalars(
+            select(Membership).where(Membership.group_id == group.id, Membership.user_id.in_(ids))
+        )
+    }
+
+
 def role_counts(group: Group) -> dict[str, int]:
     rows = db.session.execute(
         select(Membership.role, func.count())

@@ -60,6 +60,9 @@ class Meeting(db.Model):
     minutes_published_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    #: The group's chain head when the minutes were published, printed with them, so
+    #: anyone holding a copy can later check the log was not cut short since.
+    minutes_chain_head: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from app.accounts.models import User
+from app.accounts.services import people_by_id
+from app.chain import services as chain
 from app.dbtypes import local_today, utcnow
 from app.decisions import services as decisions
 from app.decisions.models import Decision
@@ -1003,19 +1005,20 @@ def tell_the_room(
     present = present_user_ids(meeting)
     if not present:
         raise MeetingError(_("Nobody has been checked in yet."), status=409)
-    announcement = notices.latest_announcement("decision", decision.id)
-    if announcement is None:
-        raise MeetingError(_("That decision has no announcement to record."), status=409)
     try:
-        recorded, _already = notices.record_told(
-            announcement,
-            user_ids=present,
+        recorded, _already = decisions.record_told(
+            group,
+            decision,
+            by,
+            people=people_by_id(present).values(),
             channel="in_person",
             told_at=now,
             note=_("In the room at the meeting: %(title)s", title=meeting.title),
-            recorded_by=by,
+            skip_already=True,
+            skip_late_joiners=True,
+            now=now,
         )
-    except notices.NoticeError as exc:
+    except decisions.DecisionError as exc:
         raise MeetingError(str(exc), status=409) from exc
     return recorded
 
@@ -1185,7 +1188,11 @@ def publish_minutes(group: Group, meeting: Meeting, by: User, now: datetime | No
     published = db.session.execute(
         update(Meeting)
         .where(Meeting.id == meeting.id, Meeting.minutes_published_at.is_(None))
-        .values(minutes_published_at=now, minutes_published_by_id=by.id)
+        .values(
+            minutes_published_at=now,
+            minutes_published_by_id=by.id,
+            minutes_chain_head=chain.head(group.id),
+        )
     ).rowcount
     if published != 1:
         db.session.rollback()
@@ -1206,6 +1213,7 @@ def publish_minutes(group: Group, meeting: Meeting, by: User, now: datetime | No
         url=path_for("meetings.minutes", slug=group.slug, meeting_id=meeting.id),
         people=[u for _m, u in group_services.all_members(group)],
         now=now,
+        author=by,
     )
     db.session.commit()
 

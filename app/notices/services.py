@@ -15,14 +15,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.chain import services as chain
 from app.dbtypes import utcnow
 from app.extensions import db
 from app.links import absolute
-from app.mail import MailNotSent, build_message, deliver
+from app.mail import MailCaught, MailNotSent, build_message, deliver
 from app.notices.models import MANUAL_CHANNELS, Announcement, Notice
 from app.pagination import Page, paginate
 
@@ -35,7 +37,66 @@ LEASE = timedelta(minutes=5)
 
 
 class NoticeError(Exception):
-    """A record that cannot be made; the message says why."""
+    """A record that cannot be made; the message says why. `status` is the HTTP answer:
+    409 when the record clashes with one already made, 422 for anything else."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.status = status
+
+
+# The told record in the group's chain ----------------------------------------
+
+#: What a "told" entry in the chain covers: everything that says who was told of
+#: what, how, when, and who said so. Nothing here changes once a notice has reached
+#: someone (seeing it again or acknowledging it are not part of being told).
+TOLD_FIELDS = (
+    "id",
+    "announcement_id",
+    "group_id",
+    "subject_kind",
+    "subject_id",
+    "version",
+    "user_id",
+    "channel",
+    "reached_at",
+    "recorded_by_id",
+    "recorded_at",
+    "note",
+)
+WITHDRAWAL_FIELDS = ("id", "withdrawn_at", "withdrawn_by_id", "withdrawn_reason")
+
+
+def told_content(notice: Notice) -> dict:
+    return {name: getattr(notice, name) for name in TOLD_FIELDS}
+
+
+def withdrawal_content(notice: Notice) -> dict:
+    return {name: getattr(notice, name) for name in WITHDRAWAL_FIELDS}
+
+
+def _chain_told(group_id: int, notices: list[Notice]) -> None:
+    """Put notices that have just reached someone into the group's chain."""
+    chain.append(
+        group_id,
+        [
+            chain.Link("told", told_content(n), notice_id=n.id)
+            for n in sorted(notices, key=lambda n: (n.reached_at, n.id))
+        ],
+    )
+
+
+def chained_notices(group_id: int) -> dict[int, Notice]:
+    """Every notice of a group that belongs in its chain: reached, or withdrawn."""
+    return {
+        n.id: n
+        for n in db.session.scalars(
+            select(Notice).where(
+                Notice.group_id == group_id,
+                or_(Notice.reached_at.is_not(None), Notice.withdrawn_at.is_not(None)),
+            )
+        )
+    }
 
 
 def backoff(attempts: int) -> timedelta:
@@ -53,19 +114,26 @@ def announce(
     url: str,
     people: Iterable[User],
     now: datetime | None = None,
+    version: int = 1,
     in_person: Iterable[int] = (),
     in_person_note: str = "",
     recorded_by: User | None = None,
+    author: User | None = None,
 ) -> Announcement:
     """Record an announcement and queue one notice per person per preferred channel.
 
     People whose ids are in `in_person` were in the room when it was announced:
     they are recorded as told in person at `now`, and get only the inbox copy on
     top, not a letter, a call or an email about something they already heard.
+    The `author` (who recorded what is announced) has seen it: their inbox copy
+    is seen at `now`. Everyone told at once joins the group's chain.
     """
     now = now or utcnow()
     in_person = set(in_person)
     note = (in_person_note or "").strip()[:500] or None
+    told_now = bool(in_person) or author is not None
+    if told_now:
+        chain.lock(group_id)  # before the rows the chain entries will describe
     announcement = Announcement(
         group_id=group_id,
         subject_kind=subject_kind,
@@ -73,6 +141,7 @@ def announce(
         title=title,
         body=body,
         url=url,
+        version=version,
         created_at=now,
     )
     db.session.add(announcement)
@@ -85,6 +154,7 @@ def announce(
         for channel in channels:
             is_app = channel == "in_app"
             told_here = channel == "in_person"
+            seen_here = is_app and author is not None and person.id == author.id
             rows.append(
                 {
                     "announcement_id": announcement.id,
@@ -93,19 +163,34 @@ def announce(
                     "subject_id": subject_id,
                     "user_id": person.id,
                     "channel": channel,
+                    "version": version,
                     "created_at": now,
                     "attempts": 0,
                     # In-app notices are in the inbox at once; they count once seen.
                     "sent_at": now if is_app or told_here else None,
                     "delivered_at": now if is_app or told_here else None,
-                    "reached_at": now if told_here else None,
+                    "seen_at": now if seen_here else None,
+                    "reached_at": now if told_here or seen_here else None,
                     "recorded_by_id": recorded_by.id if told_here and recorded_by else None,
+                    "recorded_at": now if told_here else None,
                     "note": note if told_here else None,
                     "next_attempt_at": now if channel == "email" else None,
                 }
             )
     if rows:
         db.session.execute(Notice.__table__.insert(), rows)
+    if told_now:
+        _chain_told(
+            group_id,
+            list(
+                db.session.scalars(
+                    select(Notice).where(
+                        Notice.announcement_id == announcement.id,
+                        Notice.reached_at.is_not(None),
+                    )
+                )
+            ),
+        )
     return announcement
 
 
@@ -127,10 +212,15 @@ def channels_for(person: User) -> list[str]:
     return channels
 
 
-def latest_announcement(subject_kind: str, subject_id: int) -> Announcement | None:
+def announcement_for(subject_kind: str, subject_id: int, version: int) -> Announcement | None:
+    """The announcement that told members of one version of something."""
     return db.session.scalar(
         select(Announcement)
-        .where(Announcement.subject_kind == subject_kind, Announcement.subject_id == subject_id)
+        .where(
+            Announcement.subject_kind == subject_kind,
+            Announcement.subject_id == subject_id,
+            Announcement.version == version,
+        )
         .order_by(Announcement.id.desc())
         .limit(1)
     )
@@ -144,15 +234,22 @@ def record_told(
     told_at: datetime,
     note: str,
     recorded_by: User,
+    skip_already: bool = False,
+    now: datetime | None = None,
 ) -> tuple[int, int]:
-    """Record that people were told by phone, letter or in person.
+    """Record that people were told by phone, letter, in person or another way.
 
-    Returns (newly recorded, already recorded). A queued letter or phone notice
-    is completed; a person already recorded on that channel keeps the first record.
+    Returns (newly recorded, already recorded). Someone already recorded as told
+    on that channel about this announcement is a clash (NoticeError, 409) unless
+    `skip_already`, when their first record is kept. A queued letter or phone
+    notice is completed. Each record keeps who made it and when (the server's
+    time, `now` only for loading demo data), and joins the group's chain.
     """
     if channel not in MANUAL_CHANNELS:
-        raise NoticeError("Choose phone, letter or in person.")
+        raise NoticeError(_("Choose how they were told."))
+    now = now or utcnow()
     user_ids = sorted(set(user_ids))
+    chain.lock(announcement.group_id)
     existing = {
         n.user_id: n
         for n in db.session.scalars(
@@ -160,14 +257,27 @@ def record_told(
                 Notice.announcement_id == announcement.id,
                 Notice.channel == channel,
                 Notice.user_id.in_(user_ids),
+                Notice.withdrawn_at.is_(None),
             )
         )
     }
-    recorded = already = 0
+    already = [uid for uid in user_ids if uid in existing and existing[uid].reached_at]
+    if already and not skip_already:
+        names = ", ".join(
+            db.session.scalars(select(User.name).where(User.id.in_(already)).order_by(User.name))
+        )
+        raise NoticeError(
+            _(
+                "Already recorded as told this way: %(names)s. Untick them, or withdraw "
+                "the earlier record first if it was a mistake.",
+                names=names,
+            ),
+            status=409,
+        )
+    recorded: list[Notice] = []
     for user_id in user_ids:
         notice = existing.get(user_id)
         if notice is not None and notice.reached_at is not None:
-            already += 1
             continue
         if notice is None:
             notice = Notice(
@@ -175,38 +285,108 @@ def record_told(
                 group_id=announcement.group_id,
                 subject_kind=announcement.subject_kind,
                 subject_id=announcement.subject_id,
+                version=announcement.version,
                 user_id=user_id,
                 channel=channel,
                 attempts=0,
+                created_at=now,
             )
             db.session.add(notice)
         notice.sent_at = notice.delivered_at = notice.reached_at = told_at
         notice.recorded_by_id = recorded_by.id
-        notice.note = note or None
-        recorded += 1
+        notice.recorded_at = now
+        notice.note = (note or "").strip()[:500] or None
+        recorded.append(notice)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as exc:  # someone recorded the same people at the same moment
         db.session.rollback()
-        raise NoticeError("Someone else recorded this at the same time. Try again.") from exc
-    return recorded, already
+        raise NoticeError(
+            _("Someone else recorded this at the same time. Try again."), status=409
+        ) from exc
+    _chain_told(announcement.group_id, recorded)
+    db.session.commit()
+    return len(recorded), len(already)
 
 
-def mark_seen(user_id: int, subject_kind: str, subject_id: int, at: datetime | None = None) -> None:
-    """Opening the page about something marks its in-app notices seen (and so, told)."""
-    now = at or utcnow()
-    db.session.execute(
-        update(Notice)
-        .where(
-            Notice.user_id == user_id,
-            Notice.subject_kind == subject_kind,
-            Notice.subject_id == subject_id,
-            Notice.channel == "in_app",
-            Notice.seen_at.is_(None),
-        )
-        .values(seen_at=now, reached_at=now)
+def get_notice(group_id: int, notice_id: int) -> Notice | None:
+    return db.session.scalar(
+        select(Notice).where(Notice.id == notice_id, Notice.group_id == group_id)
+    )
+
+
+def is_manual_record(notice: Notice) -> bool:
+    """A record someone made by hand (a call, a letter, telling them in person)."""
+    return (
+        notice.channel in MANUAL_CHANNELS
+        and notice.reached_at is not None
+        and notice.recorded_by_id is not None
+    )
+
+
+def withdraw(notice: Notice, *, reason: str, by: User, now: datetime | None = None) -> None:
+    """Withdraw a record made by mistake: it stops counting, and stays in the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise NoticeError(_("Say why this record is being withdrawn."))
+    if not is_manual_record(notice):
+        raise NoticeError(_("Only records made by hand can be withdrawn."), status=409)
+    chain.lock(notice.group_id)
+    db.session.refresh(notice)
+    if notice.withdrawn_at is not None:
+        raise NoticeError(_("This record has already been withdrawn."), status=409)
+    notice.withdrawn_at = now or utcnow()
+    notice.withdrawn_by_id = by.id
+    notice.withdrawn_reason = reason[:500]
+    db.session.flush()
+    chain.append(
+        notice.group_id, [chain.Link("withdrawal", withdrawal_content(notice), notice_id=notice.id)]
     )
     db.session.commit()
+
+
+def mark_seen(user_id: int, subject_kind: str, subject_id: int, at: datetime | None = None) -> int:
+    """Opening the page about something marks its in-app notices seen (and so, told).
+    Returns how many were newly seen.
+
+    The one write a GET may make: a person's own notices. Nothing is locked or
+    written when there is nothing new to mark.
+    """
+    unseen = [
+        tuple(row)
+        for row in db.session.execute(
+            select(Notice.id, Notice.group_id).where(
+                Notice.user_id == user_id,
+                Notice.subject_kind == subject_kind,
+                Notice.subject_id == subject_id,
+                Notice.channel == "in_app",
+                Notice.seen_at.is_(None),
+                Notice.withdrawn_at.is_(None),
+            )
+        )
+    ]
+    if not unseen:
+        return 0
+    now = at or utcnow()
+    group_id = unseen[0][1]
+    chain.lock(group_id)
+    ids = [notice_id for notice_id, _group in unseen]
+    db.session.execute(
+        update(Notice)
+        .where(Notice.id.in_(ids), Notice.seen_at.is_(None))
+        .values(seen_at=now, reached_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    seen = list(
+        db.session.scalars(
+            select(Notice)
+            .where(Notice.id.in_(ids), Notice.seen_at == now)
+            .execution_options(populate_existing=True)
+        )
+    )
+    _chain_told(group_id, seen)
+    db.session.commit()
+    return len(seen)
 
 
 def acknowledge(user_id: int, subject_kind: str, subject_id: int) -> bool:
@@ -220,6 +400,7 @@ def acknowledge(user_id: int, subject_kind: str, subject_id: int) -> bool:
             Notice.subject_id == subject_id,
             Notice.acknowledged_at.is_(None),
             Notice.reached_at.is_not(None),
+            Notice.withdrawn_at.is_(None),
         )
         .values(acknowledged_at=now)
     ).rowcount
@@ -227,53 +408,101 @@ def acknowledge(user_id: int, subject_kind: str, subject_id: int) -> bool:
     return done > 0
 
 
-def my_notice_state(user_id: int, subject_kind: str, subject_id: int) -> dict:
-    """Whether this person has been told, and has acknowledged, one thing."""
+def my_notice_state(user_id: int, subject_kind: str, subject_id: int, version: int = 1) -> dict:
+    """Whether this person has been told of, and has acknowledged, one version of a thing."""
     row = db.session.execute(
         select(func.min(Notice.reached_at), func.min(Notice.acknowledged_at)).where(
             Notice.user_id == user_id,
             Notice.subject_kind == subject_kind,
             Notice.subject_id == subject_id,
+            Notice.version == version,
+            Notice.withdrawn_at.is_(None),
         )
     ).one()
     return {"told_at": row[0], "acknowledged_at": row[1]}
 
 
 @dataclass
-class FirstTold:
+class ToldRecord:
+    """One notice that reached a person: what it told them of, how, when and who says so."""
+
+    notice_id: int
+    version: int
     at: datetime
     channel: str
+    recorded_by_id: int | None
+    recorded_at: datetime | None
+    note: str | None
     acknowledged_at: datetime | None
 
 
-def first_told(subject_kind: str, subject_ids: Iterable[int]) -> dict[tuple[int, int], FirstTold]:
-    """For each (subject id, user id): the first notice that reached them. One query."""
+def told_records(
+    subject_kind: str, subject_ids: Iterable[int], user_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], list[ToldRecord]]:
+    """For each (subject id, user id): every standing notice that reached them, earliest
+    first. Withdrawn records do not count. One query."""
     subject_ids = list(subject_ids)
     if not subject_ids:
         return {}
-    rows = db.session.execute(
+    query = (
         select(
             Notice.subject_id,
             Notice.user_id,
+            Notice.id,
+            Notice.version,
             Notice.reached_at,
             Notice.channel,
+            Notice.recorded_by_id,
+            Notice.recorded_at,
+            Notice.note,
             Notice.acknowledged_at,
         )
         .where(
             Notice.subject_kind == subject_kind,
             Notice.subject_id.in_(subject_ids),
             Notice.reached_at.is_not(None),
+            Notice.withdrawn_at.is_(None),
         )
         .order_by(Notice.reached_at, Notice.id)
     )
-    found: dict[tuple[int, int], FirstTold] = {}
-    for subject_id, user_id, reached_at, channel, acknowledged_at in rows:
-        key = (subject_id, user_id)
-        if key not in found:
-            found[key] = FirstTold(reached_at, channel, acknowledged_at)
-        elif acknowledged_at and not found[key].acknowledged_at:
-            found[key].acknowledged_at = acknowledged_at
+    if user_ids is not None:
+        query = query.where(Notice.user_id.in_(list(user_ids)))
+    found: dict[tuple[int, int], list[ToldRecord]] = {}
+    for subject_id, user_id, *fields in db.session.execute(query):
+        found.setdefault((subject_id, user_id), []).append(ToldRecord(*fields))
     return found
+
+
+def records_by_hand(subject_kind: str, subject_id: int, page: int, per_page: int) -> Page:
+    """Records people made by hand about one thing, withdrawn ones included, newest
+    first, with the person told: (Notice, User)."""
+    query = (
+        select(Notice, User)
+        .join(User, User.id == Notice.user_id)
+        .where(
+            Notice.subject_kind == subject_kind,
+            Notice.subject_id == subject_id,
+            Notice.recorded_by_id.is_not(None),
+            Notice.reached_at.is_not(None),
+        )
+        .order_by(Notice.recorded_at.desc(), Notice.id.desc())
+    )
+    return paginate(query, page, per_page, rows=True)
+
+
+def withdrawals(subject_kind: str, subject_id: int) -> list[Notice]:
+    """Withdrawn records about one thing, for its history (oldest first)."""
+    return list(
+        db.session.scalars(
+            select(Notice)
+            .where(
+                Notice.subject_kind == subject_kind,
+                Notice.subject_id == subject_id,
+                Notice.withdrawn_at.is_not(None),
+            )
+            .order_by(Notice.withdrawn_at, Notice.id)
+        )
+    )
 
 
 def inbox(user: User, page: int, per_page: int) -> Page:
@@ -377,7 +606,12 @@ def claim_emails(worker: str, limit: int = 20) -> list[int]:
 
 
 def send_claimed(notice_id: int, worker: str) -> bool:
-    """Send one leased email. True if the mail server accepted it."""
+    """Send one leased email. True if the mail server accepted it.
+
+    Accepted counts as told, and joins the group's chain. An email caught because
+    no mail server is set up (a development site) reached nobody: it is marked as
+    not sent, with the reason, and never counted as told.
+    """
     row = db.session.execute(
         select(Notice, Announcement, User)
         .join(Announcement, Announcement.id == Notice.announcement_id)
@@ -390,16 +624,36 @@ def send_claimed(notice_id: int, worker: str) -> bool:
     if not person.email:
         _finish(notice_id, worker, failed_at=utcnow(), last_error="no email address")
         return False
-    body = f"{announcement.body}\n\n{absolute(announcement.url)}\n"
+    fingerprint = chain.head(notice.group_id)[: chain.SHORT]
+    body = "\n\n".join(
+        (
+            announcement.body,
+            absolute(announcement.url),
+            _(
+                "The group's log fingerprint as this was sent: %(head)s. Anyone can "
+                "compare it with the log to check nothing has been taken out since.",
+                head=fingerprint,
+            ),
+        )
+    )
     message = build_message(
         person.email,
         announcement.title,
-        body,
+        body + "\n",
         # Stable per notice, so a mail system can spot a repeat should one ever happen.
         message_id=f"<notice-{notice.id}@logbook.local>",
     )
     try:
         deliver(message)
+    except MailCaught as exc:
+        _finish(
+            notice_id,
+            worker,
+            attempts=notice.attempts + 1,
+            failed_at=utcnow(),
+            last_error=str(exc)[:500],
+        )
+        return False
     except MailNotSent as exc:
         attempts = notice.attempts + 1
         now = utcnow()
@@ -414,25 +668,31 @@ def send_claimed(notice_id: int, worker: str) -> bool:
         log.warning("Email notice %s not sent (attempt %s): %s", notice_id, attempts, exc)
         return False
     now = utcnow()
+    chain.lock(notice.group_id)
     _finish(
         notice_id,
         worker,
+        commit=False,
         attempts=notice.attempts + 1,
         sent_at=now,
         delivered_at=now,
         reached_at=now,
         last_error=None,
     )
+    db.session.refresh(notice)
+    _chain_told(notice.group_id, [notice])
+    db.session.commit()
     return True
 
 
-def _finish(notice_id: int, worker: str, **values) -> None:
+def _finish(notice_id: int, worker: str, commit: bool = True, **values) -> None:
     db.session.execute(
         update(Notice)
         .where(Notice.id == notice_id, Notice.claimed_by == worker)
         .values(claimed_by=None, claimed_until=None, **values)
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 @dataclass

@@ -21,6 +21,7 @@ SHAPE_TAGS = {
     "square": "rect",
     "circle": "circle",
     "triangle": "polygon",
+    "diamond": "polygon",
     "cross": "path",
     "ring": "circle",
 }

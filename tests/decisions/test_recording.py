@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.chain.models import LogEntry
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
-from app.decisions.models import Amendment, Decision, LogEntry
+from app.decisions.models import Amendment, Decision
 from app.extensions import db
 from app.notices.models import Notice
 from tests.conftest import count

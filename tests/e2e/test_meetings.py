@@ -267,7 +267,7 @@ def test_a_facilitator_runs_a_meeting_from_agenda_to_minutes_and_the_room_is_tol
     # The decision's page: the two in the room told in person at that moment.
     fatima.goto(meeting_url)
     fatima.get_by_role("link", name=re.compile("Advice session on damp in March")).click()
-    expect(fatima.get_by_text("At the meeting")).to_be_visible()
+    expect(fatima.locator("dd", has_text="At the meeting")).to_be_visible()
     for name in ("Rita Resident", "Ade Adviser"):
         expect(informed_row(fatima, name)).to_contain_text("In person")
         expect(informed_row(fatima, name)).to_contain_text("Told on time")

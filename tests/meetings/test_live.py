@@ -11,10 +11,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.chain.models import LogEntry
 from app.dbtypes import utcnow
 from app.decisions import chain
 from app.decisions import services as decisions
-from app.decisions.models import Decision, LogEntry
+from app.decisions.models import Decision
 from app.extensions import db
 from app.meetings import services as meetings
 from app.meetings.models import Action, Attendance, Meeting, MeetingDecision
@@ -250,9 +251,15 @@ def test_a_decision_captured_with_two_members_in_the_room_tells_exactly_those_tw
     decision = db.session.get(Decision, decision.id)
     assert decision.group_id == group.id and decision.number == 1
     assert decision.place == "Riverside group meeting, St Mark's church hall, Mill Lane"
-    assert count(LogEntry, LogEntry.decision_id == decision.id) == 1
-    report = chain.verify(group.id)
-    assert report.ok and report.entries == 1
+    assert count(LogEntry, LogEntry.decision_id == decision.id, LogEntry.kind == "decision") == 1
+    assert chain.verify(group.id).ok
+    # In the chain: the two told in the room, and the facilitator who recorded it.
+    told = db.session.scalars(
+        select(Notice)
+        .join(LogEntry, LogEntry.notice_id == Notice.id)
+        .where(LogEntry.kind == "told", Notice.subject_kind == "decision")
+    ).all()
+    assert sorted(n.user_id for n in told) == sorted([*(p.id for p in here), facilitator.id])
     link = db.session.scalar(
         select(MeetingDecision).where(MeetingDecision.decision_id == decision.id)
     )
@@ -260,15 +267,23 @@ def test_a_decision_captured_with_two_members_in_the_room_tells_exactly_those_tw
     assert meetings.meeting_of_decision(decision.id).id == meeting.id
 
     # Told in person, at the moment it was taken: exactly those checked in.
-    rows = {r.person.id: r for r in decisions.informed_for(group, [decision])[decision.id]}
+    rows = {
+        r.person.id: r
+        for r in decisions.informed_for(group, decisions.states_for([decision]))[decision.id]
+    }
     assert len(rows) == 6
     for person in here:
         assert rows[person.id].status == "told_on_time"
         assert rows[person.id].channel == "in_person"
         assert rows[person.id].told_at == decision.decided_at
-    for person in (*away, facilitator):
+    for person in away:
         assert rows[person.id].status == "not_told"
         assert rows[person.id].told_at is None
+    # Whoever records it has seen it.
+    assert (rows[facilitator.id].status, rows[facilitator.id].channel) == (
+        "told_on_time",
+        "in_app",
+    )
 
     # Those in the room get no email, letter or call about it; the others do.
     (announcement,) = announcements("decision", decision.id)
@@ -295,7 +310,10 @@ def test_a_decision_captured_with_two_members_in_the_room_tells_exactly_those_tw
     (message,) = mailbox.to(away_email.email)
     assert "Small grant pays for a damp advice session" in message["Subject"]
     notices.mark_seen(away_phone.id, "decision", decision.id)
-    rows = {r.person.id: r for r in decisions.informed_for(group, [decision])[decision.id]}
+    rows = {
+        r.person.id: r
+        for r in decisions.informed_for(group, decisions.states_for([decision]))[decision.id]
+    }
     assert (rows[away_email.id].status, rows[away_email.id].channel) == ("told_on_time", "email")
     assert (rows[away_phone.id].status, rows[away_phone.id].channel) == ("told_on_time", "in_app")
     assert rows[away_letter.id].status == "not_told"  # until someone records the letter posted
@@ -311,7 +329,10 @@ def test_someone_checked_in_then_undone_is_not_counted_as_in_the_room(app, ctx):
     meetings.set_attendance(group, meeting, sam_m.id, "present", facilitator)
     meetings.set_attendance(group, meeting, sam_m.id, "clear", facilitator)
     decision = _capture(group, meeting, items[0], facilitator)
-    rows = {r.person.id: r for r in decisions.informed_for(group, [decision])[decision.id]}
+    rows = {
+        r.person.id: r
+        for r in decisions.informed_for(group, decisions.states_for([decision]))[decision.id]
+    }
     assert rows[rita.id].channel == "in_person"
     assert rows[sam.id].status == "not_told"
 
@@ -325,13 +346,15 @@ def test_the_same_capture_form_sent_twice_records_one_decision(app, ctx):
         _capture(group, meeting, items[0], facilitator, key="same-key")
     assert refused.value.status == 409
     db.session.rollback()
-    assert count(Decision) == 1 and count(LogEntry) == 1 and count(MeetingDecision) == 1
+    assert count(Decision) == 1 and count(MeetingDecision) == 1
+    assert count(LogEntry, LogEntry.kind == "decision") == 1
     assert len(announcements("decision", first.id)) == 1
     assert chain.verify(group.id).ok
 
     second = _capture(group, meeting, items[0], facilitator, key="another-key", title="Another")
     assert second.number == 2
-    assert chain.verify(group.id).entries == 2
+    assert count(LogEntry, LogEntry.kind == "decision") == 2
+    assert chain.verify(group.id).ok
 
 
 def test_a_capture_without_its_key_is_refused(app, ctx):
@@ -355,7 +378,12 @@ def test_decisions_are_captured_only_while_the_meeting_is_under_way(app, ctx, st
     with pytest.raises(meetings.MeetingError, match="Start the meeting") as refused:
         _capture(group, meeting, item, facilitator)
     assert refused.value.status == 409
-    assert count(Decision) == count(LogEntry) == count(MeetingDecision) == 0
+    assert (
+        count(Decision)
+        == count(LogEntry, LogEntry.kind == "decision")
+        == count(MeetingDecision)
+        == 0
+    )
 
 
 def test_the_groups_own_decision_without_enough_notice_needs_a_reason(app, ctx):
@@ -365,7 +393,12 @@ def test_the_groups_own_decision_without_enough_notice_needs_a_reason(app, ctx):
         _capture(group, meeting, items[0], facilitator, decided_by_kind="group_vote")
     assert refused.value.field == "short_notice_reason"
     db.session.rollback()
-    assert count(Decision) == count(LogEntry) == count(MeetingDecision) == 0
+    assert (
+        count(Decision)
+        == count(LogEntry, LogEntry.kind == "decision")
+        == count(MeetingDecision)
+        == 0
+    )
 
     decision = _capture(
         group,
@@ -420,7 +453,10 @@ def test_telling_the_room_records_those_present_as_told_about_an_earlier_decisio
     assert meetings.tell_the_room(group, meeting, earlier, facilitator, now=told_at) == 2
     assert meetings.tell_the_room(group, meeting, earlier, facilitator) == 0  # already recorded
 
-    rows = {r.person.id: r for r in decisions.informed_for(group, [earlier])[earlier.id]}
+    rows = {
+        r.person.id: r
+        for r in decisions.informed_for(group, decisions.states_for([earlier]))[earlier.id]
+    }
     for person in (rita, sam):
         assert rows[person.id].channel == "in_person"
         assert rows[person.id].told_at == told_at
@@ -600,7 +636,12 @@ def _capture_at_once(app, senders: int = 6):
 def test_the_same_capture_sent_many_times_at_once_records_one_decision(app, ctx):
     group, recorded, errors = _capture_at_once(app)
     assert len(recorded) == 1 and len(errors) == 5
-    assert count(Decision) == count(LogEntry) == count(MeetingDecision) == 1
+    assert (
+        count(Decision)
+        == count(LogEntry, LogEntry.kind == "decision")
+        == count(MeetingDecision)
+        == 1
+    )
     assert chain.verify(group.id).ok
     assert len(announcements("decision", recorded[0])) == 1
 
@@ -629,7 +670,12 @@ def test_a_capture_that_passed_the_check_just_before_another_landed_is_refused_a
     with pytest.raises(meetings.MeetingError, match="already been recorded") as refused:
         _capture(group, meeting, items[0], facilitator, key="raced")
     assert refused.value.status == 409
-    assert count(Decision) == count(LogEntry) == count(MeetingDecision) == 1
+    assert (
+        count(Decision)
+        == count(LogEntry, LogEntry.kind == "decision")
+        == count(MeetingDecision)
+        == 1
+    )
     assert chain.verify(group.id).ok
 
 
