@@ -23,3 +23,45 @@ def test_migrations_go_down_to_nothing_and_back_up(app, ctx):
     with db.engine.connect() as conn:
         tables = set(db.inspect(conn).get_table_names())
     assert {"users", "groups", "memberships", "invitations"} <= tables
+
+
+def test_the_told_record_migration_carries_existing_notices_into_the_chain(app, ctx):
+    """Data made before the told record existed keeps its meaning: after going down to
+    the previous schema and up again, versions are numbered and every notice that had
+    reached someone is in the chain, which verifies."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.chain.models import LogEntry
+    from app.dbtypes import utcnow
+    from app.decisions import chain
+    from app.decisions import services as decisions
+    from app.notices.models import Notice
+    from tests.decisions.helpers import backdate_members, record
+    from tests.factories import make_group, make_member
+
+    group = make_group()
+    officer, _ = make_member(group, "officer")
+    tom, _ = make_member(group, "resident")
+    backdate_members(group)
+    decision = record(group, officer, days_ago=5)
+    decisions.record_told(
+        group, decision, officer, people=[tom], channel="phone", told_at=utcnow() - timedelta(1)
+    )
+    decisions.amend(
+        group, decision, officer, kind="correction", changes={"title": "New"}, reason="x"
+    )
+    before = {(n.id, n.version, n.reached_at) for n in db.session.scalars(select(Notice))}
+    group_id = group.id
+    db.session.remove()
+
+    downgrade(revision="fcc6d3e7edc3")
+    upgrade()
+
+    after = {(n.id, n.version, n.reached_at) for n in db.session.scalars(select(Notice))}
+    assert after == before
+    reached = set(db.session.scalars(select(Notice.id).where(Notice.reached_at.is_not(None))))
+    chained = set(db.session.scalars(select(LogEntry.notice_id).where(LogEntry.kind == "told")))
+    assert reached and chained == reached
+    assert chain.verify(group_id).ok

@@ -220,13 +220,16 @@ EXPORT_FIELDS = (
     "decided_by_name",
     "status",
     "short_notice_reason",
+    "current_version",
     "amendments",
     "chain_hash",
     "members",
     "told_before",
     "told_on_time",
     "told_late",
+    "told_earlier_version",
     "not_told",
+    "heard_on_grapevine_first",
 )
 
 

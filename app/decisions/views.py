@@ -355,7 +355,7 @@ def _told_form(group, *, record, counted, back, caption, about):
         back=back,
         caption=caption,
         about=about,
-    ), max(status, form_status(form))
+    ), status if status != 200 else form_status(form)
 
 
 @bp.route("/groups/<slug>/told/<int:notice_id>/withdraw", methods=["GET", "POST"])
@@ -388,7 +388,7 @@ def withdraw_told(slug: str, notice_id: int):
         people=people,
         form=form,
         back=back,
-    ), max(status, form_status(form))
+    ), status if status != 200 else form_status(form)
 
 
 # Open data -------------------------------------------------------------------

@@ -2,6 +2,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.mail import catching
 from app.notices import services as notices
 
 notices_cli = AppGroup("notices", help="Deliver notices to members.")
@@ -18,7 +19,10 @@ def work(once, poll):
             f"Sent {result.sent}, not sent {result.failed}, still queued {notices.queued_emails()}."
         )
         return
-    click.echo(
-        f"Sending notices through {current_app.config['MAIL_SERVER'] or 'the log'}; Ctrl+C stops."
-    )
+    if catching():
+        click.echo(
+            "No mail server is set: emails are caught for the caught-mail page; Ctrl+C stops."
+        )
+    else:
+        click.echo(f"Sending notices through {current_app.config['MAIL_SERVER']}; Ctrl+C stops.")
     notices.work_forever(poll_seconds=poll)

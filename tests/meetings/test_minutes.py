@@ -255,3 +255,23 @@ def test_someone_who_joined_after_the_meeting_is_not_on_its_record(app, ctx):
     assert newcomer.name not in names
     assert people[0][0].name in names and facilitator.name in names
     assert meetings.attendance_counts(group, meeting).members == 2
+
+
+def test_published_minutes_print_the_chain_head_of_that_moment(app, ctx, login):
+    from app.chain import services as chain
+
+    group, facilitator, _people = group_with_people(1)
+    meeting, _items = finished(group, facilitator)
+    meetings.start_minutes(group, meeting)
+    head = chain.head(group.id)
+    meetings.publish_minutes(group, meeting, facilitator)
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).minutes_chain_head == head
+    client = login(facilitator)
+    for page in ("minutes", "print"):
+        html = client.get(f"/groups/{group.slug}/meetings/{meeting.id}/{page}").get_data(
+            as_text=True
+        )
+        assert head[:16] in html, page
+    # Telling members about the minutes moved the chain on; the minutes keep their moment.
+    assert chain.head(group.id) != head
