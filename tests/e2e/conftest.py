@@ -22,6 +22,7 @@ from app.config import ROOT, TestConfig
 from app.demo import load_demo
 from app.extensions import db
 from tests.conftest import database_url, free_port
+from tests.e2e.helpers import without_javascript
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -147,11 +148,16 @@ def new_page(browser, live_server):
     """Open pages in fresh browser profiles (one per person in a test)."""
     contexts = []
 
-    def _new_page(width: int = 1024, height: int = 800):
+    def _new_page(width: int = 1024, height: int = 800, javascript: bool = True):
         # The test's own axe script is injected, so the page's CSP is bypassed for it.
         context = browser.new_context(
-            base_url=live_server.url, viewport={"width": width, "height": height}, bypass_csp=True
+            base_url=live_server.url,
+            viewport={"width": width, "height": height},
+            bypass_csp=True,
+            java_script_enabled=javascript,
         )
+        if not javascript:
+            without_javascript(context)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

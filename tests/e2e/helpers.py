@@ -63,7 +63,13 @@ WIDEST = """() => {
 
 
 def check_page(page) -> None:
-    """Zero axe-core violations at the current width and at 360 px, with no sideways scroll."""
+    """Zero axe-core violations at the current width and at 360 px, with no sideways scroll.
+
+    axe-core is a script, so a page without JavaScript is checked as rendered: the
+    same address, opened by the same person in a browser that runs scripts.
+    """
+    if getattr(page.context, "lb_without_javascript", False):
+        return _check_as_rendered(page)
     where = page.url
     found = axe_violations(page)
     assert found == [], f"{where}: {found}"
@@ -80,6 +86,27 @@ def check_page(page) -> None:
             )
     finally:
         page.set_viewport_size(size)
+
+
+def without_javascript(context):
+    """Mark a browser context made with java_script_enabled=False, for check_page."""
+    context.lb_without_javascript = True
+    return context
+
+
+def _check_as_rendered(page) -> None:
+    browser = page.context.browser
+    context = browser.new_context(
+        storage_state=page.context.storage_state(),
+        viewport=page.viewport_size,
+        bypass_csp=True,
+    )
+    try:
+        twin = context.new_page()
+        twin.goto(page.url)
+        check_page(twin)
+    finally:
+        context.close()
 
 
 def link_in(body: str) -> str:
