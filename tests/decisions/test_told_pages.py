@@ -337,3 +337,33 @@ def test_the_caught_mail_page_is_not_there_on_a_site_with_a_mail_server(app, ctx
     admin.is_admin = True
     db.session.commit()
     assert login(admin).get("/admin/mail").status_code == 404
+
+
+def test_telling_people_it_is_coming_is_recorded_on_the_forward_plan_entry(app, world, login):
+    group, officer, _rita, (tom, tom_m), _decision = world
+    entry = decisions.publish_forward_plan(
+        group,
+        officer,
+        title="Car park closes at night",
+        summary="Proposal",
+        decision_by_kind="council_cabinet",
+        decision_by_name="",
+        expected_at=utcnow() + timedelta(days=20),
+    )
+    client = login(officer)
+    page = client.get(f"/groups/{group.slug}/forward-plan/{entry.id}")
+    assert f"/forward-plan/{entry.id}/told" in page.get_data(as_text=True)
+    url = f"/groups/{group.slug}/forward-plan/{entry.id}/told"
+    assert client.get(url).status_code == 200
+    response = client.post(url, data=told_form([tom_m], local_today() - timedelta(days=3)))
+    assert response.status_code == 422
+    assert "before it was put in the forward plan" in text(response)
+    response = client.post(url, data=told_form([tom_m], local_today(), note="On the doorstep"))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/forward-plan/{entry.id}")
+    (record,) = notices.told_records("forward_plan", [entry.id])[(entry.id, tom.id)]
+    assert (record.channel, record.note, record.recorded_by_id) == (
+        "phone",
+        "On the doorstep",
+        officer.id,
+    )
