@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, has_request_context, render_template, request
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.config import ROOT, Config, check_production_config
+from app.errors import Refused
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
 
@@ -64,6 +66,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_guards(app)
     _register_errors(app)
+    _register_transactions(app)
     _register_templating(app)
     _register_cli(app)
     return app
@@ -128,40 +131,51 @@ def _register_guards(app: Flask) -> None:
         return response
 
 
+#: What each error page says; a refusal from a service brings its own message.
+_TITLES = {
+    400: lambda: _("Request not understood"),
+    403: lambda: _("Not allowed"),
+    404: lambda: _("Page not found"),
+    405: lambda: _("Not allowed"),
+    409: lambda: _("That could not be done now"),
+    410: lambda: _("No longer available"),
+    413: lambda: _("Too large"),
+    415: lambda: _("That kind of file cannot be used"),
+    422: lambda: _("That could not be done"),
+    429: lambda: _("Too many attempts"),
+    500: lambda: _("Sorry, there is a problem"),
+}
+_MESSAGES = {
+    400: lambda: _("Something in that request was not right. Go back and try again."),
+    403: lambda: _("You do not have permission to do that in this group."),
+    404: lambda: _("We could not find that page. It may have moved, or you may not have access."),
+    405: lambda: _("That page cannot be used in that way."),
+    409: lambda: _(
+        "Someone else changed this at the same moment. Nothing of yours was saved: "
+        "go back, reload the page and try again."
+    ),
+    410: lambda: _("This has been used up or withdrawn."),
+    413: lambda: _("That file or form is too large."),
+    415: lambda: _("That kind of file cannot be used here."),
+    422: lambda: _("Something in what was sent could not be used. Nothing was saved."),
+    429: lambda: _("Too many attempts. Wait a few minutes, then try again."),
+    500: lambda: _("Something went wrong on our side. Please try again later."),
+}
+
+
+def render_error(code: int, message: str | None = None):
+    """An error page (or, for htmx, just its message) with the given status."""
+    code = code if code in _TITLES else 500
+    message = message or _MESSAGES[code]()
+    if htmx:
+        return render_template("errors/_message.html", message=message), code
+    return (
+        render_template("errors/error.html", code=code, title=_TITLES[code](), message=message),
+        code,
+    )
+
+
 def _register_errors(app: Flask) -> None:
-    messages = {
-        400: lambda: _("Something in that request was not right. Go back and try again."),
-        403: lambda: _("You do not have permission to do that in this group."),
-        404: lambda: _(
-            "We could not find that page. It may have moved, or you may not have access."
-        ),
-        405: lambda: _("That page cannot be used in that way."),
-        413: lambda: _("That file or form is too large."),
-        429: lambda: _("Too many attempts. Wait a few minutes, then try again."),
-        500: lambda: _("Something went wrong on our side. Please try again later."),
-    }
-    titles = {
-        400: lambda: _("Request not understood"),
-        403: lambda: _("Not allowed"),
-        404: lambda: _("Page not found"),
-        405: lambda: _("Not allowed"),
-        413: lambda: _("Too large"),
-        429: lambda: _("Too many attempts"),
-        500: lambda: _("Sorry, there is a problem"),
-    }
-
-    def render_error(code: int, message: str | None = None):
-        code = code if code in messages else 500
-        return (
-            render_template(
-                "errors/error.html",
-                code=code,
-                title=titles[code](),
-                message=message or messages[code](),
-            ),
-            code,
-        )
-
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(
@@ -172,10 +186,17 @@ def _register_errors(app: Flask) -> None:
             ),
         )
 
+    @app.errorhandler(Refused)
+    def refused(error: Refused):
+        # Nothing of a refused request is kept, and the page is drawn from what is stored.
+        db.session.rollback()
+        return render_error(error.status, str(error))
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
+        db.session.rollback()
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
@@ -183,6 +204,26 @@ def _register_errors(app: Flask) -> None:
         app.logger.exception("Unhandled error")
         db.session.rollback()
         return render_error(500)
+
+
+def _register_transactions(app: Flask) -> None:
+    """One transaction per request: services add and flush; the request commits once,
+    when it answers with success, and keeps nothing when it answers with an error."""
+
+    @app.after_request
+    def end_transaction(response):
+        if response.status_code >= 400:
+            db.session.rollback()
+            return response
+        try:
+            db.session.commit()
+        except (IntegrityError, OperationalError) as exc:
+            # Two requests changed the same thing at once, and this one lost.
+            db.session.rollback()
+            app.logger.warning("Request not saved: %s", exc.__class__.__name__)
+            session.pop("_flashes", None)  # it must not say "saved" on the next page
+            return app.make_response(render_error(409))
+        return response
 
 
 def _register_templating(app: Flask) -> None:

@@ -85,7 +85,7 @@ def load_demo() -> list[tuple[str, str]]:
     for email, *_ in DEMO_PEOPLE[1:]:
         user = accounts.get_user_by_email(email)
         user.preferred_channels = ["in_app", "email"]
-    db.session.commit()
+    db.session.flush()
     if not decisions.all_decisions(group):
         _load_decision_log(group)
     if not voting.priorities_page(group, 1, 1).total:
@@ -94,6 +94,7 @@ def load_demo() -> list[tuple[str, str]]:
         _load_enquiries(group)
     if not meetings.meetings_page(group, 1, 1, past=True).total:
         _load_meetings(group)
+    db.session.commit()  # the whole demo in one transaction, like any command
     return logins
 
 

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import gettext as _
 
+from app.errors import Invalid
+
 
 def _adapter():
     site = urlsplit(current_app.config["SITE_URL"])
@@ -30,7 +32,7 @@ def external_url(endpoint: str, **values) -> str:
     return _adapter().build(endpoint, values, force_external=True)
 
 
-class NotAWebLink(ValueError):
+class NotAWebLink(Invalid):
     """Text that is not a link people can safely follow; the message says why."""
 
 

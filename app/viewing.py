@@ -1,10 +1,15 @@
-"""What every view does the same way: load a group for an action, answer a form."""
+"""What every view does the same way: load a group for an action, answer a form, and
+answer a refusal. A refused request keeps nothing: each helper here that answers a
+refusal rolls the request's transaction back first (the page is then drawn from
+what is stored), whatever status the answer carries."""
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, flash
 from flask_login import current_user
 
+from app.errors import Refused
+from app.extensions import db
 from app.groups import services as groups
 from app.permissions import require
 
@@ -18,21 +23,37 @@ def load_group(slug: str, action: str = "group.view"):
     return group
 
 
+def found(thing):
+    """The thing a view loaded, or 404 when there is none."""
+    if thing is None:
+        abort(404)
+    return thing
+
+
 def form_status(form) -> int:
-    """422 when a form came back with errors, so bad input is never a 200."""
-    return 422 if form.errors else 200
+    """The status of a form page: a refusal's own (409 for a clash...), else 422 when
+    the form came back with errors, so bad input is never a 200."""
+    return getattr(form, "refused_status", None) or (422 if form.errors else 200)
 
 
 def show_error(form, message: str, field_name: str | None = None) -> None:
-    """Put a service's refusal next to the field it is about (or the first field)."""
+    """Put a message next to the field it is about (or the first field)."""
     field = getattr(form, field_name, None) if field_name else None
     if field is None:
         field = next(iter(form))
     field.errors = list(field.errors) + [message]
 
 
-def refused(form, exc, field_name: str | None = None) -> int:
+def refused(form, exc: Refused, field_name: str | None = None) -> int:
     """Show a service's refusal on the form, by its field (or `field_name`, or the first
-    field); return the 4xx it carries (422 when it names none)."""
-    show_error(form, str(exc), getattr(exc, "field", None) or field_name)
-    return getattr(exc, "status", 422)
+    field), keeping nothing of the request; return the 4xx it carries."""
+    db.session.rollback()
+    show_error(form, str(exc), exc.field or field_name)
+    form.refused_status = exc.status
+    return exc.status
+
+
+def flash_refusal(exc: Refused) -> None:
+    """Keep nothing of the request, and say why on the next page."""
+    db.session.rollback()
+    flash(str(exc), "error")

@@ -15,6 +15,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, func, select
@@ -85,10 +86,14 @@ class IsolatedClient(FlaskClient):
     """Each request runs in a fresh context, as in production.
 
     Flask reuses an app context that a test has pushed, which would share `g`,
-    the signed-in user and the database session between requests.
+    the signed-in user and the database session between requests. What the test
+    arranged through services (which never commit) is committed first, as the
+    command or request that did it would have, so the request can see it.
     """
 
     def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

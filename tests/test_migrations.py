@@ -54,6 +54,7 @@ def test_the_told_record_migration_carries_existing_notices_into_the_chain(app, 
     )
     before = {(n.id, n.version, n.reached_at) for n in db.session.scalars(select(Notice))}
     group_id = group.id
+    db.session.commit()
     db.session.remove()
 
     downgrade(revision="fcc6d3e7edc3")

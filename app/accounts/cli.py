@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from app.accounts import services as accounts
+from app.errors import Refused
 from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage people's accounts.")
@@ -21,7 +22,7 @@ def create_user(email, name, password, admin):
         raise click.ClickException(" ".join(problems))
     try:
         user = accounts.create_user(email=email, name=name, password=password, is_admin=admin)
-    except accounts.AccountError as exc:
+    except Refused as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created {user.email}{' (site admin)' if admin else ''}.")

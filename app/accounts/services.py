@@ -15,6 +15,7 @@ from zxcvbn import zxcvbn
 
 from app.accounts.models import PasswordReset, User
 from app.dbtypes import utcnow
+from app.errors import Invalid
 from app.extensions import db
 from app.links import external_url
 from app.mail import send_email
@@ -24,10 +25,6 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
 #: zxcvbn scores 0-4; 3 is "safely unguessable: moderate protection from offline attack".
 MIN_PASSWORD_SCORE = 3
-
-
-class AccountError(Exception):
-    """Something a person asked for that cannot be done; the message says why."""
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -82,7 +79,7 @@ def create_user(
 ) -> User:
     email = normalise_email(email)
     if email and get_user_by_email(email):
-        raise AccountError(_("Someone already has an account with that email address."))
+        raise Invalid(_("Someone already has an account with that email address."))
     user = User(email=email, name=name.strip(), is_admin=is_admin, session_version=1)
     if password:
         user.password_hash = hash_password(password)
@@ -114,7 +111,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
-        db.session.commit()
+        db.session.flush()
     return user
 
 
@@ -123,7 +120,7 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(
         update(User).where(User.id == user.id).values(session_version=User.session_version + 1)
     )
-    db.session.commit()
+    db.session.refresh(user)
 
 
 def load_user_for_session(session_id: str) -> User | None:
@@ -149,7 +146,7 @@ def request_password_reset(email: str) -> None:
             user_id=user.id, token_hash=token_hash, expires_at=utcnow() + timedelta(hours=hours)
         )
     )
-    db.session.commit()
+    db.session.flush()
     link = external_url("accounts.reset_password", token=token)
     send_email(
         user.email,
@@ -163,7 +160,7 @@ def request_password_reset(email: str) -> None:
             link=link,
         ),
     )
-    db.session.commit()  # a development site keeps the message on its caught-mail page
+    db.session.flush()  # a development site keeps the message on its caught-mail page
 
 
 def find_password_reset(token: str) -> PasswordReset | None:
@@ -183,7 +180,7 @@ def user_for_reset(reset: PasswordReset) -> User:
 def complete_password_reset(token: str, password: str) -> User:
     reset = find_password_reset(token)
     if reset is None:
-        raise AccountError(_("This link has expired or has already been used."))
+        raise Invalid(_("This link has expired or has already been used."))
     # Claim the token atomically so two tabs cannot both use it.
     claimed = db.session.execute(
         update(PasswordReset)
@@ -191,8 +188,7 @@ def complete_password_reset(token: str, password: str) -> User:
         .values(used_at=utcnow())
     ).rowcount
     if claimed != 1:
-        db.session.rollback()
-        raise AccountError(_("This link has expired or has already been used."))
+        raise Invalid(_("This link has expired or has already been used."))
     # Any other link still out there (an older email, a leaked one) stops working too.
     db.session.execute(
         update(PasswordReset)
@@ -201,7 +197,7 @@ def complete_password_reset(token: str, password: str) -> User:
     )
     user = db.session.get(User, reset.user_id)
     set_password(user, password)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -209,7 +205,7 @@ def update_profile(user: User, **fields) -> None:
     for name in ("name", "preferred_channels", "phone", "postal_address", "language"):
         if name in fields:
             setattr(user, name, fields[name])
-    db.session.commit()
+    db.session.flush()
 
 
 def people_by_id(user_ids) -> dict[int, User]:
@@ -252,4 +248,4 @@ def user_for_feed_token(token: str) -> User | None:
 def renew_feed_token(user: User) -> None:
     """Stop the old private link working and make a new one."""
     user.feed_version = (user.feed_version or 1) + 1
-    db.session.commit()
+    db.session.flush()

@@ -9,7 +9,8 @@ from flask_login import current_user, login_user, logout_user
 from app.accounts import bp
 from app.accounts import services as accounts
 from app.accounts.forms import ForgotPasswordForm, ProfileForm, ResetPasswordForm, SignInForm
-from app.extensions import limiter
+from app.errors import Refused
+from app.extensions import db, limiter
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.permissions import public
@@ -116,7 +117,8 @@ def reset_password(token: str):
         else:
             try:
                 accounts.complete_password_reset(token, form.password.data)
-            except accounts.AccountError as exc:
+            except Refused as exc:
+                db.session.rollback()
                 return render_template("accounts/link_problem.html", message=str(exc)), 410
             logout_user()
             session.clear()

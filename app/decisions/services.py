@@ -29,6 +29,7 @@ from app.decisions.models import (
     ForwardPlanEntry,
     GrapevineReport,
 )
+from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group, Membership
@@ -49,16 +50,6 @@ STATUSES = (
     "not_told_overdue",
     "not_told",
 )
-
-
-class DecisionError(Exception):
-    """Something that cannot be recorded; the message says why in plain words.
-    `status`: 422 for bad input (the default), 409 for a clash, 404 for nothing there."""
-
-    def __init__(self, message: str, field: str | None = None, status: int = 422):
-        super().__init__(message)
-        self.field = field
-        self.status = status
 
 
 # Current state ---------------------------------------------------------------
@@ -291,24 +282,22 @@ def record_decision(
     now: datetime | None = None,
     told_in_person: Iterable[int] = (),
     told_note: str = "",
-    commit: bool = True,
 ) -> Decision:
-    """Put a decision in the log, chain it, and tell every member. Commits once.
+    """Put a decision in the log, chain it, and tell every member.
 
     `told_in_person`: ids of people in the room when it was taken (recorded as
-    told in person at `now`, with `told_note`). With commit=False the caller
-    commits, so what it adds joins the same transaction.
+    told in person at `now`, with `told_note`).
     """
     now = now or utcnow()
     title, summary = (title or "").strip(), (summary or "").strip()
     if not title:
-        raise DecisionError(_("Enter what was decided"), "title")
+        raise Invalid(_("Enter what was decided"), "title")
     if not summary:
-        raise DecisionError(_("Write a short summary in plain words"), "summary")
+        raise Invalid(_("Write a short summary in plain words"), "summary")
     if decided_at.tzinfo is None:
-        raise DecisionError(_("Enter when it was decided"), "decided_on")
+        raise Invalid(_("Enter when it was decided"), "decided_on")
     if decided_at > now + CLOCK_SLACK:
-        raise DecisionError(
+        raise Invalid(
             _(
                 "The date it was decided cannot be in the future. For an upcoming decision, "
                 "add it to the forward plan instead."
@@ -316,18 +305,18 @@ def record_decision(
             "decided_on",
         )
     if decided_by_kind not in DECIDED_BY:
-        raise DecisionError(_("Choose who took the decision"), "decided_by_kind")
+        raise Invalid(_("Choose who took the decision"), "decided_by_kind")
     if status not in IMPLEMENTATION:
-        raise DecisionError(_("Choose how far it has been carried out"), "status")
+        raise Invalid(_("Choose how far it has been carried out"), "status")
     entry = get_forward_plan(group, forward_plan_id)
     if forward_plan_id is not None and entry is None:
-        raise DecisionError(_("That upcoming decision is not in this group's forward plan"))
+        raise Invalid(_("That upcoming decision is not in this group's forward plan"))
     if entry is not None and decision_from_forward_plan(entry) is not None:
-        raise DecisionError(_("A decision has already been recorded for that forward-plan entry"))
+        raise Invalid(_("A decision has already been recorded for that forward-plan entry"))
     short_notice_reason = (short_notice_reason or "").strip() or None
     if needs_notice_reason(group, decided_by_kind, decided_at, entry):
         if not short_notice_reason:
-            raise DecisionError(
+            raise Invalid(
                 _(
                     "Members had less than %(days)d days' notice of this decision. Say why it "
                     'could not wait, for example "urgent: the funding deadline was Friday".',
@@ -373,8 +362,6 @@ def record_decision(
         in_person_note=told_note,
         recorded_by=recorded_by,
     )
-    if commit:
-        db.session.commit()
     return decision
 
 
@@ -443,15 +430,15 @@ def amend(
 ) -> Amendment:
     """Correct, revise, revoke or update the status of a decision, keeping its history."""
     if decision.group_id != group.id:
-        raise DecisionError(_("That decision is not in this group"))
+        raise Invalid(_("That decision is not in this group"))
     if kind not in AMENDMENT_KINDS:
-        raise DecisionError(_("Choose what kind of change this is"), "kind")
+        raise Invalid(_("Choose what kind of change this is"), "kind")
     reason = (reason or "").strip()
     if not reason:
-        raise DecisionError(_("Say why it is being changed"), "reason")
+        raise Invalid(_("Say why it is being changed"), "reason")
     state = states_for([decision])[0]
     if state.revoked:
-        raise DecisionError(_("This decision has been revoked; it cannot be changed again"))
+        raise Invalid(_("This decision has been revoked; it cannot be changed again"))
     changes_made = {
         name: (value.strip() if isinstance(value, str) else value)
         for name, value in (changes or {}).items()
@@ -461,13 +448,13 @@ def amend(
         name: value for name, value in changes_made.items() if value != getattr(state, name)
     }
     if "title" in changes_made and not changes_made["title"]:
-        raise DecisionError(_("The title cannot be empty"), "title")
+        raise Invalid(_("The title cannot be empty"), "title")
     if "summary" in changes_made and not changes_made["summary"]:
-        raise DecisionError(_("The summary cannot be empty"), "summary")
+        raise Invalid(_("The summary cannot be empty"), "summary")
     if "status" in changes_made and changes_made["status"] not in IMPLEMENTATION:
-        raise DecisionError(_("Choose how far it has been carried out"), "status")
+        raise Invalid(_("Choose how far it has been carried out"), "status")
     if kind != "revocation" and not changes_made:
-        raise DecisionError(_("Nothing was changed. Change at least one thing, or go back."))
+        raise Invalid(_("Nothing was changed. Change at least one thing, or go back."))
     amendment = Amendment(
         decision_id=decision.id,
         group_id=group.id,
@@ -490,7 +477,6 @@ def amend(
             amendment=amendment,
             what_changed=as_text(describe(before, changes_made, IMPLEMENTATION_LABELS)),
         )
-    db.session.commit()
     return amendment
 
 
@@ -681,22 +667,21 @@ def _chosen_members(group: Group, people: Iterable[User]) -> dict[int, Membershi
     """The memberships of the people chosen, refusing anyone who is not a member."""
     people = list(people)
     if not people:
-        raise DecisionError(_("Choose at least one member"), "members")
+        raise Invalid(_("Choose at least one member"), "members")
     found = group_services.memberships_of(group, [p.id for p in people])
     outsiders = [p.name for p in people if p.id not in found]
     if outsiders:
-        raise DecisionError(
-            _("Not members of this group: %(names)s", names=", ".join(sorted(outsiders))),
-            "members",
+        raise Invalid(
+            _("Not members of this group: %(names)s", names=", ".join(sorted(outsiders))), "members"
         )
     return found
 
 
 def _told_time_checked(told_at: datetime, now: datetime) -> None:
     if told_at.tzinfo is None:
-        raise DecisionError(_("Enter when they were told"), "told_on")
+        raise Invalid(_("Enter when they were told"), "told_on")
     if told_at > now + CLOCK_SLACK:
-        raise DecisionError(_("The time they were told cannot be in the future"), "told_on")
+        raise Invalid(_("The time they were told cannot be in the future"), "told_on")
 
 
 def record_told(
@@ -724,7 +709,7 @@ def record_told(
 
     _told_time_checked(told_at, now)
     if told_at < decision.decided_at:
-        raise DecisionError(
+        raise Invalid(
             _(
                 "That is before it was decided (%(when)s). If you told them it was coming, "
                 "record that on its forward-plan entry; if it was later that day, give the "
@@ -734,12 +719,12 @@ def record_told(
             "told_on",
         )
     if channel == "other" and not (note or "").strip():
-        raise DecisionError(_("Say in the note how they were told"), "note")
+        raise Invalid(_("Say in the note how they were told"), "note")
     chosen = list(people)
     memberships = _chosen_members(group, chosen)
     late = [p for p in chosen if memberships[p.id].joined_at > decision.decided_at]
     if late and not skip_late_joiners:
-        raise DecisionError(
+        raise Invalid(
             _(
                 "Joined the group after this was decided, so they are not counted for it: "
                 "%(names)s",
@@ -753,20 +738,17 @@ def record_told(
     state = states_for([decision])[0]
     announcement = notices.announcement_for("decision", decision.id, state.version_at(told_at))
     if announcement is None:
-        raise DecisionError(_("This decision was never announced, so nothing can be recorded."))
-    try:
-        return notices.record_told(
-            announcement,
-            user_ids=[p.id for p in chosen],
-            channel=channel,
-            told_at=told_at,
-            note=note,
-            recorded_by=by,
-            skip_already=skip_already,
-            now=now,
-        )
-    except notices.NoticeError as exc:
-        raise DecisionError(str(exc), "members", status=exc.status) from exc
+        raise Invalid(_("This decision was never announced, so nothing can be recorded."))
+    return notices.record_told(
+        announcement,
+        user_ids=[p.id for p in chosen],
+        channel=channel,
+        told_at=told_at,
+        note=note,
+        recorded_by=by,
+        skip_already=skip_already,
+        now=now,
+    )
 
 
 def record_told_of_plan(
@@ -787,7 +769,7 @@ def record_told_of_plan(
 
     _told_time_checked(told_at, now)
     if told_at < entry.published_at:
-        raise DecisionError(
+        raise Invalid(
             _(
                 "That is before it was put in the forward plan (%(when)s).",
                 when=format_datetime(entry.published_at, "d MMMM yyyy, HH:mm"),
@@ -796,7 +778,7 @@ def record_told_of_plan(
         )
     decided = decision_from_forward_plan(entry)
     if decided is not None and told_at > decided.decided_at:
-        raise DecisionError(
+        raise Invalid(
             _(
                 "It had been decided by then (%(when)s): record telling them on the "
                 "decision instead.",
@@ -805,35 +787,29 @@ def record_told_of_plan(
             "told_on",
         )
     if channel == "other" and not (note or "").strip():
-        raise DecisionError(_("Say in the note how they were told"), "note")
+        raise Invalid(_("Say in the note how they were told"), "note")
     chosen = list(people)
     _chosen_members(group, chosen)
     announcement = notices.announcement_for("forward_plan", entry.id, 1)
     if announcement is None:
-        raise DecisionError(_("This entry was never announced, so nothing can be recorded."))
-    try:
-        return notices.record_told(
-            announcement,
-            user_ids=[p.id for p in chosen],
-            channel=channel,
-            told_at=told_at,
-            note=note,
-            recorded_by=by,
-            now=now,
-        )
-    except notices.NoticeError as exc:
-        raise DecisionError(str(exc), "members", status=exc.status) from exc
+        raise Invalid(_("This entry was never announced, so nothing can be recorded."))
+    return notices.record_told(
+        announcement,
+        user_ids=[p.id for p in chosen],
+        channel=channel,
+        told_at=told_at,
+        note=note,
+        recorded_by=by,
+        now=now,
+    )
 
 
 def withdraw_told(group: Group, notice_id: int, by: User, reason: str) -> None:
     """Withdraw a record of telling someone made by mistake (it stays in the history)."""
     notice = notices.get_notice(group.id, notice_id)
     if notice is None:
-        raise DecisionError(_("There is no such record in this group."), status=404)
-    try:
-        notices.withdraw(notice, reason=reason, by=by)
-    except notices.NoticeError as exc:
-        raise DecisionError(str(exc), "reason", status=exc.status) from exc
+        raise NotFound(_("There is no such record in this group."))
+    notices.withdraw(notice, reason=reason, by=by)
 
 
 # Group figures ---------------------------------------------------------------
@@ -940,13 +916,13 @@ def publish_forward_plan(
 ) -> ForwardPlanEntry:
     now = now or utcnow()
     if not (title or "").strip():
-        raise DecisionError(_("Enter what will be decided"), "title")
+        raise Invalid(_("Enter what will be decided"), "title")
     if not (summary or "").strip():
-        raise DecisionError(_("Write a short summary in plain words"), "summary")
+        raise Invalid(_("Write a short summary in plain words"), "summary")
     if decision_by_kind not in DECIDED_BY:
-        raise DecisionError(_("Choose who will take the decision"), "decision_by_kind")
+        raise Invalid(_("Choose who will take the decision"), "decision_by_kind")
     if expected_at < now - timedelta(days=1):
-        raise DecisionError(
+        raise Invalid(
             _("The expected date has passed. If it has been decided, record the decision instead."),
             "expected_on",
         )
@@ -983,7 +959,6 @@ def publish_forward_plan(
         now=now,
         author=published_by,
     )
-    db.session.commit()
     return entry
 
 
@@ -1019,12 +994,12 @@ def open_forward_plan(group: Group) -> list[ForwardPlanEntry]:
 def add_comment(entry: ForwardPlanEntry, author: User, body: str) -> ForwardPlanComment:
     body = (body or "").strip()
     if not body:
-        raise DecisionError(_("Write your comment"), "body")
+        raise Invalid(_("Write your comment"), "body")
     comment = ForwardPlanComment(
         entry_id=entry.id, group_id=entry.group_id, author_id=author.id, body=body
     )
     db.session.add(comment)
-    db.session.commit()
+    db.session.flush()
     return comment
 
 
@@ -1046,7 +1021,7 @@ def report_grapevine(
 ) -> GrapevineReport:
     what = (what or "").strip()
     if not what:
-        raise DecisionError(_("Say what you heard was decided"), "what")
+        raise Invalid(_("Say what you heard was decided"), "what")
     report = GrapevineReport(
         group_id=group.id,
         reporter_id=reporter.id,
@@ -1055,7 +1030,7 @@ def report_grapevine(
         heard_by_whom=(heard_by_whom or "").strip(),
     )
     db.session.add(report)
-    db.session.commit()
+    db.session.flush()
     return report
 
 
@@ -1069,25 +1044,25 @@ def get_grapevine(group: Group, report_id: int) -> GrapevineReport | None:
 
 def link_grapevine(group: Group, report: GrapevineReport, decision: Decision, by: User) -> None:
     if report.group_id != group.id or decision.group_id != group.id:
-        raise DecisionError(_("That decision is not in this group"))
+        raise Invalid(_("That decision is not in this group"))
     if report.resolved_at is not None:
-        raise DecisionError(_("This report has already been answered"))
+        raise Invalid(_("This report has already been answered"))
     report.decision_id = decision.id
     report.resolved_by_id = by.id
     report.resolved_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def answer_grapevine(group: Group, report: GrapevineReport, answer: str, by: User) -> None:
     answer = (answer or "").strip()
     if not answer:
-        raise DecisionError(_("Write an answer"), "answer")
+        raise Invalid(_("Write an answer"), "answer")
     if report.resolved_at is not None:
-        raise DecisionError(_("This report has already been answered"))
+        raise Invalid(_("This report has already been answered"))
     report.answer = answer
     report.resolved_by_id = by.id
     report.resolved_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def grapevine_page(group: Group, page: int, per_page: int) -> Page:

@@ -34,6 +34,7 @@ from app.decisions.forms import (
 )
 from app.decisions.labels import DECIDED_BY_LABELS, IMPLEMENTATION_LABELS, MANUAL_CHANNEL_LABELS
 from app.enquiries import services as enquiries
+from app.errors import Invalid, Refused
 from app.extensions import htmx
 from app.forms import CommentForm, EmptyForm, parse_clock
 from app.groups import services as groups
@@ -42,7 +43,7 @@ from app.meetings.labels import ACTION_STATUS_LABELS
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, membership, public, require
-from app.viewing import form_status, load_group, refused, show_error
+from app.viewing import form_status, load_group, refused
 
 
 def load_decision(group, decision_id: int):
@@ -118,8 +119,8 @@ def new(slug: str):
                 forward_plan_id=form.forward_plan_id.data or None,
                 short_notice_reason=form.short_notice_reason.data,
             )
-        except decisions.DecisionError as exc:
-            show_error(form, str(exc), exc.field)
+        except Refused as exc:
+            refused(form, exc)
         else:
             flash(_("Decision %(n)d is in the log, and members are being told.", n=decision.number))
             return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
@@ -246,8 +247,8 @@ def amend(slug: str, decision_id: int):
                 changes=changes,
                 reason=form.reason.data,
             )
-        except decisions.DecisionError as exc:
-            show_error(form, str(exc), exc.field)
+        except Refused as exc:
+            refused(form, exc)
         else:
             flash(_("The change is in the log, with the decision's history."))
             return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
@@ -338,7 +339,7 @@ def _told_form(group, *, record, counted, back, caption, about):
         told_at = local_to_utc(form.told_on.data, parse_clock(form.told_time.data))
         try:
             recorded, _already = record(chosen, told_at, form)
-        except decisions.DecisionError as exc:
+        except Refused as exc:
             status = refused(form, exc)
         else:
             flash(
@@ -373,7 +374,7 @@ def withdraw_told(slug: str, notice_id: int):
     if notice.withdrawn_at is None and form.validate_on_submit():
         try:
             decisions.withdraw_told(group, notice.id, current_user, form.reason.data)
-        except decisions.DecisionError as exc:
+        except Refused as exc:
             status = refused(form, exc)
         else:
             flash(_("The record has been withdrawn. It stays in the history, with your reason."))
@@ -592,8 +593,8 @@ def forward_plan_new(slug: str):
                 decision_by_name=form.decision_by_name.data or "",
                 expected_at=local_to_utc(form.expected_on.data),
             )
-        except decisions.DecisionError as exc:
-            show_error(form, str(exc), exc.field)
+        except Refused as exc:
+            refused(form, exc)
         else:
             flash(_("It is in the forward plan, and members are being told."))
             return redirect(
@@ -685,12 +686,12 @@ def grapevine_report(slug: str, report_id: int):
                 if form is link_form:
                     decision = decisions.get_decision(group, link_form.decision_id.data)
                     if decision is None:
-                        raise decisions.DecisionError(_("Choose a decision"), "decision_id")
+                        raise Invalid(_("Choose a decision"), "decision_id")
                     decisions.link_grapevine(group, report, decision, current_user)
                 else:
                     decisions.answer_grapevine(group, report, answer_form.answer.data, current_user)
-            except decisions.DecisionError as exc:
-                show_error(form, str(exc), exc.field)
+            except Refused as exc:
+                refused(form, exc)
             else:
                 flash(_("The report has been answered, and the reporter can see the answer."))
                 return redirect(url_for("decisions.grapevine", slug=slug), 303)

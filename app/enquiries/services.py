@@ -32,6 +32,7 @@ from app.enquiries.models import (
     Output,
     TeamMember,
 )
+from app.errors import Invalid
 from app.extensions import db
 from app.groups.models import Group, Membership
 from app.pagination import Page, paginate
@@ -47,21 +48,12 @@ EVIDENCE_ON_PAGE = 5
 MAX_LINK = 2000
 
 
-class EnquiryError(Exception):
-    """Something that cannot be done; the message says why in plain words."""
-
-    def __init__(self, message: str, field: str | None = None, status: int = 422):
-        super().__init__(message)
-        self.field = field
-        self.status = status
-
-
 def web_link(text: str | None, field: str = "link") -> str | None:
     """A member's link, checked (see app.links.web_link); None when empty."""
     try:
         return links.web_link(text, MAX_LINK)
     except links.NotAWebLink as exc:
-        raise EnquiryError(str(exc), field) from exc
+        raise Invalid(str(exc), field) from exc
 
 
 def _in_group(group: Group, user_id: int) -> bool:
@@ -118,17 +110,17 @@ class EnquiryDetails:
 def _checked(group: Group, details: EnquiryDetails, keep: int | None = None) -> EnquiryDetails:
     question = (details.question or "").strip()
     if not question:
-        raise EnquiryError(_("Write the question the enquiry will try to answer"), "question")
+        raise Invalid(_("Write the question the enquiry will try to answer"), "question")
     if details.priority_id not in {p.id for p in enquiry_priorities(group, keep)}:
-        raise EnquiryError(_("Choose the priority this enquiry is about"), "priority_id")
+        raise Invalid(_("Choose the priority this enquiry is about"), "priority_id")
     methods = [m for m in METHODS if m in set(details.methods or ())]
     other_method = (details.other_method or "").strip()
     if "other" in methods and not other_method:
-        raise EnquiryError(_("Say what the other way of finding out is"), "other_method")
+        raise Invalid(_("Say what the other way of finding out is"), "other_method")
     if details.participants is not None and details.participants < 0:
-        raise EnquiryError(_("Enter a number from 0 upwards"), "participants")
+        raise Invalid(_("Enter a number from 0 upwards"), "participants")
     if details.starts_on and details.ends_on and details.ends_on < details.starts_on:
-        raise EnquiryError(_("The end date must be on or after the start date"), "ends_on")
+        raise Invalid(_("The end date must be on or after the start date"), "ends_on")
     return replace(
         details,
         question=question,
@@ -148,7 +140,7 @@ def start_enquiry(
 ) -> Enquiry:
     """A new enquiry in planning, with the person who started it on its team."""
     if starter_role not in TEAM_ROLES:
-        raise EnquiryError(_("Choose a role on the team"), "role")
+        raise Invalid(_("Choose a role on the team"), "role")
     details = _checked(group, details)
     enquiry = Enquiry(group_id=group.id, created_by_id=starter.id, status="planning")
     _apply(enquiry, details)
@@ -159,7 +151,7 @@ def start_enquiry(
             enquiry_id=enquiry.id, user_id=starter.id, role=starter_role, added_by_id=starter.id
         )
     )
-    db.session.commit()
+    db.session.flush()
     return enquiry
 
 
@@ -174,7 +166,7 @@ def update_enquiry(
     """Change the enquiry's details; a new status is written in its journal, dated `on`
     (the day it moved on; today unless said)."""
     if status not in STATUSES:
-        raise EnquiryError(_("Choose where the enquiry is up to"), "status")
+        raise Invalid(_("Choose where the enquiry is up to"), "status")
     group = db.session.get(Group, enquiry.group_id)
     details = _checked(group, details, keep=enquiry.priority_id)
     if status != enquiry.status:
@@ -188,7 +180,7 @@ def update_enquiry(
         )
     _apply(enquiry, details)
     enquiry.status = status
-    db.session.commit()
+    db.session.flush()
 
 
 def get_enquiry(group: Group, enquiry_id: int) -> Enquiry | None:
@@ -292,10 +284,10 @@ def team(enquiry: Enquiry) -> list[TeamRow]:
 def add_to_team(enquiry: Enquiry, person: User, role: str, by: User) -> bool:
     """Put a group member on the team, or change their role. True if they were new to it."""
     if role not in TEAM_ROLES:
-        raise EnquiryError(_("Choose their role on the team"), "role")
+        raise Invalid(_("Choose their role on the team"), "role")
     group = db.session.get(Group, enquiry.group_id)
     if not _in_group(group, person.id):
-        raise EnquiryError(_("Choose someone from the group's members"), "member")
+        raise Invalid(_("Choose someone from the group's members"), "member")
     existing = db.session.scalar(
         select(TeamMember).where(
             TeamMember.enquiry_id == enquiry.id, TeamMember.user_id == person.id
@@ -303,15 +295,15 @@ def add_to_team(enquiry: Enquiry, person: User, role: str, by: User) -> bool:
     )
     if existing is not None:
         if existing.role == "lead" and role != "lead" and _leads(enquiry) == 1:
-            raise EnquiryError(_("Choose someone else to lead the enquiry first"), "role")
+            raise Invalid(_("Choose someone else to lead the enquiry first"), "role")
         existing.role = role
-        db.session.commit()
+        db.session.flush()
         return False
     db.session.add(
         TeamMember(enquiry_id=enquiry.id, user_id=person.id, role=role, added_by_id=by.id)
     )
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # a double click: the first request already added them
         db.session.rollback()
         return False
@@ -339,9 +331,9 @@ def remove_from_team(enquiry: Enquiry, person_id: int) -> bool:
     if member is None:
         return False
     if member.role == "lead" and _leads(enquiry) == 1:
-        raise EnquiryError(_("Choose someone else to lead the enquiry before taking the lead off"))
+        raise Invalid(_("Choose someone else to lead the enquiry before taking the lead off"))
     db.session.delete(member)
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -350,18 +342,6 @@ def remove_from_team(enquiry: Enquiry, person_id: int) -> bool:
 
 def _keep_file(group: Group, by: User, file: FileStorage | None) -> Upload | None:
     return uploads.store(group, by, file) if uploads.chosen(file) else None
-
-
-def _save(*uploaded: Upload | None) -> None:
-    """Commit, or if that fails, remove the files stored for what could not be saved."""
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        for upload in uploaded:
-            if upload is not None:
-                uploads.discard(upload)
-        raise
 
 
 def add_evidence(
@@ -383,27 +363,27 @@ def add_evidence(
     be shared with the group, and `consent_notes` say how) or "no" (the team alone sees it).
     """
     if kind not in EVIDENCE_KINDS:
-        raise EnquiryError(_("Choose what kind of evidence it is"), "kind")
+        raise Invalid(_("Choose what kind of evidence it is"), "kind")
     title = (title or "").strip()
     if not title:
-        raise EnquiryError(_("Give it a title"), "title")
+        raise Invalid(_("Give it a title"), "title")
     summary = (summary or "").strip()
     if not summary:
-        raise EnquiryError(_("Say in a few plain words what it tells us"), "summary")
+        raise Invalid(_("Say in a few plain words what it tells us"), "summary")
     link = web_link(link)
     consent_notes = (consent_notes or "").strip()
     consent_given = False
     if kind == STORY:
         if consent not in ("yes", "no"):
-            raise EnquiryError(
+            raise Invalid(
                 _("Say whether the person agreed to their story being shared with the group"),
                 "consent",
             )
         consent_given = consent == "yes"
         if consent_given and not consent_notes:
-            raise EnquiryError(_("Say how and when the person gave their consent"), "consent_notes")
+            raise Invalid(_("Say how and when the person gave their consent"), "consent_notes")
     elif not link and not uploads.chosen(file):
-        raise EnquiryError(_("Give a link to it, or upload a file of it, or both"), "link")
+        raise Invalid(_("Give a link to it, or upload a file of it, or both"), "link")
     group = db.session.get(Group, enquiry.group_id)
     upload = _keep_file(group, by, file)
     now = utcnow()
@@ -423,27 +403,26 @@ def add_evidence(
         added_at=now,
     )
     db.session.add(evidence)
-    _save(upload)
+    db.session.flush()
     return evidence
 
 
 def record_consent(evidence: Evidence, by: User, *, consent: str, notes: str) -> None:
     """Record that a story's teller agreed to it being shared, or that they took it back."""
     if evidence.kind != STORY:
-        raise EnquiryError(_("Only lived-experience stories need consent recorded"), "consent")
+        raise Invalid(_("Only lived-experience stories need consent recorded"), "consent")
     if consent not in ("yes", "no"):
-        raise EnquiryError(
-            _("Say whether the person agreed to their story being shared with the group"),
-            "consent",
+        raise Invalid(
+            _("Say whether the person agreed to their story being shared with the group"), "consent"
         )
     notes = (notes or "").strip()
     if not notes:
-        raise EnquiryError(_("Say how and when the person told you"), "consent_notes")
+        raise Invalid(_("Say how and when the person told you"), "consent_notes")
     evidence.consent_given = consent == "yes"
     evidence.consent_notes = notes
     evidence.consent_recorded_by_id = by.id
     evidence.consent_recorded_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def get_evidence(group: Group, evidence_id: int) -> Evidence | None:
@@ -533,10 +512,10 @@ def evidence_counts(enquiry: Enquiry, viewer: User) -> Counter:
 def write_findings(enquiry: Enquiry, findings: str) -> None:
     findings = (findings or "").strip()
     if not findings:
-        raise EnquiryError(_("Write what the enquiry found"), "findings")
+        raise Invalid(_("Write what the enquiry found"), "findings")
     enquiry.findings = findings
     enquiry.findings_updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def add_output(
@@ -550,10 +529,10 @@ def add_output(
     file: FileStorage | None = None,
 ) -> Output:
     if kind not in OUTPUT_KINDS:
-        raise EnquiryError(_("Choose what kind of output it is"), "kind")
+        raise Invalid(_("Choose what kind of output it is"), "kind")
     title = (title or "").strip()
     if not title:
-        raise EnquiryError(_("Give it a title"), "title")
+        raise Invalid(_("Give it a title"), "title")
     link = web_link(link)
     group = db.session.get(Group, enquiry.group_id)
     upload = _keep_file(group, by, file)
@@ -567,7 +546,7 @@ def add_output(
         added_by_id=by.id,
     )
     db.session.add(output)
-    _save(upload)
+    db.session.flush()
     return output
 
 
@@ -592,14 +571,14 @@ def get_output(enquiry: Enquiry, output_id: int) -> Output | None:
 def add_journal_entry(enquiry: Enquiry, by: User, *, happened_on: date, body: str) -> JournalEntry:
     body = (body or "").strip()
     if not body:
-        raise EnquiryError(_("Write what happened"), "body")
+        raise Invalid(_("Write what happened"), "body")
     if happened_on is None:
-        raise EnquiryError(_("Enter the date it happened"), "happened_on")
+        raise Invalid(_("Enter the date it happened"), "happened_on")
     if happened_on > local_today():
-        raise EnquiryError(_("The date cannot be in the future"), "happened_on")
+        raise Invalid(_("The date cannot be in the future"), "happened_on")
     entry = JournalEntry(enquiry_id=enquiry.id, happened_on=happened_on, body=body, author_id=by.id)
     db.session.add(entry)
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -620,7 +599,7 @@ def journal_page(enquiry: Enquiry, page: int, per_page: int) -> Page:
 def link_decision(enquiry: Enquiry, decision: Decision, by: User) -> bool:
     """Record that a decision came out of the enquiry. False if it was already linked."""
     if decision.group_id != enquiry.group_id:
-        raise EnquiryError(_("Choose a decision from this group's log"), "decision_id")
+        raise Invalid(_("Choose a decision from this group's log"), "decision_id")
     exists = db.session.scalar(
         select(DecisionLink.id).where(
             DecisionLink.enquiry_id == enquiry.id, DecisionLink.decision_id == decision.id
@@ -630,7 +609,7 @@ def link_decision(enquiry: Enquiry, decision: Decision, by: User) -> bool:
         return False
     db.session.add(DecisionLink(enquiry_id=enquiry.id, decision_id=decision.id, linked_by_id=by.id))
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # a double click: the first request already linked it
         db.session.rollback()
         return False
@@ -646,7 +625,7 @@ def unlink_decision(enquiry: Enquiry, decision_id: int) -> bool:
     if link is None:
         return False
     db.session.delete(link)
-    db.session.commit()
+    db.session.flush()
     return True
 
 

@@ -27,7 +27,8 @@ from app.enquiries.forms import (
     TeamForm,
 )
 from app.enquiries.models import STATUSES
-from app.extensions import htmx
+from app.errors import Invalid, Refused
+from app.extensions import db, htmx
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.labels import ROLE_LABELS
@@ -135,7 +136,7 @@ def new(slug: str):
             enquiry = enquiries.start_enquiry(
                 group, current_user, _details(form), starter_role=starter_role
             )
-        except enquiries.EnquiryError as exc:
+        except Refused as exc:
             status = refused(form, exc, "file")
         else:
             flash(_("Your enquiry has started. Next, add the people on its team."))
@@ -175,7 +176,7 @@ def edit(slug: str, enquiry_id: int):
     if form.validate_on_submit():
         try:
             enquiries.update_enquiry(enquiry, current_user, _details(form), status=form.status.data)
-        except enquiries.EnquiryError as exc:
+        except Refused as exc:
             status = refused(form, exc, "file")
         else:
             flash(_("The enquiry has been saved."))
@@ -202,9 +203,9 @@ def team(slug: str, enquiry_id: int):
         chosen = next((u for m, u in people if m.id == form.member.data), None)
         try:
             if chosen is None:
-                raise enquiries.EnquiryError(_("Choose someone from the group's members"), "member")
+                raise Invalid(_("Choose someone from the group's members"), "member")
             added = enquiries.add_to_team(enquiry, chosen, form.role.data, current_user)
-        except enquiries.EnquiryError as exc:
+        except Refused as exc:
             status = refused(form, exc, "file")
         else:
             role = TEAM_ROLE_LABELS[form.role.data]
@@ -235,7 +236,8 @@ def team_remove(slug: str, enquiry_id: int, member_id: int):
     error = None
     try:
         removed = enquiries.remove_from_team(enquiry, person.id)
-    except enquiries.EnquiryError as exc:
+    except Refused as exc:
+        db.session.rollback()
         error, removed = str(exc), False
     if htmx:  # the new team list, with the refusal in it if there was one (htmx swaps 200s)
         return render_template(
@@ -267,7 +269,7 @@ def findings(slug: str, enquiry_id: int):
     if form.validate_on_submit():
         try:
             enquiries.write_findings(enquiry, form.findings.data)
-        except enquiries.EnquiryError as exc:
+        except Refused as exc:
             status = refused(form, exc, "file")
         else:
             flash(_("The findings have been saved."))
@@ -293,7 +295,7 @@ def output_new(slug: str, enquiry_id: int):
                 link=form.link.data,
                 file=form.file.data,
             )
-        except (enquiries.EnquiryError, uploads.UploadError) as exc:
+        except Refused as exc:
             status = refused(form, exc, "file")
         else:
             flash(_("The output has been added."))
@@ -325,7 +327,7 @@ def journal_new(slug: str, enquiry_id: int):
             enquiries.add_journal_entry(
                 enquiry, current_user, happened_on=form.happened_on.data, body=form.body.data
             )
-        except enquiries.EnquiryError as exc:
+        except Refused as exc:
             status = refused(form, exc, "file")
         else:
             flash(_("The update is in the enquiry's journal."))
@@ -351,9 +353,9 @@ def link_decision(slug: str, enquiry_id: int):
         decision = decisions.get_decision(group, form.decision_id.data)
         try:
             if decision is None:
-                raise enquiries.EnquiryError(_("Choose a decision"), "decision_id")
+                raise Invalid(_("Choose a decision"), "decision_id")
             added = enquiries.link_decision(enquiry, decision, current_user)
-        except enquiries.EnquiryError as exc:
+        except Refused as exc:
             status = refused(form, exc, "file")
         else:
             if added:
@@ -442,7 +444,7 @@ def evidence_new(slug: str, enquiry_id: int):
                 consent=form.consent.data,
                 consent_notes=form.consent_notes.data or "",
             )
-        except (enquiries.EnquiryError, uploads.UploadError) as exc:
+        except Refused as exc:
             status = refused(form, exc, "file")
         else:
             flash(_("The evidence has been added."))
@@ -494,7 +496,7 @@ def evidence_consent(slug: str, evidence_id: int):
             enquiries.record_consent(
                 item, current_user, consent=form.consent.data, notes=form.consent_notes.data
             )
-        except enquiries.EnquiryError as exc:
+        except Refused as exc:
             status = refused(form, exc, "file")
         else:
             if item.consent_given:

@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from app.accounts import services as accounts
+from app.errors import Refused
 from app.extensions import db
 from app.groups import services as groups
 from app.groups.models import ROLES
@@ -20,7 +21,7 @@ def create_group(slug, name, neighbourhood, description):
         group = groups.create_group(
             slug=slug, name=name, neighbourhood=neighbourhood, description=description
         )
-    except groups.GroupError as exc:
+    except Refused as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created group {group.slug}.")
@@ -40,7 +41,7 @@ def add_member(slug, email, role):
         raise click.ClickException(f"No account has the email {email!r}. Use 'users create'.")
     try:
         groups.add_member(group, user, role)
-    except groups.GroupError as exc:
+    except Refused as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Added {user.email} to {group.slug} as {role}.")

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.dbtypes import utcnow
+from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.groups.models import ROLES, Group, Invitation, Membership
 from app.links import external_url
@@ -22,10 +23,6 @@ from app.pagination import Page, paginate
 from app.tokens import hash_token, new_token
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
-
-
-class GroupError(Exception):
-    """Something that cannot be done to a group; the message says why in plain words."""
 
 
 def get_group(slug: str) -> Group | None:
@@ -51,11 +48,11 @@ def create_group(
 ) -> Group:
     slug = slug.strip().lower()
     if not SLUG_RE.match(slug):
-        raise GroupError(
+        raise Invalid(
             _("Use lower-case letters, numbers and hyphens for the web address, like riverside.")
         )
     if get_group(slug):
-        raise GroupError(_("A group already uses that web address."))
+        raise Invalid(_("A group already uses that web address."))
     group = Group(
         slug=slug,
         name=name.strip(),
@@ -70,19 +67,19 @@ def create_group(
 
 def add_member(group: Group, user: User, role: str) -> Membership:
     if role not in ROLES:
-        raise GroupError(_("Choose a role from the list."))
+        raise Invalid(_("Choose a role from the list."))
     existing = db.session.scalar(
         select(Membership).where(Membership.group_id == group.id, Membership.user_id == user.id)
     )
     if existing:
-        raise GroupError(_("%(name)s is already a member of this group.", name=user.name))
+        raise Invalid(_("%(name)s is already a member of this group.", name=user.name))
     found = Membership(group_id=group.id, user_id=user.id, role=role)
     db.session.add(found)
     try:
         db.session.flush()
     except IntegrityError as exc:  # a second request got there first
         db.session.rollback()
-        raise GroupError(_("%(name)s is already a member of this group.", name=user.name)) from exc
+        raise Invalid(_("%(name)s is already a member of this group.", name=user.name)) from exc
     return found
 
 
@@ -93,7 +90,7 @@ def add_member_without_email(group: Group, *, name: str, role: str, **profile) -
         if profile.get(key) is not None:
             setattr(user, key, profile[key])
     found = add_member(group, user, role)
-    db.session.commit()
+    db.session.flush()
     return found
 
 
@@ -148,7 +145,7 @@ def get_member(group: Group, member_id: int) -> tuple[Membership, User] | None:
 
 def update_member(membership: Membership, user: User, *, role: str, **profile) -> None:
     if role not in ROLES:
-        raise GroupError(_("Choose a role from the list."))
+        raise Invalid(_("Choose a role from the list."))
     if membership.role == "facilitator" and role != "facilitator":
         others = db.session.scalar(
             select(func.count())
@@ -160,12 +157,12 @@ def update_member(membership: Membership, user: User, *, role: str, **profile) -
             )
         )
         if not others:
-            raise GroupError(_("A group needs at least one facilitator. Add another one first."))
+            raise Invalid(_("A group needs at least one facilitator. Add another one first."))
     membership.role = role
     for key in ("name", "preferred_channels", "phone", "postal_address", "language"):
         if key in profile:
             setattr(user, key, profile[key])
-    db.session.commit()
+    db.session.flush()
 
 
 def update_settings(group: Group, **settings) -> None:
@@ -181,7 +178,7 @@ def update_settings(group: Group, **settings) -> None:
     ):
         if key in settings:
             setattr(group, key, settings[key])
-    db.session.commit()
+    db.session.flush()
 
 
 @dataclass
@@ -206,7 +203,7 @@ def create_group_with_facilitator(
     existing = accounts.get_user_by_email(facilitator_email)
     if existing:
         add_member(group, existing, "facilitator")
-        db.session.commit()
+        db.session.flush()
         return NewGroup(group, None, None)
     invitation, link = invite(
         group,
@@ -227,14 +224,14 @@ def invite(
     """Create an invitation and email its link. Returns it with the link (shown once)."""
     email = accounts.normalise_email(email)
     if role not in ROLES:
-        raise GroupError(_("Choose a role from the list."))
+        raise Invalid(_("Choose a role from the list."))
     already = db.session.scalar(
         select(Membership.id)
         .join(User, User.id == Membership.user_id)
         .where(Membership.group_id == group.id, User.email == email)
     )
     if already:
-        raise GroupError(_("Someone with that email address is already a member."))
+        raise Invalid(_("Someone with that email address is already a member."))
     token, token_hash = new_token()
     days = current_app.config["INVITATION_DAYS"]
     invitation = Invitation(
@@ -247,7 +244,7 @@ def invite(
         expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(invitation)
-    db.session.commit()
+    db.session.flush()
     link = external_url("groups.join", token=token)
     inviter = invited_by.name if invited_by else _("The site administrator")
     invitation.email_sent = send_email(
@@ -264,7 +261,7 @@ def invite(
             link=link,
         ),
     )
-    db.session.commit()
+    db.session.flush()
     return invitation, link
 
 
@@ -292,9 +289,9 @@ def revoke_invitation(group: Group, invitation_id: int) -> None:
         )
         .values(revoked_at=utcnow())
     ).rowcount
-    db.session.commit()
+    db.session.flush()
     if done != 1:
-        raise GroupError(_("That invitation has already been used or withdrawn."))
+        raise Invalid(_("That invitation has already been used or withdrawn."))
 
 
 @dataclass
@@ -328,7 +325,7 @@ def accept_invitation(
     """Join the group: as the signed-in user, or by creating an account for the invited email."""
     state = check_invitation(token)
     if state.problem:
-        raise GroupError(state.problem)
+        raise Invalid(state.problem)
     invitation, group = state.invitation, state.group
     claimed = db.session.execute(
         update(Invitation)
@@ -336,11 +333,9 @@ def accept_invitation(
         .values(accepted_at=utcnow())
     ).rowcount
     if claimed != 1:
-        db.session.rollback()
-        raise GroupError(_("This invitation has already been used. Sign in to see the group."))
+        raise Conflict(_("This invitation has already been used. Sign in to see the group."))
     if user is not None and user.email != invitation.email:
-        db.session.rollback()
-        raise GroupError(
+        raise Invalid(
             _(
                 "This invitation was sent to %(email)s, but you are signed in as someone else. "
                 "Sign out, then open the link again.",
@@ -349,16 +344,11 @@ def accept_invitation(
         )
     if user is None:
         if accounts.get_user_by_email(invitation.email):
-            db.session.rollback()
-            raise GroupError(
+            raise Invalid(
                 _("You already have an account. Sign in first, then open the link again.")
             )
         user = accounts.create_user(email=invitation.email, name=name or "", password=password)
-    try:
-        add_member(group, user, invitation.role)
-    except GroupError:
-        db.session.rollback()
-        raise
+    add_member(group, user, invitation.role)
     # Other invitations to the same address for this group are no longer needed.
     db.session.execute(
         update(Invitation)
@@ -370,5 +360,5 @@ def accept_invitation(
         )
         .values(revoked_at=utcnow())
     )
-    db.session.commit()
+    db.session.flush()
     return user, group

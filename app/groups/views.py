@@ -6,6 +6,8 @@ from flask_login import current_user, login_user
 
 from app.accounts import services as accounts
 from app.decisions import services as decisions
+from app.errors import Refused
+from app.extensions import db
 from app.forms import EmptyForm
 from app.groups import bp
 from app.groups import services as groups
@@ -20,7 +22,7 @@ from app.groups.forms import (
 from app.meetings import services as meetings
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
-from app.viewing import form_status, load_group
+from app.viewing import flash_refusal, form_status, load_group, refused
 from app.voting import services as voting
 
 # Site admin ----------------------------------------------------------------
@@ -49,8 +51,8 @@ def admin_new_group():
                 facilitator_name=form.facilitator_name.data,
                 created_by=current_user,
             )
-        except groups.GroupError as exc:
-            form.slug.errors.append(str(exc))
+        except Refused as exc:
+            refused(form, exc, "slug")
         else:
             if result.invitation is None:
                 flash(
@@ -162,8 +164,8 @@ def edit_member(slug: str, member_id: int):
                 postal_address=form.postal_address.data or None,
                 language=form.language.data,
             )
-        except groups.GroupError as exc:
-            form.role.errors.append(str(exc))
+        except Refused as exc:
+            refused(form, exc, "role")
         else:
             flash(_("Changes to %(name)s have been saved.", name=person.name))
             return redirect(url_for("groups.member", slug=slug, member_id=member_id), 303)
@@ -191,8 +193,8 @@ def invitations(slug: str):
                 role=form.role.data,
                 invited_by=current_user,
             )
-        except groups.GroupError as exc:
-            form.email.errors.append(str(exc))
+        except Refused as exc:
+            refused(form, exc, "email")
         else:
             return render_template(
                 "groups/invitation_sent.html",
@@ -219,8 +221,8 @@ def withdraw_invitation(slug: str, invitation_id: int):
         abort(400)
     try:
         groups.revoke_invitation(group, invitation_id)
-    except groups.GroupError as exc:
-        flash(str(exc), "error")
+    except Refused as exc:
+        flash_refusal(exc)
         return redirect(url_for("groups.invitations", slug=slug), 303)
     flash(_("The invitation has been withdrawn. Its link no longer works."))
     return redirect(url_for("groups.invitations", slug=slug), 303)
@@ -264,8 +266,8 @@ def join(token: str):
         if form.validate_on_submit():
             try:
                 groups.accept_invitation(token, user=current_user)
-            except groups.GroupError as exc:
-                flash(str(exc), "error")
+            except Refused as exc:
+                flash_refusal(exc)
                 return redirect(url_for("accounts.index"), 303)
             flash(_("Welcome to %(group)s.", group=group.name))
             return redirect(url_for("groups.home", slug=group.slug), 303)
@@ -288,8 +290,9 @@ def join(token: str):
                 user, group = groups.accept_invitation(
                     token, user=None, name=form.name.data, password=form.password.data
                 )
-            except (groups.GroupError, accounts.AccountError) as exc:
-                return render_template("accounts/link_problem.html", message=str(exc)), 409
+            except Refused as exc:
+                db.session.rollback()
+                return render_template("accounts/link_problem.html", message=str(exc)), exc.status
             session.clear()
             login_user(user)
             flash(_("Welcome to %(group)s.", group=group.name))

@@ -26,6 +26,7 @@ from app.decisions import services as decisions
 from app.decisions.models import Decision
 from app.enquiries import services as enquiries
 from app.enquiries.models import Enquiry
+from app.errors import Conflict, Invalid, Refused
 from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group, Membership
@@ -64,27 +65,12 @@ REMIND_AHEAD = timedelta(days=2)
 REMIND_AGAIN_AFTER = timedelta(days=6)
 
 
-class MeetingError(Exception):
-    """Something that cannot be done to a meeting; the message says why in plain words.
-
-    `status` is the HTTP status a page answers with: 422 for input to correct,
-    409 when the meeting's state does not allow it (already published, cancelled...).
-    """
-
-    def __init__(self, message: str, field: str | None = None, status: int = 422):
-        super().__init__(message)
-        self.field = field
-        self.status = status
-
-
-@dataclass
-class NotesConflict(Exception):
+class NotesConflict(Conflict):
     """Someone else saved first: their text, so nothing of either is lost."""
 
-    theirs: str
-    version: int
-    by: str
-    at: datetime | None
+    def __init__(self, theirs: str, version: int, by: str, at: datetime | None):
+        super().__init__(_("Someone else saved these notes while you were writing."))
+        self.theirs, self.version, self.by, self.at = theirs, version, by, at
 
 
 def new_capture_key() -> str:
@@ -97,7 +83,7 @@ def _http_link(url: str, field_name: str) -> str:
     try:
         return web_link(url, 500) or ""
     except NotAWebLink as exc:
-        raise MeetingError(str(exc), field_name) from exc
+        raise Invalid(str(exc), field_name) from exc
 
 
 def _within(text: str | None, limit: int) -> str:
@@ -155,11 +141,11 @@ def _check_details(
     start_must_be_ahead: bool = True,
 ) -> None:
     if not title:
-        raise MeetingError(_("Enter a name for the meeting"), "title")
+        raise Invalid(_("Enter a name for the meeting"), "title")
     if kind not in MEETING_KINDS:
-        raise MeetingError(_("Choose what kind of meeting it is"), "kind")
+        raise Invalid(_("Choose what kind of meeting it is"), "kind")
     if start_must_be_ahead and starts_at < now - CLOCK_SLACK:
-        raise MeetingError(
+        raise Invalid(
             _(
                 "That start time has passed. Members can only be told about meetings "
                 "that are still to come."
@@ -167,13 +153,13 @@ def _check_details(
             "starts_on",
         )
     if ends_at <= starts_at:
-        raise MeetingError(_("The meeting must end after it starts"), "ends_time")
+        raise Invalid(_("The meeting must end after it starts"), "ends_time")
     if ends_at - starts_at > timedelta(hours=24):
-        raise MeetingError(_("A meeting can last a day at most"), "ends_time")
+        raise Invalid(_("A meeting can last a day at most"), "ends_time")
     if not place and not online_link:
-        raise MeetingError(_("Say where the meeting is, or give its online link"), "place")
+        raise Invalid(_("Say where the meeting is, or give its online link"), "place")
     if any(code not in ACCESS_FEATURES for code in access_features):
-        raise MeetingError(_("Choose from the list"), "access_features")
+        raise Invalid(_("Choose from the list"), "access_features")
 
 
 def _when(meeting: Meeting) -> str:
@@ -268,7 +254,7 @@ def plan_meeting(
         _("%(group)s has planned a meeting. You are welcome.", group=group.name),
         now,
     )
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -306,7 +292,7 @@ def change_meeting(
     """
     now = now or utcnow()
     if meeting.status != "planned":
-        raise MeetingError(_("Only a meeting that has not started yet can be changed."), status=409)
+        raise Conflict(_("Only a meeting that has not started yet can be changed."))
     new = {
         "title": _within(title, 200),
         "kind": kind,
@@ -344,7 +330,7 @@ def change_meeting(
             _("A meeting of %(group)s has changed. Here are the details now.", group=group.name),
             now,
         )
-    db.session.commit()
+    db.session.flush()
     return bool(material)
 
 
@@ -354,7 +340,7 @@ def cancel_meeting(
     now = now or utcnow()
     reason = (reason or "").strip()
     if not reason:
-        raise MeetingError(_("Say why it is cancelled: members will be told"), "reason")
+        raise Invalid(_("Say why it is cancelled: members will be told"), "reason")
     moved = db.session.execute(
         update(Meeting)
         .where(Meeting.id == meeting.id, Meeting.status == "planned")
@@ -366,10 +352,7 @@ def cancel_meeting(
         )
     ).rowcount
     if moved != 1:
-        db.session.rollback()
-        raise MeetingError(
-            _("Only a meeting that has not started yet can be cancelled."), status=409
-        )
+        raise Conflict(_("Only a meeting that has not started yet can be cancelled."))
     db.session.refresh(meeting)
     _announce_meeting(
         group,
@@ -378,7 +361,7 @@ def cancel_meeting(
         _("This meeting will not take place. Reason: %(reason)s", reason=reason),
         now,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 # Agenda ------------------------------------------------------------------------
@@ -426,9 +409,7 @@ def get_item(meeting: Meeting, item_id: int) -> AgendaItem | None:
 
 def _open_for_agenda(meeting: Meeting) -> None:
     if meeting.status in ("finished", "cancelled"):
-        raise MeetingError(
-            _("The agenda of a finished or cancelled meeting cannot change."), status=409
-        )
+        raise Conflict(_("The agenda of a finished or cancelled meeting cannot change."))
 
 
 def _item_fields(
@@ -448,17 +429,17 @@ def _item_fields(
     _open_for_agenda(meeting)
     title = _within(title, 200)
     if not title:
-        raise MeetingError(_("Enter what the item is about"), "title")
+        raise Invalid(_("Enter what the item is about"), "title")
     if minutes_allowed is not None and not 1 <= minutes_allowed <= 600:
-        raise MeetingError(_("Give the time in minutes, from 1 to 600"), "minutes_allowed")
+        raise Invalid(_("Give the time in minutes, from 1 to 600"), "minutes_allowed")
     if priority_id and voting.get_priority(group, priority_id) is None:
-        raise MeetingError(_("Choose a priority from the list"), "priority_id")
+        raise Invalid(_("Choose a priority from the list"), "priority_id")
     if ballot_id and voting.get_ballot(group, ballot_id) is None:
-        raise MeetingError(_("Choose a vote from the list"), "ballot_id")
+        raise Invalid(_("Choose a vote from the list"), "ballot_id")
     if decision_id and decisions.get_decision(group, decision_id) is None:
-        raise MeetingError(_("Choose a decision from the list"), "decision_id")
+        raise Invalid(_("Choose a decision from the list"), "decision_id")
     if enquiry_id and enquiries.get_enquiry(group, enquiry_id) is None:
-        raise MeetingError(_("Choose an enquiry from the list"), "enquiry_id")
+        raise Invalid(_("Choose an enquiry from the list"), "enquiry_id")
     return {
         "title": title,
         "details": (details or "").strip(),
@@ -482,12 +463,10 @@ def add_item(group: Group, meeting: Meeting, **details) -> AgendaItem:
         )
     ).one()
     if count >= MAX_AGENDA_ITEMS:
-        raise MeetingError(
-            _("An agenda can have at most %(n)d items.", n=MAX_AGENDA_ITEMS), "title"
-        )
+        raise Invalid(_("An agenda can have at most %(n)d items.", n=MAX_AGENDA_ITEMS), "title")
     item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, **fields)
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -495,7 +474,7 @@ def change_item(group: Group, meeting: Meeting, item: AgendaItem, **details) -> 
     """Change an item's details (as for _item_fields); its place on the agenda stays."""
     for name, value in _item_fields(group, meeting, **details).items():
         setattr(item, name, value)
-    db.session.commit()
+    db.session.flush()
 
 
 def _has_captures(item: AgendaItem) -> bool:
@@ -513,14 +492,11 @@ def _has_captures(item: AgendaItem) -> bool:
 def remove_item(meeting: Meeting, item: AgendaItem) -> None:
     _open_for_agenda(meeting)
     if _has_captures(item):
-        raise MeetingError(
-            _("This item has notes, decisions or actions, so it stays on the record."),
-            status=409,
-        )
+        raise Conflict(_("This item has notes, decisions or actions, so it stays on the record."))
     db.session.delete(item)
     db.session.flush()
     _renumber(meeting)
-    db.session.commit()
+    db.session.flush()
 
 
 def _renumber(meeting: Meeting) -> None:
@@ -541,7 +517,7 @@ def move_item(meeting: Meeting, item: AgendaItem, direction: str, seen_order: li
     """
     _open_for_agenda(meeting)
     if direction not in ("up", "down"):
-        raise MeetingError(_("Choose up or down"))
+        raise Invalid(_("Choose up or down"))
     items = list(
         db.session.scalars(
             select(AgendaItem)
@@ -551,22 +527,20 @@ def move_item(meeting: Meeting, item: AgendaItem, direction: str, seen_order: li
         )
     )
     if [i.id for i in items] != seen_order:
-        db.session.rollback()
-        raise MeetingError(
+        raise Conflict(
             _(
                 "The agenda changed since you opened this page, so nothing was moved. "
                 "Here it is as it is now: try again."
-            ),
-            status=409,
+            )
         )
     index = next(n for n, i in enumerate(items) if i.id == item.id)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(items):
-        raise MeetingError(_("That item cannot move further that way."), status=409)
+        raise Conflict(_("That item cannot move further that way."))
     items[index], items[other] = items[other], items[index]
     for position, each in enumerate(items, start=1):
         each.position = position
-    db.session.commit()
+    db.session.flush()
 
 
 # Papers ------------------------------------------------------------------------
@@ -596,24 +570,24 @@ def add_paper(
 ) -> Paper:
     """A paper for the meeting: a web link, or a small file kept by Logbook (not both).
 
-    A file that cannot be taken raises UploadError (its own 4xx); nothing is kept.
+    A file that cannot be taken is refused (413 too big, 415 the wrong kind); nothing is kept.
     """
     if meeting.status == "cancelled":
-        raise MeetingError(_("This meeting has been cancelled."), status=409)
+        raise Conflict(_("This meeting has been cancelled."))
     title = _within(title, 200)
     if not title:
-        raise MeetingError(_("Enter the paper's title"), "title")
+        raise Invalid(_("Enter the paper's title"), "title")
     url = _http_link(url, "url")
     has_file = uploads.chosen(file)
     if url and has_file:
-        raise MeetingError(_("Give a web address or choose a file, not both"), "url")
+        raise Invalid(_("Give a web address or choose a file, not both"), "url")
     if not url and not has_file:
-        raise MeetingError(_("Enter the paper's web address, or choose a file"), "url")
+        raise Invalid(_("Enter the paper's web address, or choose a file"), "url")
     count = db.session.scalar(
         select(func.count()).select_from(Paper).where(Paper.meeting_id == meeting.id)
     )
     if count >= MAX_PAPERS:
-        raise MeetingError(_("A meeting can have at most %(n)d papers.", n=MAX_PAPERS), "title")
+        raise Invalid(_("A meeting can have at most %(n)d papers.", n=MAX_PAPERS), "title")
     group = db.session.get(Group, meeting.group_id)
     upload = uploads.store(group, by, file, allowed=PAPER_FILES) if has_file else None
     paper = Paper(
@@ -624,13 +598,7 @@ def add_paper(
         added_by_id=by.id,
     )
     db.session.add(paper)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        if upload is not None:
-            uploads.discard(upload)
-        raise
+    db.session.flush()
     return paper
 
 
@@ -644,14 +612,13 @@ def remove_paper(meeting: Meeting, paper_id: int) -> None:
     """Take a paper off the meeting; its file, if it had one, goes too."""
     paper = get_paper(meeting, paper_id)
     if paper is None:
-        raise MeetingError(_("That paper has already been removed."), status=409)
+        raise Conflict(_("That paper has already been removed."))
     upload = uploads.get_upload(paper.upload_id)
     db.session.delete(paper)
     if upload is not None:
         db.session.delete(upload)
-    db.session.commit()
-    if upload is not None:
         uploads.discard(upload)
+    db.session.flush()
 
 
 # Attendance --------------------------------------------------------------------
@@ -760,15 +727,13 @@ def rsvp(meeting: Meeting, user: User, answer: str, now: datetime | None = None)
     """A member says they are coming, or sends apologies."""
     now = now or utcnow()
     if answer not in RSVPS:
-        raise MeetingError(_("Choose whether you are coming"), "answer")
+        raise Invalid(_("Choose whether you are coming"), "answer")
     if meeting.status not in ("planned", "under_way"):
-        raise MeetingError(
-            _("This meeting is over or cancelled, so answers are closed."), status=409
-        )
+        raise Conflict(_("This meeting is over or cancelled, so answers are closed."))
     found = _attendance_for(meeting, user.id)
     found.rsvp = answer
     found.rsvp_at = now
-    db.session.commit()
+    db.session.flush()
     return found
 
 
@@ -783,12 +748,12 @@ def set_attendance(
     """Check a member in at the door ("present"), record apologies, or undo a check-in."""
     now = now or utcnow()
     if state not in ("present", "apologies", "clear"):
-        raise MeetingError(_("Choose present, apologies or undo"))
+        raise Invalid(_("Choose present, apologies or undo"))
     found = group_services.get_member(group, member_id)
     if found is None:
-        raise MeetingError(_("That person is not a member of this group."), "member")
+        raise Invalid(_("That person is not a member of this group."), "member")
     if meeting.status not in ("planned", "under_way"):
-        raise MeetingError(_("Attendance can only change before the meeting finishes."), status=409)
+        raise Conflict(_("Attendance can only change before the meeting finishes."))
     membership, person = found
     row = _attendance_for(meeting, person.id)
     if state == "present":
@@ -800,17 +765,17 @@ def set_attendance(
         row.checked_in_by_id = None
         if state == "apologies":
             row.rsvp, row.rsvp_at = "apologies", now
-    db.session.commit()
+    db.session.flush()
     return membership, person
 
 
 def set_guests(meeting: Meeting, guests: int) -> None:
     if not 0 <= guests <= 100_000:
-        raise MeetingError(_("Enter the number of guests, from 0 upwards"), "guests")
+        raise Invalid(_("Enter the number of guests, from 0 upwards"), "guests")
     if meeting.status not in ("planned", "under_way"):
-        raise MeetingError(_("Attendance can only change before the meeting finishes."), status=409)
+        raise Conflict(_("Attendance can only change before the meeting finishes."))
     meeting.guests = guests
-    db.session.commit()
+    db.session.flush()
 
 
 def present_user_ids(meeting: Meeting) -> list[int]:
@@ -828,7 +793,7 @@ def present_user_ids(meeting: Meeting) -> list[int]:
 
 def _must_be_under_way(meeting: Meeting) -> None:
     if meeting.status != "under_way":
-        raise MeetingError(_("Start the meeting first."), status=409)
+        raise Conflict(_("Start the meeting first."))
 
 
 def start_meeting(meeting: Meeting, now: datetime | None = None) -> None:
@@ -838,14 +803,11 @@ def start_meeting(meeting: Meeting, now: datetime | None = None) -> None:
         .where(Meeting.id == meeting.id, Meeting.status == "planned")
         .values(status="under_way", started_at=now, current_position=1)
     ).rowcount
+    db.session.refresh(meeting)
     if moved != 1:
-        db.session.rollback()
-        db.session.refresh(meeting)
         if meeting.status == "under_way":
             return  # a second click, or a second facilitator: it is under way either way
-        raise MeetingError(_("This meeting is over or cancelled."), status=409)
-    db.session.commit()
-    db.session.refresh(meeting)
+        raise Conflict(_("This meeting is over or cancelled."))
 
 
 def step_to(meeting: Meeting, position: int) -> None:
@@ -854,9 +816,9 @@ def step_to(meeting: Meeting, position: int) -> None:
         select(func.count()).select_from(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
     )
     if not 1 <= position <= count:
-        raise MeetingError(_("Choose an item on the agenda."))
+        raise Invalid(_("Choose an item on the agenda."))
     meeting.current_position = position
-    db.session.commit()
+    db.session.flush()
 
 
 def finish_meeting(meeting: Meeting, now: datetime | None = None) -> None:
@@ -866,14 +828,11 @@ def finish_meeting(meeting: Meeting, now: datetime | None = None) -> None:
         .where(Meeting.id == meeting.id, Meeting.status == "under_way")
         .values(status="finished", finished_at=now, current_position=None)
     ).rowcount
+    db.session.refresh(meeting)
     if moved != 1:
-        db.session.rollback()
-        db.session.refresh(meeting)
         if meeting.status == "finished":
             return
-        raise MeetingError(_("Only a meeting that is under way can finish."), status=409)
-    db.session.commit()
-    db.session.refresh(meeting)
+        raise Conflict(_("Only a meeting that is under way can finish."))
 
 
 def current_item(meeting: Meeting, rows: list[AgendaRow]) -> AgendaRow | None:
@@ -887,13 +846,12 @@ def save_notes(
 ) -> AgendaItem:
     """Save an item's notes, unless someone else saved since this person loaded them."""
     if meeting.status not in ("under_way", "finished") or meeting.minutes_published_at:
-        raise MeetingError(
-            _("Notes are taken while the meeting is under way, until the minutes are published."),
-            status=409,
+        raise Conflict(
+            _("Notes are taken while the meeting is under way, until the minutes are published.")
         )
     text = (text or "").strip()
     if len(text) > 20_000:
-        raise MeetingError(_("Use at most %(max)d characters.", max=20_000), "notes")
+        raise Invalid(_("Use at most %(max)d characters.", max=20_000), "notes")
     now = utcnow()
     saved = db.session.execute(
         update(AgendaItem)
@@ -905,7 +863,7 @@ def save_notes(
             notes_updated_at=now,
         )
     ).rowcount
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(item)
     if saved != 1:
         author = (
@@ -946,9 +904,9 @@ def capture_decision(
     now = now or utcnow()
     _must_be_under_way(meeting)
     if not capture_key:
-        raise MeetingError(_("Reload the page and try again."))
+        raise Invalid(_("Reload the page and try again."))
     if _already_captured(MeetingDecision, capture_key):
-        raise MeetingError(_("That decision has already been recorded."), status=409)
+        raise Conflict(_("That decision has already been recorded."))
     try:
         decision = decisions.record_decision(
             group,
@@ -964,7 +922,6 @@ def capture_decision(
             now=now,
             told_in_person=present_user_ids(meeting),
             told_note=_("In the room at the meeting: %(title)s", title=meeting.title),
-            commit=False,
         )
         db.session.add(
             MeetingDecision(
@@ -974,16 +931,15 @@ def capture_decision(
                 capture_key=capture_key,
             )
         )
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as exc:
         # The same form sent twice at once, or (on SQLite, which cannot lock the log)
         # another decision recorded at the same instant: nothing of this one was saved.
         db.session.rollback()
         if _already_captured(MeetingDecision, capture_key):
-            raise MeetingError(_("That decision has already been recorded."), status=409) from exc
-        raise MeetingError(
-            _("Another decision was being recorded at the same moment. Send it again."),
-            status=409,
+            raise Conflict(_("That decision has already been recorded.")) from exc
+        raise Conflict(
+            _("Another decision was being recorded at the same moment. Send it again.")
         ) from exc
     return decision
 
@@ -1004,7 +960,7 @@ def tell_the_room(
     _must_be_under_way(meeting)
     present = present_user_ids(meeting)
     if not present:
-        raise MeetingError(_("Nobody has been checked in yet."), status=409)
+        raise Conflict(_("Nobody has been checked in yet."))
     try:
         recorded, _already = decisions.record_told(
             group,
@@ -1018,8 +974,8 @@ def tell_the_room(
             skip_late_joiners=True,
             now=now,
         )
-    except decisions.DecisionError as exc:
-        raise MeetingError(str(exc), status=409) from exc
+    except Refused as exc:
+        raise Conflict(str(exc)) from exc
     return recorded
 
 
@@ -1135,7 +1091,7 @@ def draft_minutes(group: Group, meeting: Meeting) -> str:
 def start_minutes(group: Group, meeting: Meeting) -> None:
     """Write the first draft once; after that the facilitator's edits are kept."""
     if meeting.status != "finished":
-        raise MeetingError(_("Minutes are written once the meeting has finished."), status=409)
+        raise Conflict(_("Minutes are written once the meeting has finished."))
     if meeting.minutes_version:
         return
     text = draft_minutes(group, meeting)
@@ -1144,20 +1100,18 @@ def start_minutes(group: Group, meeting: Meeting) -> None:
         .where(Meeting.id == meeting.id, Meeting.minutes_version == 0)
         .values(minutes_text=text, minutes_version=1)
     )
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(meeting)
 
 
 def save_minutes(meeting: Meeting, text: str, seen_version: int) -> None:
     if meeting.minutes_published_at is not None:
-        raise MeetingError(
-            _("These minutes have been published, so they can no longer change."), status=409
-        )
+        raise Conflict(_("These minutes have been published, so they can no longer change."))
     text = (text or "").strip()
     if not text:
-        raise MeetingError(_("The minutes cannot be empty"), "text")
+        raise Invalid(_("The minutes cannot be empty"), "text")
     if len(text) > 100_000:
-        raise MeetingError(_("Use at most %(max)d characters.", max=100_000), "text")
+        raise Invalid(_("Use at most %(max)d characters.", max=100_000), "text")
     saved = db.session.execute(
         update(Meeting)
         .where(
@@ -1167,14 +1121,11 @@ def save_minutes(meeting: Meeting, text: str, seen_version: int) -> None:
         )
         .values(minutes_text=text, minutes_version=Meeting.minutes_version + 1)
     ).rowcount
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(meeting)
     if saved != 1:
         if meeting.minutes_published_at is not None:
-            raise MeetingError(
-                _("These minutes have been published, so they can no longer change."),
-                status=409,
-            )
+            raise Conflict(_("These minutes have been published, so they can no longer change."))
         raise NotesConflict(meeting.minutes_text, meeting.minutes_version, "", None)
 
 
@@ -1182,9 +1133,9 @@ def publish_minutes(group: Group, meeting: Meeting, by: User, now: datetime | No
     """Publish the minutes, once, and tell every member."""
     now = now or utcnow()
     if meeting.status != "finished":
-        raise MeetingError(_("Minutes are published once the meeting has finished."), status=409)
+        raise Conflict(_("Minutes are published once the meeting has finished."))
     if not meeting.minutes_version or not meeting.minutes_text.strip():
-        raise MeetingError(_("Write the minutes first."), status=409)
+        raise Conflict(_("Write the minutes first."))
     published = db.session.execute(
         update(Meeting)
         .where(Meeting.id == meeting.id, Meeting.minutes_published_at.is_(None))
@@ -1195,8 +1146,7 @@ def publish_minutes(group: Group, meeting: Meeting, by: User, now: datetime | No
         )
     ).rowcount
     if published != 1:
-        db.session.rollback()
-        raise MeetingError(_("These minutes have already been published."), status=409)
+        raise Conflict(_("These minutes have already been published."))
     db.session.refresh(meeting)
     notices.announce(
         group_id=group.id,
@@ -1215,7 +1165,7 @@ def publish_minutes(group: Group, meeting: Meeting, by: User, now: datetime | No
         now=now,
         author=by,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def meeting_of_decision(decision_id: int) -> Meeting | None:
@@ -1313,7 +1263,7 @@ def _check_action(
     priority_id: int | None,
 ) -> User | None:
     if not title:
-        raise MeetingError(_("Say what will be done"), "title")
+        raise Invalid(_("Say what will be done"), "title")
     owner = None
     if owner_id:
         owner = db.session.scalar(
@@ -1322,15 +1272,13 @@ def _check_action(
             .where(Membership.group_id == group.id, User.id == owner_id)
         )
         if owner is None:
-            raise MeetingError(_("Choose a member of this group"), "owner_id")
+            raise Invalid(_("Choose a member of this group"), "owner_id")
     elif not owner_name:
-        raise MeetingError(
-            _("Choose who will do it, or name the organisation or person"), "owner_id"
-        )
+        raise Invalid(_("Choose who will do it, or name the organisation or person"), "owner_id")
     if decision_id and decisions.get_decision(group, decision_id) is None:
-        raise MeetingError(_("Choose a decision from the list"), "decision_id")
+        raise Invalid(_("Choose a decision from the list"), "decision_id")
     if priority_id and voting.get_priority(group, priority_id) is None:
-        raise MeetingError(_("Choose a priority from the list"), "priority_id")
+        raise Invalid(_("Choose a priority from the list"), "priority_id")
     return owner
 
 
@@ -1364,12 +1312,12 @@ def create_action(
         priority_id=priority_id,
     )
     if due_on is not None and due_on < today:
-        raise MeetingError(_("The date it is due by has passed"), "due_on")
+        raise Invalid(_("The date it is due by has passed"), "due_on")
     if capture_key is not None:
         if meeting is None or meeting.status != "under_way":
-            raise MeetingError(_("Start the meeting first."), status=409)
+            raise Conflict(_("Start the meeting first."))
         if _already_captured(Action, capture_key):
-            raise MeetingError(_("That action has already been recorded."), status=409)
+            raise Conflict(_("That action has already been recorded."))
     action = Action(
         group_id=group.id,
         title=title,
@@ -1395,10 +1343,10 @@ def create_action(
         )
         if owner is not None:
             _tell_owner(group, action, owner, _("New action for you: %(title)s", title=title), now)
-        db.session.commit()
+        db.session.flush()
     except IntegrityError as exc:  # the same capture form, sent twice at once
         db.session.rollback()
-        raise MeetingError(_("That action has already been recorded."), status=409) from exc
+        raise Conflict(_("That action has already been recorded.")) from exc
     return action
 
 
@@ -1452,7 +1400,7 @@ def change_action(
         priority_id=priority_id,
     )
     if due_on is not None and due_on != action.due_on and due_on < local_today():
-        raise MeetingError(_("The date it is due by has passed"), "due_on")
+        raise Invalid(_("The date it is due by has passed"), "due_on")
     new_owner = owner is not None and owner.id != action.owner_id
     action.title = title
     action.details = (details or "").strip()
@@ -1463,7 +1411,7 @@ def change_action(
     action.priority_id = priority_id or None
     if new_owner:
         _tell_owner(group, action, owner, _("New action for you: %(title)s", title=title), utcnow())
-    db.session.commit()
+    db.session.flush()
 
 
 def update_progress(
@@ -1472,19 +1420,19 @@ def update_progress(
     """Say how an action is going ("we did"). Every update is kept."""
     now = now or utcnow()
     if status not in ACTION_STATUSES:
-        raise MeetingError(_("Choose how it is going"), "status")
+        raise Invalid(_("Choose how it is going"), "status")
     note = (note or "").strip()
     if status == action.status and not note:
-        raise MeetingError(_("Say what has happened, or choose a new status"), "note")
+        raise Invalid(_("Say what has happened, or choose a new status"), "note")
     if status == "dropped" and not note:
-        raise MeetingError(_("Say why it is not going ahead: members will see it"), "note")
+        raise Invalid(_("Say why it is not going ahead: members will see it"), "note")
     update_row = ActionUpdate(
         action_id=action.id, status=status, note=note, author_id=by.id, created_at=now
     )
     db.session.add(update_row)
     action.status = status
     action.completed_at = now if status not in ACTION_OPEN else None
-    db.session.commit()
+    db.session.flush()
     return update_row
 
 
@@ -1526,5 +1474,5 @@ def remind_owners(
         _tell_owner(action_group, action, owner, heading, now)
         action.reminded_at = now
         reminded += 1
-    db.session.commit()
+    db.session.flush()
     return reminded

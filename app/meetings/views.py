@@ -10,7 +10,8 @@ from app.accounts.services import people_by_id
 from app.dbtypes import LOCAL_ZONE, local_to_utc
 from app.decisions import services as decisions
 from app.enquiries import services as enquiries
-from app.extensions import htmx
+from app.errors import Invalid, Refused
+from app.extensions import db, htmx
 from app.forms import EmptyForm, parse_clock
 from app.groups import services as groups
 from app.links import external_url
@@ -35,7 +36,7 @@ from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
 from app.uploads import services as uploads
-from app.viewing import form_status, load_group, refused, show_error
+from app.viewing import form_status, load_group, refused
 from app.voting import services as voting
 
 
@@ -117,8 +118,9 @@ def new(slug: str):
     if form.validate_on_submit():
         try:
             meeting = meetings.plan_meeting(group, current_user, **_meeting_values(form))
-        except meetings.MeetingError as exc:
-            show_error(form, str(exc), _form_field(exc.field))
+        except Refused as exc:
+            exc.field = _form_field(exc.field)
+            refused(form, exc)
         else:
             flash(_("The meeting is planned, and members are being told. Now add the agenda."))
             return redirect(_meeting_url(group, meeting, "#agenda"), 303)
@@ -181,8 +183,9 @@ def edit(slug: str, meeting_id: int):
     if form.validate_on_submit():
         try:
             told = meetings.change_meeting(group, meeting, current_user, **_meeting_values(form))
-        except meetings.MeetingError as exc:
-            show_error(form, str(exc), _form_field(exc.field))
+        except Refused as exc:
+            exc.field = _form_field(exc.field)
+            refused(form, exc)
             return render_template(
                 "meetings/form.html", group=group, form=form, meeting=meeting
             ), exc.status
@@ -206,7 +209,7 @@ def cancel(slug: str, meeting_id: int):
     if form.validate_on_submit():
         try:
             meetings.cancel_meeting(group, meeting, current_user, form.reason.data)
-        except meetings.MeetingError as exc:
+        except Refused as exc:
             status = refused(form, exc)
         else:
             flash(_("The meeting is cancelled, and members are being told."))
@@ -228,7 +231,8 @@ def rsvp(slug: str, meeting_id: int):
         try:
             meetings.rsvp(meeting, current_user, form.answer.data)
             status = 200
-        except meetings.MeetingError as exc:
+        except Refused as exc:
+            db.session.rollback()
             error, status = str(exc), exc.status
     if htmx:
         return render_template(
@@ -294,7 +298,7 @@ def agenda_new(slug: str, meeting_id: int):
     if form.validate_on_submit():
         try:
             meetings.add_item(group, meeting, **_item_values(form))
-        except meetings.MeetingError as exc:
+        except Refused as exc:
             status = refused(form, exc)
         else:
             flash(_("The item is on the agenda."))
@@ -329,7 +333,7 @@ def agenda_edit(slug: str, meeting_id: int, item_id: int):
     if form.validate_on_submit():
         try:
             meetings.change_item(group, meeting, item, **_item_values(form))
-        except meetings.MeetingError as exc:
+        except Refused as exc:
             status = refused(form, exc)
         else:
             flash(_("The item has been saved."))
@@ -355,7 +359,8 @@ def agenda_move(slug: str, meeting_id: int, item_id: int):
         abort(400)
     try:
         meetings.move_item(meeting, item, request.form.get("direction", ""), _seen_order())
-    except meetings.MeetingError as exc:
+    except Refused as exc:
+        db.session.rollback()
         return _show(group, meeting, error=str(exc), status=exc.status)
     return redirect(_meeting_url(group, meeting, f"#item-{item.id}"), 303)
 
@@ -369,7 +374,8 @@ def agenda_remove(slug: str, meeting_id: int, item_id: int):
         abort(400)
     try:
         meetings.remove_item(meeting, item)
-    except meetings.MeetingError as exc:
+    except Refused as exc:
+        db.session.rollback()
         return _show(group, meeting, error=str(exc), status=exc.status)
     flash(_("The item has been taken off the agenda."))
     return redirect(_meeting_url(group, meeting, "#agenda"), 303)
@@ -390,7 +396,7 @@ def papers(slug: str, meeting_id: int):
                 url=form.url.data or "",
                 file=form.file.data,
             )
-        except (meetings.MeetingError, uploads.UploadError) as exc:
+        except Refused as exc:
             status = refused(form, exc, "file")
         else:
             flash(_("The paper has been added."))
@@ -424,7 +430,8 @@ def paper_remove(slug: str, meeting_id: int, paper_id: int):
         abort(400)
     try:
         meetings.remove_paper(meeting, paper_id)
-    except meetings.MeetingError as exc:
+    except Refused as exc:
+        db.session.rollback()
         return _show(group, meeting, error=str(exc), status=exc.status)
     flash(_("The paper has been removed."))
     return redirect(url_for("meetings.papers", slug=slug, meeting_id=meeting.id), 303)
@@ -529,6 +536,7 @@ def _live_answer(group, meeting, fragment: str, *, status: int = 200, anchor: st
 
 
 def _live_refusal(group, meeting, exc, fragment="_live_item.html"):
+    db.session.rollback()
     return _live_answer(group, meeting, fragment, status=exc.status, error=str(exc))
 
 
@@ -557,7 +565,8 @@ def start(slug: str, meeting_id: int):
     group, meeting = _load_live(slug, meeting_id)
     try:
         meetings.start_meeting(meeting)
-    except meetings.MeetingError as exc:
+    except Refused as exc:
+        db.session.rollback()
         return _live_answer(group, meeting, "_live_item.html", status=exc.status, error=str(exc))
     flash(_("The meeting is under way."))
     return redirect(url_for("meetings.live", slug=slug, meeting_id=meeting.id), 303)
@@ -568,7 +577,8 @@ def finish(slug: str, meeting_id: int):
     group, meeting = _load_live(slug, meeting_id)
     try:
         meetings.finish_meeting(meeting)
-    except meetings.MeetingError as exc:
+    except Refused as exc:
+        db.session.rollback()
         return _live_answer(group, meeting, "_live_item.html", status=exc.status, error=str(exc))
     flash(_("The meeting has finished. The minutes are drafted from what was captured."))
     if can(current_user, "meeting.minutes", group):
@@ -581,7 +591,7 @@ def step(slug: str, meeting_id: int):
     group, meeting = _load_live(slug, meeting_id)
     try:
         meetings.step_to(meeting, _number("position"))
-    except meetings.MeetingError as exc:
+    except Refused as exc:
         return _live_refusal(group, meeting, exc)
     return _live_answer(group, meeting, "_live_item.html", anchor="#live-item")
 
@@ -594,7 +604,7 @@ def attendance(slug: str, meeting_id: int):
         _membership, person = meetings.set_attendance(
             group, meeting, _number("member"), state, current_user
         )
-    except meetings.MeetingError as exc:
+    except Refused as exc:
         return _live_refusal(group, meeting, exc, "_live_attendance.html")
     message = {
         "present": _("%(name)s is checked in.", name=person.name),
@@ -615,8 +625,8 @@ def guests(slug: str, meeting_id: int):
         return _live_answer(group, meeting, "_live_attendance.html", status=422, guests_form=form)
     try:
         meetings.set_guests(meeting, form.guests.data)
-    except meetings.MeetingError as exc:
-        show_error(form, str(exc), exc.field)
+    except Refused as exc:
+        refused(form, exc)
         return _live_answer(
             group, meeting, "_live_attendance.html", status=exc.status, guests_form=form
         )
@@ -652,7 +662,8 @@ def notes(slug: str, meeting_id: int, item_id: int):
             conflict=conflict,
             **answer,
         )
-    except meetings.MeetingError as exc:
+    except Refused as exc:
+        db.session.rollback()
         return _live_answer(
             group,
             meeting,
@@ -697,7 +708,7 @@ def capture_decision(slug: str, meeting_id: int):
             forward_plan_id=form.forward_plan_id.data or None,
             short_notice_reason=form.short_notice_reason.data,
         )
-    except (decisions.DecisionError, meetings.MeetingError) as exc:
+    except Refused as exc:
         return _capture_refused(group, meeting, "_live_decision.html", form, exc)
     message = _(
         "Decision %(n)d is in the log. The %(count)d members here are recorded as told "
@@ -731,7 +742,7 @@ def capture_action(slug: str, meeting_id: int):
             item=current.item if current else None,
             capture_key=form.capture_key.data or "",
         )
-    except meetings.MeetingError as exc:
+    except Refused as exc:
         return _capture_refused(group, meeting, "_live_action.html", form, exc)
     return _live_answer(
         group,
@@ -748,9 +759,9 @@ def tell_room(slug: str, meeting_id: int):
     decision = decisions.get_decision(group, _number("decision"))
     try:
         if decision is None:
-            raise meetings.MeetingError(_("Choose a decision from the agenda"))
+            raise Invalid(_("Choose a decision from the agenda"))
         recorded = meetings.tell_the_room(group, meeting, decision, current_user)
-    except meetings.MeetingError as exc:
+    except Refused as exc:
         return _live_refusal(group, meeting, exc)
     message = ngettext(
         "%(num)d member here is recorded as told in person.",
@@ -770,7 +781,8 @@ def open_ballot(slug: str, meeting_id: int):
         )
     try:
         voting.open_ballot(group, ballot)
-    except voting.VotingError as exc:
+    except Refused as exc:
+        db.session.rollback()
         return _live_answer(group, meeting, "_live_ballots.html", status=409, error=str(exc))
     return _live_answer(
         group,
@@ -805,7 +817,7 @@ def minutes(slug: str, meeting_id: int):
                 conflict = found
                 form.version.data, form.version.raw_data = found.version, None
                 status = 409
-            except meetings.MeetingError as exc:
+            except Refused as exc:
                 status = refused(form, exc)
             else:
                 if meeting.minutes_published_at:
@@ -948,7 +960,7 @@ def action_new(slug: str):
     if form.validate_on_submit():
         try:
             action = meetings.create_action(group, current_user, **_action_values(form))
-        except meetings.MeetingError as exc:
+        except Refused as exc:
             status = refused(form, exc)
         else:
             flash(_("The action is recorded."))
@@ -971,7 +983,7 @@ def action(slug: str, action_id: int):
                 meetings.update_progress(
                     item, current_user, status=form.status.data, note=form.note.data or ""
                 )
-            except meetings.MeetingError as exc:
+            except Refused as exc:
                 status = refused(form, exc)
             else:
                 flash(_("Progress saved. Members can see it on this page."))
@@ -1008,7 +1020,7 @@ def action_edit(slug: str, action_id: int):
     if form.validate_on_submit():
         try:
             meetings.change_action(group, item, **_action_values(form))
-        except meetings.MeetingError as exc:
+        except Refused as exc:
             status = refused(form, exc)
         else:
             flash(_("The action has been saved."))

@@ -3,7 +3,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.mail import catching
-from app.notices import services as notices
+from app.notices import worker
 
 notices_cli = AppGroup("notices", help="Deliver notices to members.")
 
@@ -14,9 +14,9 @@ notices_cli = AppGroup("notices", help="Deliver notices to members.")
 def work(once, poll):
     """Send queued notice emails through SMTP, retrying with backoff."""
     if once:
-        result = notices.work_once()
+        result = worker.work_once()
         click.echo(
-            f"Sent {result.sent}, not sent {result.failed}, still queued {notices.queued_emails()}."
+            f"Sent {result.sent}, not sent {result.failed}, still queued {worker.queued_emails()}."
         )
         return
     if catching():
@@ -25,4 +25,4 @@ def work(once, poll):
         )
     else:
         click.echo(f"Sending notices through {current_app.config['MAIL_SERVER']}; Ctrl+C stops.")
-    notices.work_forever(poll_seconds=poll)
+    worker.work_forever(poll_seconds=poll)

@@ -1,19 +1,16 @@
-"""Telling members: announcements, notices per channel, manual records, the email outbox.
+"""Telling members: announcements, notices per channel, records made by hand, the inbox.
 
-Notices are written in the same transaction as what caused them (the caller
-commits). Emails then wait in the outbox (`notices` rows with channel "email")
-until `flask notices work` hands them to the SMTP server.
+Notices are written in the same transaction as what caused them (the request or
+command that caused them commits). Emails then wait in the outbox (`notices` rows
+with channel "email") until the worker (`app.notices.worker`) sends them.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
@@ -22,27 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.chain import services as chain
 from app.dbtypes import utcnow
+from app.errors import Conflict, Invalid
 from app.extensions import db
-from app.links import absolute
-from app.mail import MailCaught, MailNotSent, build_message, deliver
 from app.notices.models import MANUAL_CHANNELS, Announcement, Notice
 from app.pagination import Page, paginate
 
 log = logging.getLogger(__name__)
-
-#: Give up on an email after this many failed attempts (about two days of retries).
-MAX_ATTEMPTS = 12
-#: How long a worker may hold a notice before another worker may try it.
-LEASE = timedelta(minutes=5)
-
-
-class NoticeError(Exception):
-    """A record that cannot be made; the message says why. `status` is the HTTP answer:
-    409 when the record clashes with one already made, 422 for anything else."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
 
 
 # The told record in the group's chain ----------------------------------------
@@ -75,7 +57,7 @@ def withdrawal_content(notice: Notice) -> dict:
     return {name: getattr(notice, name) for name in WITHDRAWAL_FIELDS}
 
 
-def _chain_told(group_id: int, notices: list[Notice]) -> None:
+def chain_told(group_id: int, notices: list[Notice]) -> None:
     """Put notices that have just reached someone into the group's chain."""
     chain.append(
         group_id,
@@ -97,11 +79,6 @@ def chained_notices(group_id: int) -> dict[int, Notice]:
             )
         )
     }
-
-
-def backoff(attempts: int) -> timedelta:
-    """Wait before the next try: 1, 2, 4 ... minutes, at most 6 hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
 def announce(
@@ -180,7 +157,7 @@ def announce(
     if rows:
         db.session.execute(Notice.__table__.insert(), rows)
     if told_now:
-        _chain_told(
+        chain_told(
             group_id,
             list(
                 db.session.scalars(
@@ -240,13 +217,13 @@ def record_told(
     """Record that people were told by phone, letter, in person or another way.
 
     Returns (newly recorded, already recorded). Someone already recorded as told
-    on that channel about this announcement is a clash (NoticeError, 409) unless
+    on that channel about this announcement is a clash (Conflict) unless
     `skip_already`, when their first record is kept. A queued letter or phone
     notice is completed. Each record keeps who made it and when (the server's
     time, `now` only for loading demo data), and joins the group's chain.
     """
     if channel not in MANUAL_CHANNELS:
-        raise NoticeError(_("Choose how they were told."))
+        raise Invalid(_("Choose how they were told."), "channel")
     now = now or utcnow()
     user_ids = sorted(set(user_ids))
     chain.lock(announcement.group_id)
@@ -266,13 +243,13 @@ def record_told(
         names = ", ".join(
             db.session.scalars(select(User.name).where(User.id.in_(already)).order_by(User.name))
         )
-        raise NoticeError(
+        raise Conflict(
             _(
                 "Already recorded as told this way: %(names)s. Untick them, or withdraw "
                 "the earlier record first if it was a mistake.",
                 names=names,
             ),
-            status=409,
+            "members",
         )
     recorded: list[Notice] = []
     for user_id in user_ids:
@@ -301,11 +278,10 @@ def record_told(
         db.session.flush()
     except IntegrityError as exc:  # someone recorded the same people at the same moment
         db.session.rollback()
-        raise NoticeError(
-            _("Someone else recorded this at the same time. Try again."), status=409
+        raise Conflict(
+            _("Someone else recorded this at the same time. Try again."), "members"
         ) from exc
-    _chain_told(announcement.group_id, recorded)
-    db.session.commit()
+    chain_told(announcement.group_id, recorded)
     return len(recorded), len(already)
 
 
@@ -328,13 +304,13 @@ def withdraw(notice: Notice, *, reason: str, by: User, now: datetime | None = No
     """Withdraw a record made by mistake: it stops counting, and stays in the history."""
     reason = (reason or "").strip()
     if not reason:
-        raise NoticeError(_("Say why this record is being withdrawn."))
+        raise Invalid(_("Say why this record is being withdrawn."), "reason")
     if not is_manual_record(notice):
-        raise NoticeError(_("Only records made by hand can be withdrawn."), status=409)
+        raise Conflict(_("Only records made by hand can be withdrawn."), "reason")
     chain.lock(notice.group_id)
     db.session.refresh(notice)
     if notice.withdrawn_at is not None:
-        raise NoticeError(_("This record has already been withdrawn."), status=409)
+        raise Conflict(_("This record has already been withdrawn."), "reason")
     notice.withdrawn_at = now or utcnow()
     notice.withdrawn_by_id = by.id
     notice.withdrawn_reason = reason[:500]
@@ -342,7 +318,6 @@ def withdraw(notice: Notice, *, reason: str, by: User, now: datetime | None = No
     chain.append(
         notice.group_id, [chain.Link("withdrawal", withdrawal_content(notice), notice_id=notice.id)]
     )
-    db.session.commit()
 
 
 def mark_seen(user_id: int, subject_kind: str, subject_id: int, at: datetime | None = None) -> int:
@@ -384,8 +359,7 @@ def mark_seen(user_id: int, subject_kind: str, subject_id: int, at: datetime | N
             .execution_options(populate_existing=True)
         )
     )
-    _chain_told(group_id, seen)
-    db.session.commit()
+    chain_told(group_id, seen)
     return len(seen)
 
 
@@ -404,7 +378,6 @@ def acknowledge(user_id: int, subject_kind: str, subject_id: int) -> bool:
         )
         .values(acknowledged_at=now)
     ).rowcount
-    db.session.commit()
     return done > 0
 
 
@@ -547,195 +520,6 @@ def failed_emails(group_id: int) -> int:
                 Notice.group_id == group_id,
                 Notice.channel == "email",
                 Notice.failed_at.is_not(None),
-            )
-        )
-        or 0
-    )
-
-
-# The email outbox -----------------------------------------------------------
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def claim_emails(worker: str, limit: int = 20) -> list[int]:
-    """Lease up to `limit` due emails to this worker. Other workers skip them.
-
-    The claim is one UPDATE guarded by the same conditions, so two workers can
-    never both hold a notice; on PostgreSQL, SKIP LOCKED keeps them from waiting
-    on each other.
-    """
-    now = utcnow()
-    due = (
-        select(Notice.id)
-        .where(
-            Notice.channel == "email",
-            Notice.sent_at.is_(None),
-            Notice.failed_at.is_(None),
-            Notice.next_attempt_at <= now,
-            or_(Notice.claimed_until.is_(None), Notice.claimed_until < now),
-        )
-        .order_by(Notice.next_attempt_at, Notice.id)
-        .limit(limit)
-    )
-    if db.engine.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(due))
-    if not ids:
-        db.session.commit()
-        return []
-    db.session.execute(
-        update(Notice)
-        .where(
-            Notice.id.in_(ids),
-            Notice.sent_at.is_(None),
-            or_(Notice.claimed_until.is_(None), Notice.claimed_until < now),
-        )
-        .values(claimed_by=worker, claimed_until=now + LEASE)
-    )
-    db.session.commit()
-    return list(
-        db.session.scalars(
-            select(Notice.id).where(
-                Notice.id.in_(ids), Notice.claimed_by == worker, Notice.sent_at.is_(None)
-            )
-        )
-    )
-
-
-def send_claimed(notice_id: int, worker: str) -> bool:
-    """Send one leased email. True if the mail server accepted it.
-
-    Accepted counts as told, and joins the group's chain. An email caught because
-    no mail server is set up (a development site) reached nobody: it is marked as
-    not sent, with the reason, and never counted as told.
-    """
-    row = db.session.execute(
-        select(Notice, Announcement, User)
-        .join(Announcement, Announcement.id == Notice.announcement_id)
-        .join(User, User.id == Notice.user_id)
-        .where(Notice.id == notice_id, Notice.claimed_by == worker, Notice.sent_at.is_(None))
-    ).first()
-    if row is None:
-        return False
-    notice, announcement, person = row
-    if not person.email:
-        _finish(notice_id, worker, failed_at=utcnow(), last_error="no email address")
-        return False
-    fingerprint = chain.head(notice.group_id)[: chain.SHORT]
-    body = "\n\n".join(
-        (
-            announcement.body,
-            absolute(announcement.url),
-            _(
-                "The group's log fingerprint as this was sent: %(head)s. Anyone can "
-                "compare it with the log to check nothing has been taken out since.",
-                head=fingerprint,
-            ),
-        )
-    )
-    message = build_message(
-        person.email,
-        announcement.title,
-        body + "\n",
-        # Stable per notice, so a mail system can spot a repeat should one ever happen.
-        message_id=f"<notice-{notice.id}@logbook.local>",
-    )
-    try:
-        deliver(message)
-    except MailCaught as exc:
-        _finish(
-            notice_id,
-            worker,
-            attempts=notice.attempts + 1,
-            failed_at=utcnow(),
-            last_error=str(exc)[:500],
-        )
-        return False
-    except MailNotSent as exc:
-        attempts = notice.attempts + 1
-        now = utcnow()
-        _finish(
-            notice_id,
-            worker,
-            attempts=attempts,
-            next_attempt_at=now + backoff(attempts),
-            last_error=str(exc)[:500],
-            failed_at=now if attempts >= MAX_ATTEMPTS else None,
-        )
-        log.warning("Email notice %s not sent (attempt %s): %s", notice_id, attempts, exc)
-        return False
-    now = utcnow()
-    chain.lock(notice.group_id)
-    _finish(
-        notice_id,
-        worker,
-        commit=False,
-        attempts=notice.attempts + 1,
-        sent_at=now,
-        delivered_at=now,
-        reached_at=now,
-        last_error=None,
-    )
-    db.session.refresh(notice)
-    _chain_told(notice.group_id, [notice])
-    db.session.commit()
-    return True
-
-
-def _finish(notice_id: int, worker: str, commit: bool = True, **values) -> None:
-    db.session.execute(
-        update(Notice)
-        .where(Notice.id == notice_id, Notice.claimed_by == worker)
-        .values(claimed_by=None, claimed_until=None, **values)
-    )
-    if commit:
-        db.session.commit()
-
-
-@dataclass
-class WorkResult:
-    sent: int = 0
-    failed: int = 0
-
-
-def work_once(worker: str | None = None, batch: int = 20) -> WorkResult:
-    """Send every email that is due now, batch by batch."""
-    worker = worker or worker_name()
-    result = WorkResult()
-    while True:
-        ids = claim_emails(worker, batch)
-        if not ids:
-            return result
-        for notice_id in ids:
-            if send_claimed(notice_id, worker):
-                result.sent += 1
-            else:
-                result.failed += 1
-
-
-def work_forever(poll_seconds: float = 5.0, stop_after: float | None = None) -> None:
-    worker = worker_name()
-    started = time.monotonic()
-    while stop_after is None or time.monotonic() - started < stop_after:
-        result = work_once(worker)
-        if result.sent or result.failed:
-            log.info("Sent %s, failed %s", result.sent, result.failed)
-        time.sleep(poll_seconds)
-        db.session.remove()
-
-
-def queued_emails() -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Notice)
-            .where(
-                Notice.channel == "email",
-                Notice.sent_at.is_(None),
-                Notice.failed_at.is_(None),
             )
         )
         or 0

@@ -1,11 +1,12 @@
 """Storing uploaded files safely, and handing them back.
 
 `store` checks a file (its name, size and content) and keeps it under a
-generated name outside the web root. It adds the `Upload` row to the session
-without committing, so the caller saves it together with whatever the file
-belongs to; if that save fails, the caller calls `discard`. Nothing decides here
-who may download a file: the owning domain's view checks that, then calls
-`download_response`.
+generated name outside the web root. It adds the `Upload` row to the session, so
+the file is saved with whatever it belongs to, in the same transaction; the file
+on disk follows that transaction: it is removed again if the transaction rolls
+back, and a file given to `discard` is removed only once the transaction that
+deleted its record commits. Nothing decides here who may download a file: the
+owning domain's view checks that, then calls `download_response`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from pathlib import Path
 
 from flask import Response, current_app, send_file
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import NotFound
 
+from app.errors import Invalid, Malformed, TooLarge, UnsupportedFile
 from app.extensions import db
 from app.uploads.filetypes import EVERYTHING, TYPES, accept, describe
 from app.uploads.models import Upload
@@ -31,14 +35,6 @@ from app.uploads.models import Upload
 MAX_NAME_LENGTH = 200
 _CHUNK = 64 * 1024
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
-
-
-class UploadError(Exception):
-    """A file that cannot be taken; the message says why in plain words, `status` is the 4xx."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
 
 
 def chosen(file: FileStorage | None) -> bool:
@@ -52,24 +48,23 @@ def file_from_bytes(name: str, data: bytes) -> FileStorage:
 
 
 def check_name(name: str | None) -> tuple[str, str]:
-    """The file's name, tidied, and its lower-case ending; or an UploadError saying why not."""
+    """The file's name, tidied, and its lower-case ending; or a refusal saying why not."""
     name = unicodedata.normalize("NFC", (name or "").strip())
     if not name:
-        raise UploadError(_("Choose a file"))
+        raise Invalid(_("Choose a file"))
     if "/" in name or "\\" in name:
-        raise UploadError(
-            _("A file name cannot contain / or \\. Rename the file, then upload it again."), 400
+        raise Malformed(
+            _("A file name cannot contain / or \\. Rename the file, then upload it again.")
         )
     if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in name):
-        raise UploadError(
+        raise Malformed(
             _(
                 "The file name has hidden control characters in it. Rename the file, "
                 "then upload it again."
-            ),
-            400,
+            )
         )
     if len(name) > MAX_NAME_LENGTH:
-        raise UploadError(
+        raise Invalid(
             _(
                 "The file name is too long. Shorten it to %(n)d characters or fewer.",
                 n=MAX_NAME_LENGTH,
@@ -77,12 +72,11 @@ def check_name(name: str | None) -> tuple[str, str]:
         )
     stem, dot, ending = name.rpartition(".")
     if not dot or not ending:
-        raise UploadError(
-            _("The file name has no ending like .pdf, so we cannot tell what kind of file it is."),
-            415,
+        raise UnsupportedFile(
+            _("The file name has no ending like .pdf, so we cannot tell what kind of file it is.")
         )
     if not stem.strip(". "):
-        raise UploadError(_("The file needs a name before its ending. Rename it and try again."))
+        raise Invalid(_("The file needs a name before its ending. Rename it and try again."))
     return name, ending.lower()
 
 
@@ -120,13 +114,12 @@ def store(group, user, file: FileStorage, *, allowed: frozenset[str] = EVERYTHIN
     """Check the file and keep it. The Upload row is added to the session, not committed."""
     name, ending = check_name(file.filename)
     if ending not in allowed:
-        raise UploadError(
+        raise UnsupportedFile(
             _(
                 "Files ending .%(ext)s cannot be uploaded here. You can upload %(allowed)s.",
                 ext=ending,
                 allowed=describe(allowed),
-            ),
-            415,
+            )
         )
     kind = TYPES[ending]
     base = folder()
@@ -141,22 +134,22 @@ def store(group, user, file: FileStorage, *, allowed: frozenset[str] = EVERYTHIN
             while chunk := file.stream.read(_CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise UploadError(
+                    raise TooLarge(
                         _(
                             "The file is bigger than %(mb)s MB, the most Logbook can take. "
                             "Make it smaller (for example, save a photo at a lower size or a "
                             "document as PDF), or share a link to it instead.",
                             mb=megabytes(limit),
-                        ),
-                        413,
+                        )
                     )
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise UploadError(_("The file is empty. Choose another file."))
+            raise Invalid(_("The file is empty. Choose another file."))
         problem = kind.check(Path(temporary), ending)
         if problem is not None:
-            raise UploadError(problem.message, problem.status)
+            refusal = {413: TooLarge, 415: UnsupportedFile}.get(problem.status, Invalid)
+            raise refusal(problem.message)
         stored_name = secrets.token_hex(16)
         target = base / stored_name[:2] / stored_name
         target.parent.mkdir(exist_ok=True)
@@ -176,15 +169,37 @@ def store(group, user, file: FileStorage, *, allowed: frozenset[str] = EVERYTHIN
     )
     db.session.add(upload)
     db.session.flush()
+    db.session.info.setdefault(_STORED, []).append(target)
     return upload
 
 
 def discard(upload: Upload) -> None:
-    """Remove a stored file whose record was not saved after all."""
+    """Remove an upload's file once the transaction that deletes its record commits."""
     try:
-        stored_path(upload).unlink(missing_ok=True)
+        path = stored_path(upload)
     except NotFound:
-        pass
+        return
+    db.session.info.setdefault(_DISCARDED, []).append(path)
+
+
+#: Files stored, and files to remove, in the session's current transaction.
+_STORED, _DISCARDED = "uploads_stored", "uploads_discarded"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_what_was_committed(session) -> None:
+    session.info.pop(_STORED, None)
+    for path in session.info.pop(_DISCARDED, []):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _remove_what_was_rolled_back(session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:
+        return  # only the outermost transaction decides what is kept
+    session.info.pop(_DISCARDED, None)
+    for path in session.info.pop(_STORED, []):
+        path.unlink(missing_ok=True)
 
 
 def get_upload(upload_id: int | None) -> Upload | None:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.dbtypes import utcnow
+from app.errors import Conflict, Invalid, NotAllowed, Refused
 from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group
@@ -44,23 +45,15 @@ from app.voting.models import (
 RESIDENT_ROLES = ("resident", "resident_adviser")
 
 
-class VotingError(Exception):
-    """Something that cannot be done; the message says why in plain words."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
 # Priorities ------------------------------------------------------------------
 
 
 def propose(group: Group, proposer: User, *, title: str, description: str, domain: str) -> Priority:
     title = (title or "").strip()
     if not title:
-        raise VotingError(_("Enter the priority in a few words"), "title")
+        raise Invalid(_("Enter the priority in a few words"), "title")
     if domain not in DOMAINS:
-        raise VotingError(_("Choose the area it belongs to"), "domain")
+        raise Invalid(_("Choose the area it belongs to"), "domain")
     priority = Priority(
         group_id=group.id,
         title=title,
@@ -69,7 +62,7 @@ def propose(group: Group, proposer: User, *, title: str, description: str, domai
         proposer_id=proposer.id,
     )
     db.session.add(priority)
-    db.session.commit()
+    db.session.flush()
     return priority
 
 
@@ -147,23 +140,23 @@ def toggle_support(priority: Priority, user: User) -> bool:
     )
     if existing:
         db.session.delete(existing)
-        db.session.commit()
+        db.session.flush()
         return False
     db.session.add(PrioritySupport(priority_id=priority.id, user_id=user.id))
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # a double click: the other request already backed it
-        db.session.rollback()
+        db.session.rollback()  # nothing left to do: it is backed either way
     return True
 
 
 def add_priority_comment(priority: Priority, author: User, body: str) -> PriorityComment:
     body = (body or "").strip()
     if not body:
-        raise VotingError(_("Write your comment"), "body")
+        raise Invalid(_("Write your comment"), "body")
     comment = PriorityComment(priority_id=priority.id, author_id=author.id, body=body)
     db.session.add(comment)
-    db.session.commit()
+    db.session.flush()
     return comment
 
 
@@ -179,15 +172,15 @@ def priority_comments(priority: Priority, page: int, per_page: int) -> Page:
 
 def set_priority_status(priority: Priority, status: str, reason: str = "") -> None:
     if status not in PRIORITY_STATUSES:
-        raise VotingError(_("Choose a status"), "status")
+        raise Invalid(_("Choose a status"), "status")
     reason = (reason or "").strip()
     if status == "not_taken_forward" and not reason:
-        raise VotingError(
+        raise Invalid(
             _("Say why it is not being taken forward: everyone will see the reason"), "reason"
         )
     priority.status = status
     priority.status_reason = reason or None
-    db.session.commit()
+    db.session.flush()
 
 
 def votable_priorities(group: Group) -> list[Priority]:
@@ -241,32 +234,32 @@ def create_ballot(
 ) -> Ballot:
     title = (title or "").strip()
     if not title:
-        raise VotingError(_("Enter what the vote is about"), "title")
+        raise Invalid(_("Enter what the vote is about"), "title")
     if method not in METHODS:
-        raise VotingError(_("Choose how people vote"), "method")
+        raise Invalid(_("Choose how people vote"), "method")
     if voters not in VOTERS:
-        raise VotingError(_("Choose who may vote"), "voters")
+        raise Invalid(_("Choose who may vote"), "voters")
     labels = [label.strip() for label, _p in options]
     if len(options) < 2:
-        raise VotingError(_("Give at least two options to choose between"), "options")
+        raise Invalid(_("Give at least two options to choose between"), "options")
     if len({label.lower() for label in labels}) != len(labels) or not all(labels):
-        raise VotingError(_("Each option needs a different name"), "options")
+        raise Invalid(_("Each option needs a different name"), "options")
     if method == "dot":
         if dots < 1:
-            raise VotingError(_("Give each voter at least one dot"), "dots")
+            raise Invalid(_("Give each voter at least one dot"), "dots")
         if not 1 <= max_per_option <= dots:
-            raise VotingError(
+            raise Invalid(
                 _("The most dots on one option must be between 1 and the dots each voter has"),
                 "max_per_option",
             )
     else:
         dots = max_per_option = 0
     if not 0 <= quorum_percent <= 100:
-        raise VotingError(_("The minimum turnout is a percentage from 0 to 100"), "quorum_percent")
+        raise Invalid(_("The minimum turnout is a percentage from 0 to 100"), "quorum_percent")
     if opens_at and closes_at and closes_at <= opens_at:
-        raise VotingError(_("It must close after it opens"), "closes_on")
+        raise Invalid(_("It must close after it opens"), "closes_on")
     if closes_at and closes_at <= utcnow():
-        raise VotingError(_("The closing time has already passed"), "closes_on")
+        raise Invalid(_("The closing time has already passed"), "closes_on")
     ballot = Ballot(
         group_id=group.id,
         title=title,
@@ -289,7 +282,7 @@ def create_ballot(
                 ballot_id=ballot.id, position=position, label=label.strip(), priority_id=priority_id
             )
         )
-    db.session.commit()
+    db.session.flush()
     return ballot
 
 
@@ -393,8 +386,8 @@ def open_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) ->
         .values(opened_at=now)
     ).rowcount
     if moved != 1:
-        db.session.rollback()
-        raise VotingError(_("This vote is already open"))
+        raise Conflict(_("This vote is already open"))
+    db.session.refresh(ballot)
     people = [
         (m, u)
         for m, u in group_services.all_members(group)
@@ -415,25 +408,25 @@ def open_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) ->
         people=[u for _m, u in people],
         now=now,
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def close_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) -> dict:
     """Stop voting and count the current ballots (and paper tallies if they count)."""
     now = now or utcnow()
     if ballot.opened_at is None:
-        raise VotingError(_("This vote has not opened yet"))
+        raise Conflict(_("This vote has not opened yet"))
     moved = db.session.execute(
         update(Ballot)
         .where(Ballot.id == ballot.id, Ballot.closed_at.is_(None))
         .values(closed_at=now)
     ).rowcount
     if moved != 1:
-        db.session.rollback()
-        raise VotingError(_("This vote is already closed"))
+        raise Conflict(_("This vote is already closed"))
+    db.session.refresh(ballot)
     result = count_ballot(ballot)
     ballot.result = result
-    db.session.commit()
+    db.session.flush()
     return result
 
 
@@ -458,7 +451,7 @@ def refresh(group: Group, ballot: Ballot) -> None:
             and ballot.closes_at <= now
         ):
             close_ballot(group, ballot, now=ballot.closes_at)
-    except VotingError:
+    except Refused:
         db.session.rollback()  # another request did it first
     db.session.refresh(ballot)
 
@@ -492,17 +485,19 @@ def cast(
     """Cast (or re-cast) one voter's ballot. The latest cast is the one that counts."""
     now = now or utcnow()
     if ballot.opened_at is None or ballot.opened_at > now:
-        raise VotingError(_("This vote has not opened yet"))
+        raise Conflict(_("This vote has not opened yet"))
     if ballot.closed_at is not None:
-        raise VotingError(_("This vote has closed"))
+        raise Conflict(_("This vote has closed"))
     if not is_eligible(ballot, voter):
-        raise VotingError(_("%(name)s is not on the list of voters for this vote", name=voter.name))
+        raise NotAllowed(
+            _("%(name)s is not on the list of voters for this vote", name=voter.name)
+        )
     options = ballot_options(ballot)
     try:
         normalised = tally.validate(rules_for(ballot, options), choices)
     except tally.InvalidBallot as exc:
         labels = {o.id: o.label for o in options}
-        raise VotingError(readable(str(exc), labels), "choices") from exc
+        raise Invalid(readable(str(exc), labels), "choices") from exc
     key = voter_key(ballot.id, voter.id)
     row = Cast(
         ballot_id=ballot.id,
@@ -531,7 +526,7 @@ def cast(
         .where(EligibleVoter.ballot_id == ballot.id, EligibleVoter.user_id == voter.id)
         .values(voted_at=now)
     )
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -597,17 +592,17 @@ def eligible_people(ballot: Ballot) -> list[tuple[User, bool]]:
 
 def add_paper_tally(ballot: Ballot, by: User, event: str, counts: dict[int, int]) -> PaperTally:
     if ballot.opened_at is None:
-        raise VotingError(_("Paper slips can be added once the vote is open"))
+        raise Invalid(_("Paper slips can be added once the vote is open"))
     if ballot.closed_at is not None:
-        raise VotingError(_("This vote has closed"))
+        raise Conflict(_("This vote has closed"))
     event = (event or "").strip()
     if not event:
-        raise VotingError(_("Say which event the slips came from"), "event")
+        raise Invalid(_("Say which event the slips came from"), "event")
     valid = {o.id for o in ballot_options(ballot)}
     if any(k not in valid for k in counts) or any(v < 0 for v in counts.values()):
-        raise VotingError(_("Enter a number of slips from 0 upwards for each option"), "counts")
+        raise Invalid(_("Enter a number of slips from 0 upwards for each option"), "counts")
     if not any(counts.values()):
-        raise VotingError(_("Enter at least one slip"), "counts")
+        raise Invalid(_("Enter at least one slip"), "counts")
     row = PaperTally(
         ballot_id=ballot.id,
         event=event,
@@ -615,7 +610,7 @@ def add_paper_tally(ballot: Ballot, by: User, event: str, counts: dict[int, int]
         entered_by_id=by.id,
     )
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -632,7 +627,7 @@ def paper_counts(ballot: Ballot) -> dict[int, int]:
 def remind(group: Group, ballot: Ballot) -> int:
     """Tell eligible members who have not voted yet. Says nothing of how anyone voted."""
     if state(ballot) != "open":
-        raise VotingError(_("Reminders can only go out while the vote is open"))
+        raise Invalid(_("Reminders can only go out while the vote is open"))
     waiting = list(
         db.session.scalars(
             select(User)
@@ -650,23 +645,23 @@ def remind(group: Group, ballot: Ballot) -> int:
             url=path_for("voting.ballot", slug=group.slug, ballot_id=ballot.id),
             people=waiting,
         )
-        db.session.commit()
+        db.session.flush()
     return len(waiting)
 
 
 def choose_winner(group: Group, ballot: Ballot) -> Priority | None:
     """Mark the winning option's priority as chosen."""
     if not ballot.result or ballot.result.get("winner") is None:
-        raise VotingError(_("There is no result to act on"))
+        raise Invalid(_("There is no result to act on"))
     option = db.session.get(BallotOption, ballot.result["winner"])
     if option is None or option.priority_id is None:
-        raise VotingError(_("The winning option is not one of the group's priorities"))
+        raise Invalid(_("The winning option is not one of the group's priorities"))
     priority = get_priority(group, option.priority_id)
     if priority is None:
-        raise VotingError(_("The winning option is not one of the group's priorities"))
+        raise Invalid(_("The winning option is not one of the group's priorities"))
     priority.status = "chosen"
     priority.status_reason = None
-    db.session.commit()
+    db.session.flush()
     return priority
 
 

@@ -94,6 +94,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.errors import Invalid
+
 METHODS = ("approval", "dot", "ranked", "score")
 SCORE_MIN = 0
 SCORE_MAX = 5
@@ -123,7 +125,7 @@ class Rules:
                 raise ValueError(f"{name} must be a whole number of 0 or more.")
 
 
-class InvalidBallot(ValueError):
+class InvalidBallot(Invalid):
     """A ballot's choices break the rules. The message says what is wrong, in plain English."""
 
 

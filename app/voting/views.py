@@ -12,10 +12,12 @@ from flask_login import current_user
 from app.accounts.services import people_by_id
 from app.dbtypes import local_to_utc
 from app.enquiries import services as enquiries
+from app.errors import Invalid, Refused
+from app.extensions import db
 from app.forms import CommentForm, EmptyForm, parse_clock
 from app.pagination import page_arg, page_size
 from app.permissions import require
-from app.viewing import form_status, load_group, show_error
+from app.viewing import flash_refusal, form_status, load_group, refused
 from app.voting import bp, charts
 from app.voting import services as voting
 from app.voting.forms import (
@@ -135,8 +137,8 @@ def priority_status(slug: str, priority_id: int):
     if form.validate_on_submit():
         try:
             voting.set_priority_status(item, form.status.data, form.reason.data or "")
-        except voting.VotingError as exc:
-            show_error(form, str(exc), exc.field)
+        except Refused as exc:
+            refused(form, exc)
         else:
             flash(_("The priority's status has been saved."))
             return redirect(url_for("voting.priority", slug=slug, priority_id=item.id), 303)
@@ -188,10 +190,10 @@ def ballot_new(slug: str):
                 opens_at=opens_at,
                 closes_at=closes_at,
             )
-        except voting.VotingError as exc:
-            if exc.field == "options":  # the options come from two fields; show it by the list
-                exc = voting.VotingError(str(exc), "other_options")
-            show_error(form, str(exc), exc.field)
+        except Refused as exc:
+            if exc.field == "options":  # the options come from two fields: show it by the list
+                exc.field = "other_options"
+            refused(form, exc)
         else:
             flash(_("The vote has been created. Check it, then open it when people are ready."))
             return redirect(url_for("voting.ballot", slug=slug, ballot_id=ballot.id), 303)
@@ -226,7 +228,7 @@ def _choices_from(request_form, ballot, options):
                 if raw:
                     ranks[option_id] = int(raw)
             if len(set(ranks.values())) != len(ranks):
-                raise voting.VotingError(_("Give each number to one option only"), "choices")
+                raise Invalid(_("Give each number to one option only"), "choices")
             return [option_id for option_id, _r in sorted(ranks.items(), key=lambda kv: kv[1])]
         scores = {}
         for option_id in ids:
@@ -235,7 +237,7 @@ def _choices_from(request_form, ballot, options):
                 scores[option_id] = int(raw)
         return scores
     except ValueError as exc:
-        raise voting.VotingError(_("Use whole numbers only"), "choices") from exc
+        raise Invalid(_("Use whole numbers only"), "choices") from exc
 
 
 def _ballot_page(group, ballot, *, error=None, status=200, submitted=None):
@@ -285,11 +287,9 @@ def ballot_vote(slug: str, ballot_id: int):
     try:
         choices = _choices_from(request.form, item, options)
         row = voting.cast(item, current_user, choices)
-    except voting.VotingError as exc:
-        status = 409 if voting.state(item) != "open" else 422
-        if not voting.is_eligible(item, current_user) and voting.state(item) == "open":
-            status = 403
-        return _ballot_page(group, item, error=str(exc), status=status, submitted=None)
+    except Refused as exc:
+        db.session.rollback()
+        return _ballot_page(group, item, error=str(exc), status=exc.status, submitted=None)
     flash(_("Your vote has been counted. Your receipt code is %(code)s.", code=row.receipt))
     return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id) + "#my-vote", 303)
 
@@ -302,8 +302,8 @@ def ballot_open(slug: str, ballot_id: int):
         abort(400)
     try:
         voting.open_ballot(group, item)
-    except voting.VotingError as exc:
-        flash(str(exc), "error")
+    except Refused as exc:
+        flash_refusal(exc)
         return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
     flash(_("The vote is open. Eligible members are being told."))
     return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
@@ -317,8 +317,8 @@ def ballot_close(slug: str, ballot_id: int):
         abort(400)
     try:
         voting.close_ballot(group, item)
-    except voting.VotingError as exc:
-        flash(str(exc), "error")
+    except Refused as exc:
+        flash_refusal(exc)
         return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
     flash(_("The vote is closed and counted."))
     return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
@@ -332,8 +332,8 @@ def ballot_remind(slug: str, ballot_id: int):
         abort(400)
     try:
         sent = voting.remind(group, item)
-    except voting.VotingError as exc:
-        flash(str(exc), "error")
+    except Refused as exc:
+        flash_refusal(exc)
     else:
         flash(_("Reminders are going to %(n)d members who have not voted.", n=sent))
     return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
@@ -347,8 +347,8 @@ def ballot_choose(slug: str, ballot_id: int):
         abort(400)
     try:
         chosen = voting.choose_winner(group, item)
-    except voting.VotingError as exc:
-        flash(str(exc), "error")
+    except Refused as exc:
+        flash_refusal(exc)
         return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
     flash(_("%(title)s is now the group's chosen priority.", title=chosen.title))
     return redirect(url_for("voting.priority", slug=slug, priority_id=chosen.id), 303)
@@ -365,7 +365,7 @@ def ballot_assist(slug: str, ballot_id: int):
         (person.id, person.name + (" " + _("(has voted)") if voted else ""))
         for person, voted in people
     ]
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
         voter = next(person for person, _v in people if person.id == form.voter.data)
         try:
@@ -373,12 +373,13 @@ def ballot_assist(slug: str, ballot_id: int):
             voting.cast(
                 item, voter, choices, assisted_by=current_user, assisted_note=form.note.data
             )
-        except voting.VotingError as exc:
-            error = str(exc)
+        except Refused as exc:
+            db.session.rollback()
+            error, status = str(exc), exc.status
         else:
             flash(_("%(name)s's vote has been entered and marked as assisted.", name=voter.name))
             return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
-    status = 422 if (form.errors or error) else 200
+    status = status if error else form_status(form)
     return render_template(
         "voting/assist.html",
         group=group,
@@ -398,7 +399,7 @@ def ballot_paper(slug: str, ballot_id: int):
     item = load_ballot(group, ballot_id)
     options = voting.ballot_options(item)
     form = PaperForm()
-    error = None
+    error, status = None, 422
     if form.validate_on_submit():
         try:
             counts = {}
@@ -408,12 +409,13 @@ def ballot_paper(slug: str, ballot_id: int):
             voting.add_paper_tally(item, current_user, form.event.data, counts)
         except ValueError:
             error = _("Enter a number of slips from 0 upwards for each option")
-        except voting.VotingError as exc:
-            error = str(exc)
+        except Refused as exc:
+            db.session.rollback()
+            error, status = str(exc), exc.status
         else:
             flash(_("The paper slips have been added."))
             return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
-    status = 422 if (form.errors or error) else 200
+    status = status if error else form_status(form)
     return render_template(
         "voting/paper.html", group=group, ballot=item, options=options, form=form, error=error
     ), status

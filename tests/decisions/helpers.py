@@ -29,6 +29,8 @@ def record(group, by, days_ago: float = 0, **fields):
         "decided_by_kind": "council_cabinet",
     }
     values.update(fields)
-    return decisions.record_decision(
+    decision = decisions.record_decision(
         group, by, decided_at=utcnow() - timedelta(days=days_ago), **values
     )
+    db.session.commit()  # as the request that recorded it would
+    return decision

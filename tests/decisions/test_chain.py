@@ -14,7 +14,7 @@ from app.decisions import chain
 from app.decisions import services as decisions
 from app.decisions.models import Amendment, Decision
 from app.extensions import db
-from app.notices import services as notices
+from app.notices import worker
 from app.notices.models import Notice
 from tests.decisions.helpers import backdate_members, record
 from tests.factories import make_group, make_member
@@ -257,6 +257,6 @@ def test_decisions_json_and_emails_carry_the_chain_head(app, ctx, login, mailbox
         group, decision, officer, kind="correction", changes={"title": "New"}, reason="Typo"
     )
     head_before_sending = chain.verify(group.id).head
-    notices.work_once()
+    worker.work_once()
     (message,) = mailbox.to(tom.email)
     assert head_before_sending[:16] in mailbox.body(message)

@@ -11,6 +11,7 @@ from app.chain.models import LogEntry
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
 from app.decisions.models import Amendment, Decision
+from app.errors import Refused
 from app.extensions import db
 from app.notices.models import Notice
 from tests.conftest import count
@@ -53,7 +54,7 @@ def test_recording_tells_every_member_in_the_same_transaction(app, ctx):
 def test_bad_decisions_are_refused_and_nothing_is_saved(app, ctx, fields, message):
     group = make_group()
     officer, _ = make_member(group, "officer")
-    with pytest.raises(decisions.DecisionError, match=f"(?i){message}"):
+    with pytest.raises(Refused, match=f"(?i){message}"):
         record(group, officer, **fields)
     assert count(Decision) == count(LogEntry) == count(Notice) == 0
 
@@ -61,7 +62,7 @@ def test_bad_decisions_are_refused_and_nothing_is_saved(app, ctx, fields, messag
 def test_a_decision_dated_in_the_future_is_refused(app, ctx):
     group = make_group()
     officer, _ = make_member(group, "officer")
-    with pytest.raises(decisions.DecisionError, match="future"):
+    with pytest.raises(Refused, match="future"):
         record(group, officer, days_ago=-2)
     assert count(Decision) == 0
 
@@ -69,7 +70,7 @@ def test_a_decision_dated_in_the_future_is_refused(app, ctx):
 def test_the_groups_own_decision_without_enough_notice_needs_a_reason_and_is_flagged(app, ctx):
     group = make_group()
     officer, _ = make_member(group, "officer")
-    with pytest.raises(decisions.DecisionError, match="less than 28 days"):
+    with pytest.raises(Refused, match="less than 28 days"):
         record(group, officer, decided_by_kind="group_vote")
     decision = record(
         group, officer, decided_by_kind="group_vote", short_notice_reason="urgent: grant deadline"
@@ -93,11 +94,11 @@ def test_a_forward_plan_entry_can_be_decided_once_only(app, ctx):
         expected_at=utcnow() + timedelta(days=3),
     )
     record(group, officer, forward_plan_id=entry.id)
-    with pytest.raises(decisions.DecisionError, match="already been recorded"):
+    with pytest.raises(Refused, match="already been recorded"):
         record(group, officer, forward_plan_id=entry.id)
     other_group = make_group()
     other_officer, _ = make_member(other_group, "officer")
-    with pytest.raises(decisions.DecisionError, match="not in this group"):
+    with pytest.raises(Refused, match="not in this group"):
         record(other_group, other_officer, forward_plan_id=entry.id)
 
 
@@ -121,7 +122,7 @@ def test_amendments_keep_history_and_show_the_current_state(app, ctx):
     assert db.session.get(Decision, decision.id).title == "Bins on Tuesdays"  # never edited
     assert [a.kind for a in state.amendments] == ["correction", "status"]
 
-    with pytest.raises(decisions.DecisionError, match="Nothing was changed"):
+    with pytest.raises(Refused, match="Nothing was changed"):
         decisions.amend(
             group,
             decision,
@@ -130,10 +131,10 @@ def test_amendments_keep_history_and_show_the_current_state(app, ctx):
             changes={"title": "Bins on Wednesdays"},
             reason="x",
         )
-    with pytest.raises(decisions.DecisionError, match="why"):
+    with pytest.raises(Refused, match="why"):
         decisions.amend(group, decision, officer, kind="revocation", changes={}, reason=" ")
     decisions.amend(group, decision, officer, kind="revocation", changes={}, reason="Withdrawn")
-    with pytest.raises(decisions.DecisionError, match="revoked"):
+    with pytest.raises(Refused, match="revoked"):
         decisions.amend(
             group, decision, officer, kind="status", changes={"status": "dropped"}, reason="x"
         )
@@ -144,7 +145,7 @@ def test_amending_another_groups_decision_is_refused(app, ctx):
     group, other = make_group(), make_group()
     officer, _ = make_member(group, "officer")
     decision = record(group, officer)
-    with pytest.raises(decisions.DecisionError, match="not in this group"):
+    with pytest.raises(Refused, match="not in this group"):
         decisions.amend(
             other, decision, officer, kind="status", changes={"status": "done"}, reason="x"
         )

@@ -13,6 +13,7 @@ from app.dbtypes import local_today, utcnow
 from app.decisions import services as decisions
 from app.extensions import db
 from app.notices import services as notices
+from app.notices import worker
 from app.notices.models import Notice
 from tests.conftest import count
 from tests.decisions.helpers import backdate_members, record
@@ -315,7 +316,7 @@ def test_a_development_site_shows_admins_what_members_would_have_received(
     decisions.amend(
         group, decision, officer, kind="correction", changes={"title": "Wednesdays"}, reason="x"
     )
-    notices.work_once()
+    worker.work_once()
     admin, _ = make_member(make_group(), "resident")
     admin.is_admin = True
     db.session.commit()

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
 from app.decisions.services import informed_status
+from app.errors import Refused
 from app.extensions import db
 from app.notices import services as notices
+from app.notices import worker
 from app.notices.models import Notice
 from tests.conftest import count
 from tests.decisions.helpers import backdate_members, record
@@ -98,7 +100,7 @@ def test_a_decision_recorded_three_months_late_shows_members_told_late(app, ctx,
     # Whoever records a decision has seen it.
     assert (rows[officer.id].status, rows[officer.id].channel) == ("told_late", "in_app")
 
-    assert notices.work_once().sent == 1
+    assert worker.work_once().sent == 1
     rows = rows_for(group, decision)
     assert rows[resident.id].status == "told_late"
     assert rows[resident.id].channel == "email"
@@ -117,14 +119,14 @@ def test_an_email_caught_because_there_is_no_mail_server_tells_nobody(app, ctx, 
     db.session.commit()
     decision = record(group, officer, days_ago=1)
 
-    result = notices.work_once()
+    result = worker.work_once()
     assert (result.sent, result.failed) == (0, 1)
     email = db.session.scalar(select(Notice).where(Notice.channel == "email"))
     assert email.reached_at is None and email.sent_at is None and email.failed_at is not None
     assert "no mail server" in email.last_error
     assert rows_for(group, decision)[resident.id].status == "not_told"
     # Not tried again: it will never be sent from this site.
-    assert notices.work_once().failed == 0
+    assert worker.work_once().failed == 0
 
 
 def test_a_forward_plan_entry_30_days_ahead_counts_members_as_consulted_before(app, ctx):
@@ -155,7 +157,7 @@ def test_members_who_joined_after_a_decision_are_not_counted(app, ctx):
     decision = record(group, officer, days_ago=10)
     newcomer, _ = make_member(group, "resident")
     assert list(rows_for(group, decision)) == [officer.id]
-    with pytest.raises(decisions.DecisionError, match="Joined the group after") as refused:
+    with pytest.raises(Refused, match="Joined the group after") as refused:
         decisions.record_told(
             group, decision, officer, people=[newcomer], channel="phone", told_at=utcnow()
         )
@@ -250,7 +252,7 @@ def test_a_phone_call_keeps_who_recorded_it_when_and_the_note(app, ctx):
 def test_a_record_outside_its_bounds_is_refused_and_nothing_is_saved(app, ctx, told, message):
     group, officer, (tom,) = group_of("resident")
     decision = record(group, officer, days_ago=3)
-    with pytest.raises(decisions.DecisionError, match=message) as refused:
+    with pytest.raises(Refused, match=message) as refused:
         decisions.record_told(
             group, decision, officer, people=[tom], channel="phone", told_at=told(decision)
         )
@@ -262,7 +264,7 @@ def test_a_record_for_someone_outside_the_group_is_refused(app, ctx):
     group, officer, (tom,) = group_of("resident")
     other_group, other_officer, (stranger,) = group_of("resident")
     decision = record(group, officer, days_ago=3)
-    with pytest.raises(decisions.DecisionError, match="Not members of this group"):
+    with pytest.raises(Refused, match="Not members of this group"):
         decisions.record_told(
             group, decision, officer, people=[tom, stranger], channel="phone", told_at=utcnow()
         )
@@ -273,7 +275,7 @@ def test_recording_the_same_person_and_channel_twice_is_a_clash(app, ctx):
     group, officer, (tom, doris) = group_of("resident", "resident")
     decision = record(group, officer, days_ago=3)
     decisions.record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
-    with pytest.raises(decisions.DecisionError, match="Already recorded") as refused:
+    with pytest.raises(Refused, match="Already recorded") as refused:
         decisions.record_told(
             group, decision, officer, people=[doris, tom], channel="phone", told_at=utcnow()
         )
@@ -292,7 +294,7 @@ def test_a_withdrawn_record_stops_counting_and_stays_in_the_history(app, ctx):
     call = db.session.scalar(select(Notice).where(Notice.channel == "phone"))
     assert rows_for(group, decision)[tom.id].status == "told_on_time"
 
-    with pytest.raises(decisions.DecisionError, match="Say why"):
+    with pytest.raises(Refused, match="Say why"):
         decisions.withdraw_told(group, call.id, officer, "  ")
     decisions.withdraw_told(group, call.id, officer, "Rang the wrong Tom")
     assert rows_for(group, decision)[tom.id].status == "not_told"
@@ -301,7 +303,7 @@ def test_a_withdrawn_record_stops_counting_and_stays_in_the_history(app, ctx):
     assert call.reached_at is not None and call.withdrawn_reason == "Rang the wrong Tom"
     assert [n.id for n in notices.withdrawals("decision", decision.id)] == [call.id]
 
-    with pytest.raises(decisions.DecisionError, match="already been withdrawn") as twice:
+    with pytest.raises(Refused, match="already been withdrawn") as twice:
         decisions.withdraw_told(group, call.id, officer, "Again")
     assert twice.value.status == 409
 
@@ -315,11 +317,11 @@ def test_only_records_made_by_hand_can_be_withdrawn(app, ctx):
     group, officer, _ = group_of()
     decision = record(group, officer, days_ago=3)
     seen = db.session.scalar(select(Notice).where(Notice.user_id == officer.id))
-    with pytest.raises(decisions.DecisionError, match="Only records made by hand") as refused:
+    with pytest.raises(Refused, match="Only records made by hand") as refused:
         decisions.withdraw_told(group, seen.id, officer, "Not really")
     assert refused.value.status == 409
     other, other_officer, _ = group_of()
-    with pytest.raises(decisions.DecisionError) as elsewhere:
+    with pytest.raises(Refused) as elsewhere:
         decisions.withdraw_told(other, seen.id, other_officer, "Not mine")
     assert elsewhere.value.status == 404
     assert decision.id  # untouched
@@ -339,7 +341,7 @@ def test_telling_people_of_a_forward_plan_entry_is_bounded_by_its_publication_an
         expected_at=NOW,
         now=NOW - timedelta(days=20),
     )
-    with pytest.raises(decisions.DecisionError, match="before it was put in the forward plan"):
+    with pytest.raises(Refused, match="before it was put in the forward plan"):
         decisions.record_told_of_plan(
             group, entry, officer, people=[tom], channel="phone", told_at=NOW - timedelta(days=21)
         )
@@ -347,7 +349,7 @@ def test_telling_people_of_a_forward_plan_entry_is_bounded_by_its_publication_an
         group, entry, officer, people=[tom], channel="phone", told_at=NOW - timedelta(days=15)
     )
     decision = record(group, officer, days_ago=10, forward_plan_id=entry.id)
-    with pytest.raises(decisions.DecisionError, match="It had been decided by then"):
+    with pytest.raises(Refused, match="It had been decided by then"):
         decisions.record_told_of_plan(
             group, entry, officer, people=[tom], channel="letter", told_at=NOW - timedelta(days=5)
         )
@@ -372,7 +374,7 @@ def test_a_correction_makes_a_new_version_and_members_told_of_the_old_one_show_i
         channel="phone",
         told_at=utcnow() - timedelta(days=2),
     )
-    assert notices.work_once().sent == 1
+    assert worker.work_once().sent == 1
     assert rows_for(group, decision)[rita.id].status == "told_on_time"
 
     decisions.amend(
@@ -394,7 +396,7 @@ def test_a_correction_makes_a_new_version_and_members_told_of_the_old_one_show_i
 
     # The correction goes out with the decision as it now stands.
     mailbox.clear()
-    assert notices.work_once().sent == 1
+    assert worker.work_once().sent == 1
     (message,) = mailbox.to(rita.email)
     body = mailbox.body(message)
     assert message["Subject"] == "Corrected: Bins on Wednesdays"
@@ -406,7 +408,7 @@ def test_a_correction_makes_a_new_version_and_members_told_of_the_old_one_show_i
     assert rows[tom.id].status == "told_earlier_version"
 
     # A call recorded for a moment before the correction told Tom of version 1 only.
-    with pytest.raises(decisions.DecisionError, match="Already recorded"):
+    with pytest.raises(Refused, match="Already recorded"):
         decisions.record_told(
             group,
             decision,
@@ -440,12 +442,12 @@ def test_a_revocation_is_announced_as_revoked_and_leaves_the_untold_on_the_old_v
     db.session.commit()
     decision = record(group, officer, days_ago=5, title="Hall fees rise")
     notices.mark_seen(tom.id, "decision", decision.id)
-    notices.work_once()
+    worker.work_once()
     mailbox.clear()
     decisions.amend(
         group, decision, officer, kind="revocation", changes={}, reason="Withdrawn by cabinet"
     )
-    notices.work_once()
+    worker.work_once()
     (message,) = mailbox.to(rita.email)
     assert message["Subject"] == "Revoked: Hall fees rise"
     assert "no longer stands" in mailbox.body(message)
@@ -457,7 +459,7 @@ def test_a_revocation_is_announced_as_revoked_and_leaves_the_untold_on_the_old_v
 def test_an_amendment_that_changes_nothing_is_refused(app, ctx):
     group, officer, _ = group_of()
     decision = record(group, officer, days_ago=3)
-    with pytest.raises(decisions.DecisionError, match="Nothing was changed") as refused:
+    with pytest.raises(Refused, match="Nothing was changed") as refused:
         decisions.amend(
             group,
             decision,

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from app.dbtypes import LOCAL_ZONE
 from app.extensions import db
-from app.notices import services as notices
+from app.notices import worker
 from tests.e2e.helpers import check_page, fill_date, sign_in
 from tests.uploads import samples
 
@@ -261,7 +261,7 @@ def test_a_facilitator_runs_a_meeting_from_agenda_to_minutes_and_the_room_is_tol
 
     # Everyone else hears by their own channels: the email worker runs.
     with live_server.app.app_context():
-        assert notices.work_once().sent >= 1
+        assert worker.work_once().sent >= 1
         db.session.remove()
 
     # The decision's page: the two in the room told in person at that moment.

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.dbtypes import local_today
 from app.decisions.models import Decision
 from app.extensions import db
-from app.notices import services as notices
+from app.notices import worker
 from tests.e2e.helpers import PHONE_WIDTH, check_page, fill_date, sign_in
 
 
@@ -101,7 +101,7 @@ def test_the_told_record_says_only_what_the_data_shows(new_page, live_server, ma
 
     # Then the officer corrects it; the email about it carries the new text.
     with live_server.app.app_context():
-        notices.work_once()  # the first emails, so the next ones are the correction's
+        worker.work_once()  # the first emails, so the next ones are the correction's
         db.session.remove()
     mailbox.clear()
     owen.get_by_role("button", name="Correct, revise or update").click()
@@ -111,7 +111,7 @@ def test_the_told_record_says_only_what_the_data_shows(new_page, live_server, ma
     owen.get_by_role("button", name="Save the change").click()
     expect(owen.get_by_text("The change is in the log")).to_be_visible()
     with live_server.app.app_context():
-        assert notices.work_once().sent >= 1
+        assert worker.work_once().sent >= 1
         db.session.remove()
     (email,) = mailbox.to("resident@example.org")
     body = mailbox.body(email)

@@ -1,15 +1,21 @@
-"""Builders for enquiry tests."""
+"""Builders for enquiry tests. Each stands for an earlier request, so it commits."""
 
 from __future__ import annotations
 
 from app.enquiries import services as enquiries
+from app.extensions import db
 from app.voting import services as voting
+
+
+def _saved(thing):
+    db.session.commit()
+    return thing
 
 
 def make_priority(group, by, title: str = "Damp in the Elm Street flats", status: str = "chosen"):
     priority = voting.propose(group, by, title=title, description="", domain="living_environment")
     voting.set_priority_status(priority, status, "")
-    return priority
+    return _saved(priority)
 
 
 def make_enquiry(group, lead, priority=None, **fields):
@@ -19,29 +25,35 @@ def make_enquiry(group, lead, priority=None, **fields):
         "methods": ["survey", "face_to_face_interviews"],
     }
     values.update(fields)
-    return enquiries.start_enquiry(
-        group, lead, enquiries.EnquiryDetails(priority_id=priority.id, **values)
+    return _saved(
+        enquiries.start_enquiry(
+            group, lead, enquiries.EnquiryDetails(priority_id=priority.id, **values)
+        )
     )
 
 
 def story(enquiry, by, *, consent: bool, title: str = "Mould in the bedroom"):
-    return enquiries.add_evidence(
-        enquiry,
-        by,
-        kind="lived_experience",
-        title=title,
-        summary="The mould came back every winter.",
-        consent="yes" if consent else "no",
-        consent_notes="Signed form, 3 March" if consent else "",
+    return _saved(
+        enquiries.add_evidence(
+            enquiry,
+            by,
+            kind="lived_experience",
+            title=title,
+            summary="The mould came back every winter.",
+            consent="yes" if consent else "no",
+            consent_notes="Signed form, 3 March" if consent else "",
+        )
     )
 
 
 def website(enquiry, by, title: str = "Council advice on damp"):
-    return enquiries.add_evidence(
-        enquiry,
-        by,
-        kind="website",
-        title=title,
-        summary="What the council says tenants can do.",
-        link="https://example.org/damp",
+    return _saved(
+        enquiries.add_evidence(
+            enquiry,
+            by,
+            kind="website",
+            title=title,
+            summary="What the council says tenants can do.",
+            link="https://example.org/damp",
+        )
     )

@@ -1,4 +1,7 @@
-"""Builders for meeting tests: a group with people, a meeting planned, started or finished."""
+"""Builders for meeting tests: a group with people, a meeting planned, started or finished.
+
+Each builder stands for requests made before the test's own, so it commits what it
+made (services never do; the request that calls them does)."""
 
 from __future__ import annotations
 
@@ -35,7 +38,9 @@ def meeting_fields(**overrides) -> dict:
 
 
 def plan(group, by, **overrides):
-    return meetings.plan_meeting(group, by, **meeting_fields(**overrides))
+    meeting = meetings.plan_meeting(group, by, **meeting_fields(**overrides))
+    db.session.commit()
+    return meeting
 
 
 def group_with_people(residents: int = 3):
@@ -49,6 +54,7 @@ def group_with_people(residents: int = 3):
 def with_agenda(group, meeting, titles=("Welcome", "Damp survey", "Any other business")):
     for title in titles:
         meetings.add_item(group, meeting, title=title)
+    db.session.commit()
     return [row.item for row in meetings.agenda(meeting)]
 
 
@@ -57,6 +63,7 @@ def under_way(group, facilitator, titles=("Welcome", "Damp survey", "Any other b
     meeting = plan(group, facilitator)
     items = with_agenda(group, meeting, titles)
     meetings.start_meeting(meeting)
+    db.session.commit()
     return meeting, items
 
 
@@ -73,12 +80,14 @@ def held_earlier(
     )
     items = with_agenda(group, meeting, titles)
     meetings.start_meeting(meeting, now=starts)
+    db.session.commit()
     return meeting, items
 
 
 def finished(group, facilitator, titles=("Welcome", "Any other business")):
     meeting, items = under_way(group, facilitator, titles)
     meetings.finish_meeting(meeting)
+    db.session.commit()
     return meeting, items
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import delete
 
 from app.dbtypes import local_today, utcnow
+from app.errors import Refused
 from app.extensions import db
 from app.groups.models import Membership
 from app.meetings import services as meetings
@@ -92,7 +93,7 @@ def test_bad_actions_are_refused_and_nothing_is_saved(app, ctx):
         ({"owner_id": member.id, "priority_id": other_priority.id}, "priority_id"),
     ):
         values = {"title": "Write to the council", **fields}
-        with pytest.raises(meetings.MeetingError) as refused:
+        with pytest.raises(Refused) as refused:
             meetings.create_action(group, facilitator, **values)
         assert refused.value.field == field, fields
     assert count(Action) == count(ActionUpdate) == 0
@@ -116,7 +117,7 @@ def test_changing_the_owner_tells_the_new_owner_only(app, ctx):
     meetings.change_action(group, action, title="Write to the council, again", owner_id=sam.id)
     assert len(announcements("action", action.id)) == 2  # same owner: not told again
     stranger, _ = make_member(make_group(), "resident")
-    with pytest.raises(meetings.MeetingError) as refused:
+    with pytest.raises(Refused) as refused:
         meetings.change_action(group, action, title="x", owner_id=stranger.id)
     assert refused.value.field == "owner_id"
     db.session.rollback()
@@ -164,7 +165,7 @@ def test_progress_without_news_or_a_dropped_action_without_a_reason_is_refused(a
         ("dropped", "  ", "note"),
         ("finished", "yes", "status"),
     ):
-        with pytest.raises(meetings.MeetingError) as refused:
+        with pytest.raises(Refused) as refused:
             meetings.update_progress(action, facilitator, status=status, note=note)
         assert refused.value.field == field
     assert count(ActionUpdate, ActionUpdate.action_id == action.id) == 1

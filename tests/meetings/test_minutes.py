@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 
 from app.dbtypes import utcnow
+from app.errors import Refused
 from app.extensions import db
 from app.meetings import services as meetings
 from app.meetings.models import Meeting
-from app.notices import services as notices
+from app.notices import worker
 from app.notices.models import Announcement
 from tests.conftest import count
 from tests.decisions.helpers import backdate_members
@@ -101,7 +102,7 @@ def test_the_draft_has_each_items_notes_and_what_was_decided_and_agreed_under_it
 def test_minutes_are_drafted_once_the_meeting_has_finished_and_only_once(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting, items = under_way(group, facilitator)
-    with pytest.raises(meetings.MeetingError) as refused:
+    with pytest.raises(Refused) as refused:
         meetings.start_minutes(group, meeting)
     assert refused.value.status == 409
     meetings.finish_meeting(meeting)
@@ -143,7 +144,7 @@ def test_empty_or_huge_minutes_are_refused(app, ctx, text, message):
     meeting, _items = finished(group, facilitator)
     meetings.start_minutes(group, meeting)
     draft = meeting.minutes_text
-    with pytest.raises(meetings.MeetingError, match=message) as refused:
+    with pytest.raises(Refused, match=message) as refused:
         meetings.save_minutes(meeting, text, 1)
     assert refused.value.field == "text"
     db.session.expire_all()
@@ -157,7 +158,7 @@ def test_publishing_tells_every_member_once(app, ctx, mailbox):
     reader.preferred_channels = ["in_app", "email"]
     db.session.commit()
     meeting, _items = finished(group, facilitator)
-    notices.work_once()
+    worker.work_once()
     mailbox.clear()
     meetings.start_minutes(group, meeting)
     meetings.publish_minutes(group, meeting, facilitator)
@@ -170,11 +171,11 @@ def test_publishing_tells_every_member_once(app, ctx, mailbox):
     assert announcement.url == f"/groups/{group.slug}/meetings/{meeting.id}/minutes"
     everyone = {facilitator.id, reader.id} | {p.id for p, _m in people}
     assert set(channels_by_person(announcement)) == everyone
-    assert notices.work_once().sent == 1
+    assert worker.work_once().sent == 1
     (message,) = mailbox.to(reader.email)
     assert "Minutes" in message["Subject"] and "Riverside group meeting" in message["Subject"]
 
-    with pytest.raises(meetings.MeetingError, match="already been published") as refused:
+    with pytest.raises(Refused, match="already been published") as refused:
         meetings.publish_minutes(group, stored, facilitator)
     assert refused.value.status == 409
     assert count(Announcement, Announcement.subject_kind == "minutes") == 1
@@ -183,16 +184,16 @@ def test_publishing_tells_every_member_once(app, ctx, mailbox):
 def test_minutes_are_published_only_when_the_meeting_has_finished_and_they_are_written(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting, _items = under_way(group, facilitator)
-    with pytest.raises(meetings.MeetingError, match="finished") as refused:
+    with pytest.raises(Refused, match="finished") as refused:
         meetings.publish_minutes(group, meeting, facilitator)
     assert refused.value.status == 409
     meetings.finish_meeting(meeting)
-    with pytest.raises(meetings.MeetingError, match="Write the minutes first") as refused:
+    with pytest.raises(Refused, match="Write the minutes first") as refused:
         meetings.publish_minutes(group, meeting, facilitator)
     assert refused.value.status == 409
     cancelled = plan(group, facilitator)
     meetings.cancel_meeting(group, cancelled, facilitator, "No room")
-    with pytest.raises(meetings.MeetingError) as refused:
+    with pytest.raises(Refused) as refused:
         meetings.publish_minutes(group, cancelled, facilitator)
     assert refused.value.status == 409
     assert count(Announcement, Announcement.subject_kind == "minutes") == 0
@@ -207,7 +208,7 @@ def test_published_minutes_cannot_be_edited(app, ctx):
     meetings.save_minutes(meeting, "The final words.", 1)
     meetings.publish_minutes(group, meeting, facilitator)
     for version in (2, 1):
-        with pytest.raises(meetings.MeetingError, match="published") as refused:
+        with pytest.raises(Refused, match="published") as refused:
             meetings.save_minutes(meeting, "Rewritten history.", version)
         assert refused.value.status == 409
     db.session.expire_all()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.enquiries import services as enquiries
+from app.errors import Refused
 from app.meetings import services as meetings
 from tests.conftest import client_for
 from tests.decisions.helpers import record
@@ -82,7 +83,7 @@ def test_an_agenda_item_can_be_about_an_enquiry_of_this_group_only(app, chain):
     elsewhere = make_group()
     stranger, _ = make_member(elsewhere, "resident_adviser")
     other = make_enquiry(elsewhere, stranger)
-    with pytest.raises(meetings.MeetingError) as refused:
+    with pytest.raises(Refused) as refused:
         meetings.add_item(group, meeting, title="Theirs", enquiry_id=other.id)
     assert refused.value.field == "enquiry_id"
     assert len(meetings.agenda(meeting)) == 1

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from app.decisions import services as decisions
 from app.extensions import db
 from app.notices import services as notices
+from app.notices import worker
 from app.notices.models import Notice
 from tests.decisions.helpers import record
 from tests.factories import make_group, make_member
@@ -40,7 +41,7 @@ def make_due_now():
 
 
 def queued() -> int:
-    return notices.queued_emails()
+    return worker.queued_emails()
 
 
 def test_publishing_a_decision_queues_its_emails_and_the_worker_sends_each_once(app, ctx, mailbox):
@@ -48,14 +49,14 @@ def test_publishing_a_decision_queues_its_emails_and_the_worker_sends_each_once(
     decision = record(group, officer, title="Bins move to Wednesdays")
     assert queued() == 3 and mailbox.messages == []
 
-    result = notices.work_once()
+    result = worker.work_once()
     assert (result.sent, result.failed) == (3, 0)
     assert sorted(m["To"] for m in mailbox.messages) == sorted(p.email for p in people)
     message = mailbox.to(people[0].email)[0]
     assert message["Subject"] == "Decision: Bins move to Wednesdays"
     assert f"/groups/{group.slug}/decisions/{decision.id}" in mailbox.body(message)
 
-    assert notices.work_once().sent == 0  # nothing is sent twice
+    assert worker.work_once().sent == 0  # nothing is sent twice
     assert len(mailbox.messages) == 3
 
 
@@ -63,17 +64,17 @@ def test_when_the_mail_server_refuses_emails_wait_and_are_delivered_later(app, c
     group, officer, people = group_with_emailers(2)
     record(group, officer)
     mailbox.refuse_with = "451 4.3.0 Try again later"
-    result = notices.work_once()
+    result = worker.work_once()
     assert (result.sent, result.failed) == (0, 2)
     rows = list(db.session.scalars(select(Notice).where(Notice.channel == "email")))
     assert all(n.attempts == 1 and n.reached_at is None for n in rows)
     assert all("451" in n.last_error for n in rows)
     assert all(n.next_attempt_at > n.created_at + timedelta(seconds=50) for n in rows)
-    assert notices.work_once().sent == 0  # not due yet: backing off
+    assert worker.work_once().sent == 0  # not due yet: backing off
 
     mailbox.refuse_with = None
     make_due_now()
-    assert notices.work_once().sent == 2
+    assert worker.work_once().sent == 2
     assert len(mailbox.messages) == 2
     assert queued() == 0
 
@@ -86,12 +87,12 @@ def test_when_the_mail_server_is_down_nothing_is_lost(app, ctx, mailbox):
         closed.bind(("127.0.0.1", 0))
         app.config["MAIL_PORT"] = closed.getsockname()[1]  # nothing listens here
         try:
-            assert notices.work_once().failed == 2
+            assert worker.work_once().failed == 2
         finally:
             app.config["MAIL_PORT"] = port
     assert queued() == 2
     make_due_now()
-    assert notices.work_once().sent == 2
+    assert worker.work_once().sent == 2
     assert len(mailbox.messages) == 2
 
 
@@ -104,25 +105,25 @@ def test_a_hanging_mail_server_times_out_and_the_email_is_retried(app, ctx, mail
     port, timeout = app.config["MAIL_PORT"], app.config["MAIL_TIMEOUT"]
     app.config.update(MAIL_PORT=silent.getsockname()[1], MAIL_TIMEOUT=0.5)
     try:
-        assert notices.work_once().failed == 1
+        assert worker.work_once().failed == 1
     finally:
         app.config.update(MAIL_PORT=port, MAIL_TIMEOUT=timeout)
         silent.close()
     make_due_now()
-    assert notices.work_once().sent == 1
+    assert worker.work_once().sent == 1
 
 
 def test_an_email_is_given_up_after_many_failures_and_counted(app, ctx, mailbox):
     group, officer, _ = group_with_emailers(1)
     record(group, officer)
     mailbox.refuse_with = "550 5.1.1 No such mailbox"
-    for _ in range(notices.MAX_ATTEMPTS):
+    for _ in range(worker.MAX_ATTEMPTS):
         make_due_now()
-        notices.work_once()
+        worker.work_once()
     assert notices.failed_emails(group.id) == 1
     make_due_now()
     mailbox.refuse_with = None
-    assert notices.work_once().sent == 0
+    assert worker.work_once().sent == 0
 
 
 def test_two_workers_at_once_send_each_email_exactly_once(app, ctx, mailbox):
@@ -130,14 +131,15 @@ def test_two_workers_at_once_send_each_email_exactly_once(app, ctx, mailbox):
     for n in range(3):
         record(group, officer, title=f"Decision {n}")
     assert queued() == 36
+    db.session.commit()  # the decisions' request ends, then the workers start
     results = []
 
-    def worker(name):
+    def run(name):
         with app.app_context():
-            results.append(notices.work_once(worker=name, batch=5))
+            results.append(worker.work_once(worker=name, batch=5))
             db.session.remove()
 
-    threads = [threading.Thread(target=worker, args=(f"worker-{i}",)) for i in range(2)]
+    threads = [threading.Thread(target=run, args=(f"worker-{i}",)) for i in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -187,16 +189,16 @@ def test_emails_queued_while_the_mail_server_is_stopped_go_once_it_starts(app, c
     app.config["MAIL_PORT"] = port
     try:
         record(group, officer)
-        assert notices.work_once().failed == 3
+        assert worker.work_once().failed == 3
         assert queued() == 3
 
         server = Controller(inbox, hostname="127.0.0.1", port=port)
         server.start()
         try:
             make_due_now()
-            assert notices.work_once().sent == 3
+            assert worker.work_once().sent == 3
             make_due_now()
-            assert notices.work_once().sent == 0
+            assert worker.work_once().sent == 0
         finally:
             server.stop()
     finally:

@@ -8,6 +8,7 @@ import hashlib
 import pytest
 from sqlalchemy import func, select
 
+from app.errors import Refused
 from app.extensions import db
 from app.uploads import filetypes
 from app.uploads import services as uploads
@@ -28,9 +29,9 @@ def uploads_saved() -> int:
     return db.session.scalar(select(func.count()).select_from(Upload))
 
 
-def refused(owner, name: str, data: bytes, **options) -> uploads.UploadError:
+def refused(owner, name: str, data: bytes, **options) -> Refused:
     group, person = owner
-    with pytest.raises(uploads.UploadError) as caught:
+    with pytest.raises(Refused) as caught:
         uploads.store(group, person, file(name, data), **options)
     db.session.rollback()
     return caught.value

@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from app.errors import Refused
 from app.extensions import db
 from app.voting import services as voting
 from app.voting import tally
@@ -38,6 +39,7 @@ def setup_ballot(method="ranked", *, secret=False, voters="all_members", n_resid
 def test_twenty_casts_at_once_by_one_member_leave_exactly_one_current_ballot(app, ctx):
     group, _f, _o, residents, ballot, options = setup_ballot()
     voter_id, ballot_id = residents[0].id, ballot.id
+    db.session.commit()
     errors = []
 
     def cast(n):
@@ -50,6 +52,7 @@ def test_twenty_casts_at_once_by_one_member_leave_exactly_one_current_ballot(app
                 fresh = db.session.get(Ballot, ballot_id)
                 order = options if n % 2 else list(reversed(options))
                 voting.cast(fresh, voter, order)
+                db.session.commit()  # as each vote's request does
             except Exception as exc:  # noqa: BLE001 - collected and asserted below
                 errors.append(exc)
             finally:
@@ -169,7 +172,7 @@ def test_voting_outside_the_open_time_or_when_not_eligible_is_refused(app, ctx, 
     )
     assert response.status_code == 409
     assert "This vote has closed" in response.get_data(as_text=True)
-    with pytest.raises(voting.VotingError, match="already closed"):
+    with pytest.raises(Refused, match="already closed"):
         voting.close_ballot(group, ballot)
     assert count(Cast, Cast.ballot_id == ballot.id) == 0
 
@@ -217,15 +220,15 @@ def test_choosing_the_winner_marks_the_priority_chosen(app, ctx):
 def test_a_ballot_needs_two_different_options_and_sane_dots(app, ctx):
     group = make_group()
     facilitator, _ = make_member(group, "facilitator")
-    with pytest.raises(voting.VotingError, match="at least two"):
+    with pytest.raises(Refused, match="at least two"):
         voting.create_ballot(
             group, facilitator, title="T", method="approval", options=[("A", None)]
         )
-    with pytest.raises(voting.VotingError, match="different name"):
+    with pytest.raises(Refused, match="different name"):
         voting.create_ballot(
             group, facilitator, title="T", method="approval", options=[("A", None), ("a", None)]
         )
-    with pytest.raises(voting.VotingError, match="most dots"):
+    with pytest.raises(Refused, match="most dots"):
         voting.create_ballot(
             group,
             facilitator,
@@ -315,7 +318,7 @@ def test_planned_times_open_and_close_a_vote_when_it_is_next_looked_at(app, ctx,
     db.session.commit()
     page = login(resident).get(url).get_data(as_text=True)
     assert "Closed" in page and "Nobody voted." in page
-    with pytest.raises(voting.VotingError, match="already passed"):
+    with pytest.raises(Refused, match="already passed"):
         voting.create_ballot(
             group,
             facilitator,

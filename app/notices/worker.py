@@ -1,0 +1,232 @@
+"""The notices worker: `flask notices work` sends the email outbox, each notice once.
+
+Each job here is a transaction of its own and commits at its end: a lease on a
+batch of emails, then each email sent (or not) and its record. Two workers never
+send the same email: a lease is taken by one guarded UPDATE, and on PostgreSQL
+SKIP LOCKED keeps workers from waiting on each other.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
+
+from app.accounts.models import User
+from app.chain import services as chain
+from app.dbtypes import utcnow
+from app.extensions import db
+from app.links import absolute
+from app.mail import MailCaught, MailNotSent, build_message, deliver
+from app.notices.models import Announcement, Notice
+from app.notices.services import chain_told
+
+log = logging.getLogger(__name__)
+
+#: Give up on an email after this many failed attempts (about two days of retries).
+MAX_ATTEMPTS = 12
+#: How long a worker may hold a notice before another worker may try it.
+LEASE = timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 1, 2, 4 ... minutes, at most 6 hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim_emails(worker: str, limit: int = 20) -> list[int]:
+    """Lease up to `limit` due emails to this worker. Other workers skip them.
+
+    The claim is one UPDATE guarded by the same conditions, so two workers can
+    never both hold a notice; on PostgreSQL, SKIP LOCKED keeps them from waiting
+    on each other.
+    """
+    now = utcnow()
+    due = (
+        select(Notice.id)
+        .where(
+            Notice.channel == "email",
+            Notice.sent_at.is_(None),
+            Notice.failed_at.is_(None),
+            Notice.next_attempt_at <= now,
+            or_(Notice.claimed_until.is_(None), Notice.claimed_until < now),
+        )
+        .order_by(Notice.next_attempt_at, Notice.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(due))
+    if not ids:
+        return []
+    db.session.execute(
+        update(Notice)
+        .where(
+            Notice.id.in_(ids),
+            Notice.sent_at.is_(None),
+            or_(Notice.claimed_until.is_(None), Notice.claimed_until < now),
+        )
+        .values(claimed_by=worker, claimed_until=now + LEASE)
+    )
+    return list(
+        db.session.scalars(
+            select(Notice.id).where(
+                Notice.id.in_(ids), Notice.claimed_by == worker, Notice.sent_at.is_(None)
+            )
+        )
+    )
+
+
+def send_claimed(notice_id: int, worker: str) -> bool:
+    """Send one leased email. True if the mail server accepted it.
+
+    Accepted counts as told, and joins the group's chain. An email caught because
+    no mail server is set up (a development site) reached nobody: it is marked as
+    not sent, with the reason, and never counted as told.
+    """
+    row = db.session.execute(
+        select(Notice, Announcement, User)
+        .join(Announcement, Announcement.id == Notice.announcement_id)
+        .join(User, User.id == Notice.user_id)
+        .where(Notice.id == notice_id, Notice.claimed_by == worker, Notice.sent_at.is_(None))
+    ).first()
+    if row is None:
+        return False
+    notice, announcement, person = row
+    if not person.email:
+        _finish(notice_id, worker, failed_at=utcnow(), last_error="no email address")
+        return False
+    fingerprint = chain.head(notice.group_id)[: chain.SHORT]
+    body = "\n\n".join(
+        (
+            announcement.body,
+            absolute(announcement.url),
+            _(
+                "The group's log fingerprint as this was sent: %(head)s. Anyone can "
+                "compare it with the log to check nothing has been taken out since.",
+                head=fingerprint,
+            ),
+        )
+    )
+    message = build_message(
+        person.email,
+        announcement.title,
+        body + "\n",
+        # Stable per notice, so a mail system can spot a repeat should one ever happen.
+        message_id=f"<notice-{notice.id}@logbook.local>",
+    )
+    try:
+        deliver(message)
+    except MailCaught as exc:
+        _finish(
+            notice_id,
+            worker,
+            attempts=notice.attempts + 1,
+            failed_at=utcnow(),
+            last_error=str(exc)[:500],
+        )
+        return False
+    except MailNotSent as exc:
+        attempts = notice.attempts + 1
+        now = utcnow()
+        _finish(
+            notice_id,
+            worker,
+            attempts=attempts,
+            next_attempt_at=now + backoff(attempts),
+            last_error=str(exc)[:500],
+            failed_at=now if attempts >= MAX_ATTEMPTS else None,
+        )
+        log.warning("Email notice %s not sent (attempt %s): %s", notice_id, attempts, exc)
+        return False
+    now = utcnow()
+    chain.lock(notice.group_id)
+    _finish(
+        notice_id,
+        worker,
+        attempts=notice.attempts + 1,
+        sent_at=now,
+        delivered_at=now,
+        reached_at=now,
+        last_error=None,
+    )
+    db.session.refresh(notice)
+    chain_told(notice.group_id, [notice])
+    return True
+
+
+def _finish(notice_id: int, worker: str, **values) -> None:
+    db.session.execute(
+        update(Notice)
+        .where(Notice.id == notice_id, Notice.claimed_by == worker)
+        .values(claimed_by=None, claimed_until=None, **values)
+    )
+
+
+@dataclass
+class WorkResult:
+    sent: int = 0
+    failed: int = 0
+
+
+def work_once(worker: str | None = None, batch: int = 20) -> WorkResult:
+    """Send every email that is due now, batch by batch; each lease and each email is
+    a job that commits on its own (a failure undoes that job alone)."""
+    worker = worker or worker_name()
+    result = WorkResult()
+    while True:
+        ids = _job(claim_emails, worker, batch)
+        if not ids:
+            return result
+        for notice_id in ids:
+            if _job(send_claimed, notice_id, worker):
+                result.sent += 1
+            else:
+                result.failed += 1
+
+
+def _job(work, *args):
+    """Run one job in its own transaction: commit at its end, roll back if it fails."""
+    try:
+        done = work(*args)
+        db.session.commit()
+        return done
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def work_forever(poll_seconds: float = 5.0, stop_after: float | None = None) -> None:
+    worker = worker_name()
+    started = time.monotonic()
+    while stop_after is None or time.monotonic() - started < stop_after:
+        result = work_once(worker)
+        if result.sent or result.failed:
+            log.info("Sent %s, failed %s", result.sent, result.failed)
+        time.sleep(poll_seconds)
+        db.session.remove()
+
+
+def queued_emails() -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notice)
+            .where(
+                Notice.channel == "email",
+                Notice.sent_at.is_(None),
+                Notice.failed_at.is_(None),
+            )
+        )
+        or 0
+    )
