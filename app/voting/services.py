@@ -489,9 +489,7 @@ def cast(
     if ballot.closed_at is not None:
         raise Conflict(_("This vote has closed"))
     if not is_eligible(ballot, voter):
-        raise NotAllowed(
-            _("%(name)s is not on the list of voters for this vote", name=voter.name)
-        )
+        raise NotAllowed(_("%(name)s is not on the list of voters for this vote", name=voter.name))
     options = ballot_options(ballot)
     try:
         normalised = tally.validate(rules_for(ballot, options), choices)
