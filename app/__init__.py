@@ -64,6 +64,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     login_manager.user_loader(account_services.load_user_for_session)
 
     _register_blueprints(app)
+    _register_jobs()
     _register_guards(app)
     _register_errors(app)
     _register_transactions(app)
@@ -101,6 +102,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.enquiries.views import bp as enquiries_bp
 
     app.register_blueprint(enquiries_bp)
+
+
+def _register_jobs() -> None:
+    """What the worker does when its time comes, registered by the domains that own it."""
+    from app.voting import jobs  # noqa: F401  (registers on import)
 
 
 def _register_guards(app: Flask) -> None:

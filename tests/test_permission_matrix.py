@@ -490,3 +490,71 @@ def test_a_published_log_is_open_to_everyone_and_nothing_else_is(app, world):
 
 def _rule_args(app, endpoint):
     return next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint).arguments
+
+
+def _snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, as stored now."""
+    db.session.expire_all()
+    found = {}
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            rows = conn.execute(table.select().order_by(*table.primary_key.columns)).all()
+            found[table.name] = [tuple(row) for row in rows]
+    return found
+
+
+def _own_seen_marks_only(before, after, user_id) -> list[str]:
+    """What changed between two snapshots, leaving out one person marking their own
+    notices seen (and those marks joining the chain): a list of problems."""
+    from app.notices.models import Notice
+
+    problems = []
+    columns = [c.name for c in Notice.__table__.columns]
+    seen_columns = {"seen_at", "reached_at"}
+    own_seen = set()
+    old = {row[0]: row for row in before["notices"]}
+    for row in after["notices"]:
+        was = old.get(row[0])
+        if was == row:
+            continue
+        changed = {
+            columns[i] for i, (a, b) in enumerate(zip(was or (), row, strict=False)) if a != b
+        }
+        if was is None or row[columns.index("user_id")] != user_id or changed - seen_columns:
+            problems.append(f"notice {row[0]} changed: {sorted(changed) or 'new'}")
+        else:
+            own_seen.add(row[0])
+    entries = [c.name for c in db.metadata.tables["log_entries"].columns]
+    new_entries = set(after["log_entries"]) - set(before["log_entries"])
+    for entry in new_entries:
+        record = dict(zip(entries, entry, strict=True))
+        if record["kind"] != "told" or record["notice_id"] not in own_seen:
+            problems.append(f"log entry {record['seq']} ({record['kind']}) added")
+    if set(before["log_entries"]) - set(after["log_entries"]):
+        problems.append("log entries removed")
+    for name in before:
+        if name not in ("notices", "log_entries") and before[name] != after[name]:
+            problems.append(f"{name} changed")
+    return problems
+
+
+def test_no_get_request_changes_anything_but_the_visitors_own_seen_marks(app, world):
+    people, url_args, reset_args = world
+    db.session.commit()
+    gets = [endpoint for endpoint, (method, _a, _p) in MATRIX.items() if method == "GET"]
+    problems = []
+    for visitor in VISITORS:
+        client = app.test_client()
+        user_id = None
+        if visitor != "anonymous":
+            sign_in(client, people[visitor])
+            user_id = people[visitor].id
+        for endpoint in gets:
+            url = _url(app, endpoint, url_args, reset_args)
+            before = _snapshot()
+            client.get(url)
+            after = _snapshot()
+            problems += [
+                f"{visitor} GET {url}: {p}" for p in _own_seen_marks_only(before, after, user_id)
+            ]
+    assert problems == [], "\n".join(problems)

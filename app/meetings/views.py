@@ -806,8 +806,14 @@ def minutes(slug: str, meeting_id: int):
     form = conflict = None
     status = 200
     if editor and meeting.minutes_published_at is None and meeting.status == "finished":
-        meetings.start_minutes(group, meeting)
-        form = MinutesForm(data={"text": meeting.minutes_text, "version": meeting.minutes_version})
+        # Until the first save, the draft is written afresh from what was captured (a GET
+        # stores nothing); saving it, version 0, makes version 1.
+        text = (
+            meeting.minutes_text
+            if meeting.minutes_version
+            else meetings.draft_minutes(group, meeting)
+        )
+        form = MinutesForm(data={"text": text, "version": meeting.minutes_version})
         if form.validate_on_submit():
             try:
                 meetings.save_minutes(meeting, form.text.data, form.version.data)

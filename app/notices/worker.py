@@ -1,9 +1,13 @@
-"""The notices worker: `flask notices work` sends the email outbox, each notice once.
+"""The worker: `flask notices work` sends the email outbox, each notice once, and
+runs what is due because time passed (a vote opening at its set time...).
 
 Each job here is a transaction of its own and commits at its end: a lease on a
-batch of emails, then each email sent (or not) and its record. Two workers never
-send the same email: a lease is taken by one guarded UPDATE, and on PostgreSQL
-SKIP LOCKED keeps workers from waiting on each other.
+batch of emails, then each email sent (or not) and its record, then each thing
+due. Two workers never send the same email: a lease is taken by one guarded
+UPDATE, and on PostgreSQL SKIP LOCKED keeps workers from waiting on each other.
+Scheduled jobs are registered by the domains that own them (`due_job`) and must
+be safe when two workers find the same thing due: each does a guarded change,
+and the one that finds it already done is refused and moves on.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ import logging
 import os
 import socket
 import time
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
@@ -21,6 +26,7 @@ from sqlalchemy import func, or_, select, update
 from app.accounts.models import User
 from app.chain import services as chain
 from app.dbtypes import utcnow
+from app.errors import Refused
 from app.extensions import db
 from app.links import absolute
 from app.mail import MailCaught, MailNotSent, build_message, deliver
@@ -177,13 +183,55 @@ def _finish(notice_id: int, worker: str, **values) -> None:
 class WorkResult:
     sent: int = 0
     failed: int = 0
+    #: Scheduled jobs done, by name ("open votes": 2).
+    done: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class DueJob:
+    """Something a domain does when its time comes: `due(now)` lists what is due (ids),
+    `run(id, now)` does one of them."""
+
+    name: str
+    due: Callable[[datetime], list[int]]
+    run: Callable[[int, datetime], object]
+
+
+#: The scheduled jobs, in the order they run; domains add theirs with `due_job`.
+DUE_JOBS: dict[str, DueJob] = {}
+
+
+def due_job(name: str, due: Callable[[datetime], list[int]]):
+    """Register `run(id, now)` as the job that does each thing `due(now)` lists."""
+
+    def register(run):
+        DUE_JOBS[name] = DueJob(name, due, run)
+        return run
+
+    return register
+
+
+def run_due(now: datetime | None = None) -> dict[str, int]:
+    """Run everything due now, each thing in a transaction of its own. A thing another
+    worker did first is refused, rolled back and skipped; nothing is done twice."""
+    now = now or utcnow()
+    done: dict[str, int] = {}
+    for job in DUE_JOBS.values():
+        for thing_id in _job(job.due, now):
+            try:
+                _job(job.run, thing_id, now)
+            except Refused:
+                continue  # done by another worker a moment ago
+            done[job.name] = done.get(job.name, 0) + 1
+    return done
 
 
 def work_once(worker: str | None = None, batch: int = 20) -> WorkResult:
-    """Send every email that is due now, batch by batch; each lease and each email is
-    a job that commits on its own (a failure undoes that job alone)."""
+    """Do what is due (votes to open or close...), then send every email that is due
+    now, batch by batch; each is a job that commits on its own (a failure undoes that
+    job alone). What is due runs first, so that what it announces goes out at once."""
     worker = worker or worker_name()
-    result = WorkResult()
+    result = WorkResult(done=run_due())
     while True:
         ids = _job(claim_emails, worker, batch)
         if not ids:
@@ -211,8 +259,8 @@ def work_forever(poll_seconds: float = 5.0, stop_after: float | None = None) -> 
     started = time.monotonic()
     while stop_after is None or time.monotonic() - started < stop_after:
         result = work_once(worker)
-        if result.sent or result.failed:
-            log.info("Sent %s, failed %s", result.sent, result.failed)
+        if result.sent or result.failed or result.done:
+            log.info("Sent %s, failed %s, done %s", result.sent, result.failed, result.done)
         time.sleep(poll_seconds)
         db.session.remove()
 

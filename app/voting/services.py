@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.dbtypes import utcnow
-from app.errors import Conflict, Invalid, NotAllowed, Refused
+from app.errors import Conflict, Invalid, NotAllowed
 from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group
@@ -438,22 +438,42 @@ def count_ballot(ballot: Ballot) -> dict:
     )
 
 
-def refresh(group: Group, ballot: Ballot) -> None:
-    """Open or close a ballot whose planned time has come (checked when it is looked at)."""
-    now = utcnow()
-    try:
-        if ballot.opened_at is None and ballot.opens_at and ballot.opens_at <= now:
-            open_ballot(group, ballot, now=ballot.opens_at)
-        if (
-            ballot.opened_at
-            and ballot.closed_at is None
-            and ballot.closes_at
-            and ballot.closes_at <= now
-        ):
-            close_ballot(group, ballot, now=ballot.closes_at)
-    except Refused:
-        db.session.rollback()  # another request did it first
-    db.session.refresh(ballot)
+def due_to_open(now: datetime) -> list[int]:
+    """Votes whose set opening time has come and that are not open yet."""
+    return list(
+        db.session.scalars(
+            select(Ballot.id)
+            .where(Ballot.opened_at.is_(None), Ballot.opens_at <= now)
+            .order_by(Ballot.opens_at, Ballot.id)
+        )
+    )
+
+
+def due_to_close(now: datetime) -> list[int]:
+    """Open votes whose set closing time has come."""
+    return list(
+        db.session.scalars(
+            select(Ballot.id)
+            .where(
+                Ballot.opened_at.is_not(None),
+                Ballot.closed_at.is_(None),
+                Ballot.closes_at <= now,
+            )
+            .order_by(Ballot.closes_at, Ballot.id)
+        )
+    )
+
+
+def open_on_time(ballot_id: int, now: datetime) -> None:
+    """Open a vote at its set time (a job of the worker, never of a page view)."""
+    ballot = db.session.get(Ballot, ballot_id)
+    open_ballot(db.session.get(Group, ballot.group_id), ballot, now=ballot.opens_at or now)
+
+
+def close_on_time(ballot_id: int, now: datetime) -> None:
+    """Close and count a vote at its set time (a job of the worker)."""
+    ballot = db.session.get(Ballot, ballot_id)
+    close_ballot(db.session.get(Group, ballot.group_id), ballot, now=ballot.closes_at or now)
 
 
 def is_eligible(ballot: Ballot, user: User) -> bool:

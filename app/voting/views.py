@@ -43,7 +43,6 @@ def load_ballot(group, ballot_id: int):
     ballot = voting.get_ballot(group, ballot_id)
     if ballot is None:
         abort(404)
-    voting.refresh(group, ballot)
     return ballot
 
 

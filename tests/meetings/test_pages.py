@@ -552,12 +552,11 @@ def test_a_version_number_too_big_for_the_database_never_gives_a_server_error(ap
     )
     assert 400 <= response.status_code < 500, response.status_code
     meetings.finish_meeting(meeting)
-    client.get(f"{base(group, meeting)}/minutes")
     response = client.post(f"{base(group, meeting)}/minutes", data={"text": "ok", "version": huge})
     assert 400 <= response.status_code < 500, response.status_code
     db.session.expire_all()
     assert meetings.get_item(meeting, item.id).notes == ""
-    assert db.session.get(Meeting, meeting.id).minutes_version == 1
+    assert db.session.get(Meeting, meeting.id).minutes_version == 0
 
 
 def _edit_urls(group, meeting, item, action):
@@ -881,30 +880,32 @@ def test_writing_and_publishing_minutes_through_the_page(app, ctx):
     url = f"{base(group, meeting)}/minutes"
 
     page = html(first.get(url))
-    assert "## 1. Welcome" in page
+    assert "## 1. Welcome" in page  # the draft, written from what was captured
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).minutes_version == 0  # and not stored
     assert "The minutes have not been published yet" in html(client_for(app, rita).get(url))
     assert "## 1. Welcome" not in html(client_for(app, rita).get(url))
-    assert client_for(app, rita).post(url, data={"text": "Mine", "version": "1"}).status_code == 403
+    assert client_for(app, rita).post(url, data={"text": "Mine", "version": "0"}).status_code == 403
 
-    response = first.post(url, data={"text": "Fatima's minutes.", "version": "1"})
+    response = first.post(url, data={"text": "Fatima's minutes.", "version": "0"})
     assert response.status_code == 303
-    response = second.post(url, data={"text": "Ade's minutes.", "version": "1"})
+    response = second.post(url, data={"text": "Ade's minutes.", "version": "0"})
     assert response.status_code == 409
     page = html(response)
     assert "Someone else saved the minutes" in page
     assert "Fatima&#39;s minutes." in page and "Ade&#39;s minutes." in page
-    assert re.search(r'name="version"[^>]*value="2"', page)
+    assert re.search(r'name="version"[^>]*value="1"', page)
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).minutes_text == "Fatima's minutes."
 
     response = second.post(
-        url, data={"text": "Fatima's minutes. Ade's too.", "version": "2", "publish": "1"}
+        url, data={"text": "Fatima's minutes. Ade's too.", "version": "1", "publish": "1"}
     )
     assert response.status_code == 303
     assert count(Announcement, Announcement.subject_kind == "minutes") == 1
     assert "<p>Fatima's minutes. Ade's too.</p>" in html(client_for(app, rita).get(url))
 
-    response = first.post(url, data={"text": "Again", "version": "3", "publish": "1"})
+    response = first.post(url, data={"text": "Again", "version": "2", "publish": "1"})
     assert response.status_code == 409
     assert "already been published" in html(response)
     assert count(Announcement, Announcement.subject_kind == "minutes") == 1
@@ -939,14 +940,12 @@ def test_bad_minutes_answer_422_and_keep_the_draft(app, ctx, data):
     meeting, _items = finished(group, facilitator)
     client = client_for(app, facilitator)
     url = f"{base(group, meeting)}/minutes"
-    client.get(url)  # drafts them
-    db.session.expire_all()
-    draft = db.session.get(Meeting, meeting.id).minutes_text
+    assert client.post(url, data={"text": "The draft so far.", "version": "0"}).status_code == 303
     response = client.post(url, data=data)
     assert response.status_code == 422
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
-    assert (stored.minutes_text, stored.minutes_version) == (draft, 1)
+    assert (stored.minutes_text, stored.minutes_version) == ("The draft so far.", 1)
 
 
 # Hostile input ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from app.errors import Refused
 from app.extensions import db
 from app.voting import services as voting
 from app.voting import tally
-from app.voting.models import Cast, CurrentBallot, Priority
+from app.voting.models import Cast, CurrentBallot, EligibleVoter, Priority
 from tests.conftest import count
 from tests.factories import make_group, make_member
 
@@ -289,12 +289,16 @@ def test_voting_before_a_vote_opens_is_refused(app, ctx, login):
     assert "has not opened yet" in response.get_data(as_text=True)
 
 
-def test_planned_times_open_and_close_a_vote_when_it_is_next_looked_at(app, ctx, login):
+def test_planned_times_open_and_close_a_vote_by_the_worker_with_no_page_viewed(
+    app, ctx, login
+):
     from datetime import timedelta
 
     from sqlalchemy import update
 
     from app.dbtypes import utcnow
+    from app.notices import worker
+    from app.notices.models import Announcement
     from app.voting.models import Ballot
 
     group = make_group()
@@ -310,12 +314,26 @@ def test_planned_times_open_and_close_a_vote_when_it_is_next_looked_at(app, ctx,
         opens_at=now - timedelta(minutes=1),
         closes_at=now + timedelta(hours=1),
     )
+    db.session.commit()
     url = f"/groups/{group.slug}/ballots/{ballot.id}"
+    # Looking at it changes nothing: opening is the worker's job.
+    assert "Cast my vote" not in login(resident).get(url).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Ballot, ballot.id).opened_at is None
+
+    assert worker.work_once().done == {"open votes": 1}
+    db.session.expire_all()
+    opened = db.session.get(Ballot, ballot.id)
+    assert opened.opened_at == opened.opens_at  # opened as planned, not when the worker ran
+    assert count(Announcement, Announcement.subject_kind == "ballot") == 1
     assert "Cast my vote" in login(resident).get(url).get_data(as_text=True)
+    assert worker.work_once().done == {}  # nothing is done twice
+
     db.session.execute(
         update(Ballot).where(Ballot.id == ballot.id).values(closes_at=now - timedelta(seconds=1))
     )
     db.session.commit()
+    assert worker.work_once().done == {"close votes": 1}
     page = login(resident).get(url).get_data(as_text=True)
     assert "Closed" in page and "Nobody voted." in page
     with pytest.raises(Refused, match="already passed"):
@@ -327,6 +345,50 @@ def test_planned_times_open_and_close_a_vote_when_it_is_next_looked_at(app, ctx,
             options=[("A", None), ("B", None)],
             closes_at=now - timedelta(hours=1),
         )
+
+
+def test_two_workers_at_once_open_a_planned_vote_once(app, ctx):
+    from datetime import timedelta
+
+    from app.dbtypes import utcnow
+    from app.notices import worker
+    from app.notices.models import Announcement
+
+    group = make_group()
+    facilitator, _ = make_member(group, "facilitator")
+    for _n in range(5):
+        make_member(group, "resident")
+    ballot = voting.create_ballot(
+        group,
+        facilitator,
+        title="Planned",
+        method="approval",
+        options=[("A", None), ("B", None)],
+        opens_at=utcnow() - timedelta(minutes=1),
+    )
+    db.session.commit()
+    together = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        with app.app_context():
+            try:
+                together.wait(timeout=30)
+                results.append(worker.run_due())
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sum(r.get("open votes", 0) for r in results) == 1
+    assert count(Announcement, Announcement.subject_id == ballot.id) == 1
+    assert count(EligibleVoter, EligibleVoter.ballot_id == ballot.id) == 6
 
 
 def test_a_tie_is_explained_with_the_options_names(app, ctx, login):
