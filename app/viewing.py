@@ -5,7 +5,8 @@ what is stored), whatever status the answer carries."""
 
 from __future__ import annotations
 
-from flask import abort, flash
+from flask import abort, flash, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.errors import Refused
@@ -57,3 +58,21 @@ def flash_refusal(exc: Refused) -> None:
     """Keep nothing of the request, and say why on the next page."""
     db.session.rollback()
     flash(str(exc), "error")
+
+
+def comment_posted(form, group, action: str, post) -> bool:
+    """A page that lists comments also takes them, always this way: on a POST, check
+    the member may `action`, then `post(body)`. True once a comment is added (the
+    caller redirects); False to show the page, with the form's errors if it had any."""
+    if request.method != "POST":
+        return False
+    require(current_user, action, group)
+    if not form.validate_on_submit():
+        return False
+    try:
+        post(form.body.data)
+    except Refused as exc:
+        refused(form, exc)
+        return False
+    flash(_("Your comment has been added."))
+    return True

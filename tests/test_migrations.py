@@ -66,3 +66,55 @@ def test_the_told_record_migration_carries_existing_notices_into_the_chain(app, 
     chained = set(db.session.scalars(select(LogEntry.notice_id).where(LogEntry.kind == "told")))
     assert reached and chained == reached
     assert chain.verify(group_id).ok
+
+
+def test_comments_move_into_one_table_and_back_unchanged(app, ctx):
+    from datetime import timedelta
+
+    from sqlalchemy import select, text
+
+    from app.comments import services as comments
+    from app.comments.models import Comment
+    from app.dbtypes import utcnow
+    from app.decisions import services as decisions
+    from app.voting import services as voting
+    from tests.factories import make_group, make_member
+
+    group = make_group()
+    officer, _ = make_member(group, "officer")
+    entry = decisions.publish_forward_plan(
+        group,
+        officer,
+        title="Car park",
+        summary="Closing at night?",
+        decision_by_kind="council_cabinet",
+        decision_by_name="",
+        expected_at=utcnow() + timedelta(days=10),
+    )
+    priority = voting.propose(
+        group, officer, title="Damp", description="", domain="living_environment"
+    )
+    decisions.comment_on_plan(entry, officer, "Not at night, please.")
+    comments.add(group.id, "priority", priority.id, officer, "Yes to this.")
+
+    def stored():
+        return sorted(
+            (c.group_id, c.subject_kind, c.subject_id, c.author_id, c.body, c.created_at)
+            for c in db.session.scalars(select(Comment))
+        )
+
+    before, entry_id, priority_id = stored(), entry.id, priority.id
+    db.session.commit()
+    db.session.remove()
+
+    downgrade(revision="de8ff9db7b03")
+    try:
+        with db.engine.connect() as conn:
+            old_plan = conn.execute(text("SELECT entry_id, body FROM forward_plan_comments")).all()
+            old_priority = conn.execute(text("SELECT priority_id, body FROM priority_comments"))
+            old_priority = old_priority.all()
+    finally:
+        upgrade()
+    assert [tuple(r) for r in old_plan] == [(entry_id, "Not at night, please.")]
+    assert [tuple(r) for r in old_priority] == [(priority_id, "Yes to this.")]
+    assert stored() == before

@@ -91,19 +91,6 @@ class ForwardPlanEntry(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class ForwardPlanComment(db.Model):
-    __tablename__ = "forward_plan_comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(
-        ForeignKey("forward_plan_entries.id", ondelete="CASCADE"), index=True
-    )
-    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class GrapevineReport(db.Model):
     """ "I heard that ... was decided": unconfirmed until linked to a decision or answered."""
 

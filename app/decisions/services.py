@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.chain.models import LogEntry
+from app.comments import services as comments
 from app.dbtypes import utcnow
 from app.decisions import chain, markdown
 from app.decisions.changes import Change, as_text, describe
@@ -25,11 +26,10 @@ from app.decisions.models import (
     NEW_VERSION_KINDS,
     Amendment,
     Decision,
-    ForwardPlanComment,
     ForwardPlanEntry,
     GrapevineReport,
 )
-from app.errors import Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group, Membership
@@ -991,26 +991,11 @@ def open_forward_plan(group: Group) -> list[ForwardPlanEntry]:
     )
 
 
-def add_comment(entry: ForwardPlanEntry, author: User, body: str) -> ForwardPlanComment:
-    body = (body or "").strip()
-    if not body:
-        raise Invalid(_("Write your comment"), "body")
-    comment = ForwardPlanComment(
-        entry_id=entry.id, group_id=entry.group_id, author_id=author.id, body=body
-    )
-    db.session.add(comment)
-    db.session.flush()
-    return comment
-
-
-def comments_page(entry: ForwardPlanEntry, page: int, per_page: int) -> Page:
-    query = (
-        select(ForwardPlanComment, User)
-        .outerjoin(User, User.id == ForwardPlanComment.author_id)
-        .where(ForwardPlanComment.entry_id == entry.id)
-        .order_by(ForwardPlanComment.created_at, ForwardPlanComment.id)
-    )
-    return paginate(query, page, per_page, rows=True)
+def comment_on_plan(entry: ForwardPlanEntry, author: User, body: str):
+    """Members comment on an upcoming decision until it is taken."""
+    if decision_from_forward_plan(entry) is not None:
+        raise Conflict(_("This has been decided, so it takes no more comments."), "body")
+    return comments.add(entry.group_id, "forward_plan", entry.id, author, body)
 
 
 # Grapevine reports -----------------------------------------------------------

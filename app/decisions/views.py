@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import partial
 
 from flask import (
     Response,
@@ -19,6 +20,7 @@ from flask_login import current_user
 
 from app.accounts.services import people_by_id
 from app.chain import services as chain_services
+from app.comments import services as comments
 from app.dbtypes import local_to_utc, utcnow
 from app.decisions import bp, chain, pictures
 from app.decisions import services as decisions
@@ -43,7 +45,7 @@ from app.meetings.labels import ACTION_STATUS_LABELS
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, membership, public, require
-from app.viewing import form_status, load_group, refused
+from app.viewing import comment_posted, form_status, load_group, refused
 
 
 def load_decision(group, decision_id: int):
@@ -612,22 +614,19 @@ def forward_plan_entry(slug: str, entry_id: int):
     if entry is None:
         abort(404)
     form = CommentForm()
-    if request.method == "POST":
-        require(current_user, "forward_plan.comment", group)
-        if form.validate_on_submit():
-            decisions.add_comment(entry, current_user, form.body.data)
-            flash(_("Your comment has been added."))
-            return redirect(
-                url_for("decisions.forward_plan_entry", slug=slug, entry_id=entry.id) + "#comments",
-                303,
-            )
+    post = partial(decisions.comment_on_plan, entry, current_user)
+    if comment_posted(form, group, "forward_plan.comment", post):
+        return redirect(
+            url_for("decisions.forward_plan_entry", slug=slug, entry_id=entry.id) + "#comments",
+            303,
+        )
     notices.mark_seen(current_user.id, "forward_plan", entry.id)
     return render_template(
         "decisions/forward_plan_entry.html",
         group=group,
         entry=entry,
         decided=decisions.decision_from_forward_plan(entry),
-        comments=decisions.comments_page(entry, page_arg(), page_size()),
+        comments=comments.page("forward_plan", entry.id, page_arg(), page_size()),
         form=form,
         **_labels(),
     ), form_status(form)

@@ -65,18 +65,6 @@ class PrioritySupport(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PriorityComment(db.Model):
-    __tablename__ = "priority_comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    priority_id: Mapped[int] = mapped_column(
-        ForeignKey("priorities.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class Ballot(db.Model):
     __tablename__ = "ballots"
 

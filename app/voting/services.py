@@ -38,7 +38,6 @@ from app.voting.models import (
     EligibleVoter,
     PaperTally,
     Priority,
-    PriorityComment,
     PrioritySupport,
 )
 
@@ -148,26 +147,6 @@ def toggle_support(priority: Priority, user: User) -> bool:
     except IntegrityError:  # a double click: the other request already backed it
         db.session.rollback()  # nothing left to do: it is backed either way
     return True
-
-
-def add_priority_comment(priority: Priority, author: User, body: str) -> PriorityComment:
-    body = (body or "").strip()
-    if not body:
-        raise Invalid(_("Write your comment"), "body")
-    comment = PriorityComment(priority_id=priority.id, author_id=author.id, body=body)
-    db.session.add(comment)
-    db.session.flush()
-    return comment
-
-
-def priority_comments(priority: Priority, page: int, per_page: int) -> Page:
-    query = (
-        select(PriorityComment, User)
-        .outerjoin(User, User.id == PriorityComment.author_id)
-        .where(PriorityComment.priority_id == priority.id)
-        .order_by(PriorityComment.created_at, PriorityComment.id)
-    )
-    return paginate(query, page, per_page, rows=True)
 
 
 def set_priority_status(priority: Priority, status: str, reason: str = "") -> None:

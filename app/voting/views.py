@@ -4,20 +4,21 @@ import csv
 import io
 import json
 from datetime import time
+from functools import partial
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.services import people_by_id
+from app.comments import services as comments
 from app.dbtypes import local_to_utc
 from app.enquiries import services as enquiries
 from app.errors import Invalid, Refused
 from app.extensions import db
 from app.forms import CommentForm, EmptyForm, parse_clock
 from app.pagination import page_arg, page_size
-from app.permissions import require
-from app.viewing import flash_refusal, form_status, load_group, refused
+from app.viewing import comment_posted, flash_refusal, form_status, load_group, refused
 from app.voting import bp, charts
 from app.voting import services as voting
 from app.voting.forms import (
@@ -94,19 +95,17 @@ def priority(slug: str, priority_id: int):
     group = load_group(slug, "priority.view")
     item = load_priority(group, priority_id)
     form = CommentForm()
-    if request.method == "POST":
-        require(current_user, "priority.comment", group)
-        if form.validate_on_submit():
-            voting.add_priority_comment(item, current_user, form.body.data)
-            flash(_("Your comment has been added."))
-            return redirect(url_for("voting.priority", slug=slug, priority_id=item.id), 303)
+    post = partial(comments.add, group.id, "priority", item.id, current_user)
+    if comment_posted(form, group, "priority.comment", post):
+        back = url_for("voting.priority", slug=slug, priority_id=item.id)
+        return redirect(back + "#comments", 303)
     return render_template(
         "voting/priority.html",
         group=group,
         priority=item,
         backers=voting.supporters(item),
         i_back=voting.backs(item, current_user),
-        comments=voting.priority_comments(item, page_arg(), page_size()),
+        comments=comments.page("priority", item.id, page_arg(), page_size()),
         proposer=people_by_id([item.proposer_id]).get(item.proposer_id),
         enquiries=enquiries.enquiries_for_priority(item),
         enquiry_can_start=item.status in enquiries.ENQUIRY_PRIORITY_STATUSES,

@@ -44,7 +44,7 @@ def build(n_decisions: int, n_members: int):
         if n % 3 == 0:
             notices.mark_seen(people[0].id, "decision", decision.id)
     decisions.report_grapevine(group, people[0], what="Heard", heard_when="", heard_by_whom="")
-    decisions.add_comment(entry, people[0], "A comment")
+    decisions.comment_on_plan(entry, people[0], "A comment")
     return group, officer, people, decision, entry
 
 

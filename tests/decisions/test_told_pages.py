@@ -368,3 +368,28 @@ def test_telling_people_it_is_coming_is_recorded_on_the_forward_plan_entry(app, 
         "On the doorstep",
         officer.id,
     )
+
+
+def test_comments_are_posted_one_way_and_close_once_decided(app, world, login):
+    group, officer, (rita, _), _tom, _decision = world
+    entry = decisions.publish_forward_plan(
+        group,
+        officer,
+        title="Car park closes at night",
+        summary="Proposal",
+        decision_by_kind="council_cabinet",
+        decision_by_name="",
+        expected_at=utcnow() + timedelta(days=20),
+    )
+    client = login(rita)
+    url = f"/groups/{group.slug}/forward-plan/{entry.id}"
+    assert client.post(url, data={"body": "   "}).status_code == 422
+    assert client.post(url, data={"body": "x" * 5001}).status_code == 422
+    response = client.post(url, data={"body": "Not at night, please."})
+    assert response.status_code == 303 and response.headers["Location"].endswith("#comments")
+    assert "Not at night, please." in text(client.get(url))
+    record(group, officer, days_ago=0, forward_plan_id=entry.id, title="Car park closes")
+    response = client.post(url, data={"body": "Too late?"})
+    assert response.status_code == 409
+    assert "takes no more comments" in text(response)
+    assert "Too late?" not in text(client.get(url))

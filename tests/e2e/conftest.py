@@ -21,7 +21,7 @@ from app import create_app
 from app.config import ROOT, TestConfig
 from app.demo import load_demo
 from app.extensions import db
-from tests.conftest import database_url, free_port
+from tests.conftest import database_url, drop_every_table, free_port
 from tests.e2e.helpers import without_javascript
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -86,9 +86,7 @@ def live_server(browser, tmp_path_factory, smtp_server):
     )
     seed_app = create_app(config)
     with seed_app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        drop_every_table()
         upgrade()
         load_demo()
         db.session.remove()
