@@ -11,6 +11,9 @@ from sqlalchemy import update
 from app.accounts import services as accounts
 from app.dbtypes import local_to_utc, local_today, utcnow
 from app.decisions import services as decisions
+from app.decisions.reports import link_grapevine, report_grapevine
+from app.decisions.told import record_told, withdraw_told
+from app.decisions.upcoming import publish_forward_plan
 from app.enquiries import services as enquiries
 from app.extensions import db
 from app.groups import services as groups
@@ -114,7 +117,7 @@ def _load_decision_log(group) -> None:
             notices.mark_seen(person.id, kind, subject_id, at=at)
 
     # Told before: in the forward plan 45 days before the group voted on it.
-    plan = decisions.publish_forward_plan(
+    plan = publish_forward_plan(
         group,
         officer,
         title="Reopen the youth centre on Saturdays",
@@ -153,7 +156,7 @@ def _load_decision_log(group) -> None:
         decided_by_name="Cabinet",
         now=now - timedelta(days=19),
     )
-    decisions.record_told(
+    record_told(
         group,
         bins,
         facilitator,
@@ -197,7 +200,7 @@ def _load_decision_log(group) -> None:
         notices.mark_seen(person.id, "decision", late.id, at=now - timedelta(days=9))
     # A call recorded against the wrong person, then withdrawn: it no longer counts.
     tom = next(p for p in people if p.name == "Tom Kaur")
-    decisions.record_told(
+    record_told(
         group,
         late,
         officer,
@@ -208,7 +211,7 @@ def _load_decision_log(group) -> None:
         now=now - timedelta(days=8),
     )
     wrong_call = notices.records_by_hand("decision", late.id, 1, 1).items[0][0]
-    decisions.withdraw_told(
+    withdraw_told(
         group,
         wrong_call.id,
         officer,
@@ -241,7 +244,7 @@ def _load_decision_log(group) -> None:
 
     # Not yet told: decided two days ago. Rita heard about it along the grapevine first;
     # her report is linked to it, and everyone else is still waiting to be told.
-    rumour = decisions.report_grapevine(
+    rumour = report_grapevine(
         group,
         resident,
         what="Someone from Riverside Homes said they have picked a firm to survey the "
@@ -259,10 +262,10 @@ def _load_decision_log(group) -> None:
         decided_by_kind="partner_organisation",
         decided_by_name="Riverside Homes",
     )
-    decisions.link_grapevine(group, rumour, damp, officer)
+    link_grapevine(group, rumour, damp, officer)
 
     # Coming up.
-    decisions.publish_forward_plan(
+    publish_forward_plan(
         group,
         officer,
         title="Close the Elm Street car park at night",
@@ -273,7 +276,7 @@ def _load_decision_log(group) -> None:
         expected_at=now + timedelta(days=30),
     )
 
-    decisions.report_grapevine(
+    report_grapevine(
         group,
         resident,
         what="The library is going to close on Mondays.",
@@ -385,7 +388,7 @@ def _load_meetings(group) -> None:
     day = today - timedelta(days=14)
     starts, ends = local_to_utc(day, time(18, 30)), local_to_utc(day, time(20, 30))
 
-    plan = decisions.publish_forward_plan(
+    plan = publish_forward_plan(
         group,
         officer,
         title="Use the small grant for a damp and mould advice session",

@@ -37,6 +37,7 @@ def test_the_told_record_migration_carries_existing_notices_into_the_chain(app, 
     from app.dbtypes import utcnow
     from app.decisions import chain
     from app.decisions import services as decisions
+    from app.decisions.told import record_told
     from app.notices.models import Notice
     from tests.decisions.helpers import backdate_members, record
     from tests.factories import make_group, make_member
@@ -46,7 +47,7 @@ def test_the_told_record_migration_carries_existing_notices_into_the_chain(app, 
     tom, _ = make_member(group, "resident")
     backdate_members(group)
     decision = record(group, officer, days_ago=5)
-    decisions.record_told(
+    record_told(
         group, decision, officer, people=[tom], channel="phone", told_at=utcnow() - timedelta(1)
     )
     decisions.amend(
@@ -76,13 +77,13 @@ def test_comments_move_into_one_table_and_back_unchanged(app, ctx):
     from app.comments import services as comments
     from app.comments.models import Comment
     from app.dbtypes import utcnow
-    from app.decisions import services as decisions
+    from app.decisions.upcoming import comment_on_plan, publish_forward_plan
     from app.voting import services as voting
     from tests.factories import make_group, make_member
 
     group = make_group()
     officer, _ = make_member(group, "officer")
-    entry = decisions.publish_forward_plan(
+    entry = publish_forward_plan(
         group,
         officer,
         title="Car park",
@@ -94,7 +95,7 @@ def test_comments_move_into_one_table_and_back_unchanged(app, ctx):
     priority = voting.propose(
         group, officer, title="Damp", description="", domain="living_environment"
     )
-    decisions.comment_on_plan(entry, officer, "Not at night, please.")
+    comment_on_plan(entry, officer, "Not at night, please.")
     comments.add(group.id, "priority", priority.id, officer, "Yes to this.")
 
     def stored():

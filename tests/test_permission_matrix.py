@@ -14,6 +14,9 @@ from app.accounts import services as accounts
 from app.accounts.models import PasswordReset
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
+from app.decisions.reports import report_grapevine
+from app.decisions.told import record_told
+from app.decisions.upcoming import publish_forward_plan
 from app.enquiries import services as enquiries
 from app.extensions import db
 from app.groups import services as groups
@@ -257,7 +260,7 @@ def world(app, ctx, tmp_path, monkeypatch):
         decided_at=utcnow() - timedelta(days=1),
         decided_by_kind="council_cabinet",
     )
-    entry = decisions.publish_forward_plan(
+    entry = publish_forward_plan(
         group,
         officer,
         title="T",
@@ -266,10 +269,10 @@ def world(app, ctx, tmp_path, monkeypatch):
         decision_by_name="",
         expected_at=utcnow() + timedelta(days=5),
     )
-    report = decisions.report_grapevine(
+    report = report_grapevine(
         group, people["resident"], what="Heard", heard_when="", heard_by_whom=""
     )
-    decisions.record_told(
+    record_told(
         group, decision, officer, people=[subject], channel="phone", told_at=utcnow()
     )
     (call, _person), *_ = notices.records_by_hand("decision", decision.id, 1, 10).items

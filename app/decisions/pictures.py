@@ -28,7 +28,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup, escape
 
-from app.decisions.services import STATUSES, Month
+from app.decisions.figures import Month
+from app.decisions.told import STATUSES
 from app.labels import TOLD_LABELS
 
 LONDON = ZoneInfo("Europe/London")

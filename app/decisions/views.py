@@ -22,8 +22,9 @@ from app.accounts.services import people_by_id
 from app.chain import services as chain_services
 from app.comments import services as comments
 from app.dbtypes import local_to_utc, utcnow
-from app.decisions import bp, chain, pictures
+from app.decisions import bp, chain, pictures, reports, told, upcoming
 from app.decisions import services as decisions
+from app.decisions.figures import group_figures
 from app.decisions.forms import (
     AmendForm,
     AnswerReportForm,
@@ -71,8 +72,8 @@ def _labels():
 def log(slug: str):
     group = load_group(slug, "decision.view")
     page = decisions.log_page(group, page_arg(), page_size())
-    informed = decisions.informed_for(group, page.items)
-    counts = {decision_id: decisions.told_counts(rows) for decision_id, rows in informed.items()}
+    informed = told.informed_for(group, page.items)
+    counts = {decision_id: told.told_counts(rows) for decision_id, rows in informed.items()}
     member = can(current_user, "group.view", group)
     return render_template(
         "decisions/log.html",
@@ -80,8 +81,8 @@ def log(slug: str):
         page=page,
         counts=counts,
         report=chain.verify(group.id),
-        grapevine=decisions.open_grapevine(group) if member else [],
-        grapevine_total=decisions.open_grapevine_count(group) if member else 0,
+        grapevine=reports.open_grapevine(group) if member else [],
+        grapevine_total=reports.open_grapevine_count(group) if member else 0,
         member=member,
         **_labels(),
     )
@@ -91,13 +92,13 @@ def log(slug: str):
 def new(slug: str):
     group = load_group(slug, "decision.record")
     form = DecisionForm()
-    plan = decisions.open_forward_plan(group)
+    plan = upcoming.open_forward_plan(group)
     form.forward_plan_id.choices = [(0, _("No, it was not in the forward plan"))] + [
         (entry.id, entry.title) for entry in plan
     ]
     if request.method == "GET":
         chosen = request.args.get("forward_plan", type=int)
-        entry = decisions.get_forward_plan(group, chosen)
+        entry = upcoming.get_forward_plan(group, chosen)
         if entry is not None:
             form.forward_plan_id.data = entry.id
             form.title.data = entry.title
@@ -138,7 +139,7 @@ def show(slug: str, decision_id: int):
     decision = load_decision(group, decision_id)
     member = can(current_user, "group.view", group)
     state = decisions.states_for([decision])[0]
-    rows = decisions.informed_for(group, [state])[decision.id]
+    rows = told.informed_for(group, [state])[decision.id]
     mine = None
     if member:
         # The reader's own line says how things stood before this visit; reading it here
@@ -146,7 +147,7 @@ def show(slug: str, decision_id: int):
         me = membership(current_user, group)
         mine = next((row for row in rows if row.membership.id == me.id), None)
         if notices.mark_seen(current_user.id, "decision", decision.id):
-            rows = decisions.informed_for(group, [state])[decision.id]
+            rows = told.informed_for(group, [state])[decision.id]
     now = utcnow()
     by_hand = notices.records_by_hand("decision", decision.id, page_arg("records"), page_size())
     withdrawn = notices.withdrawals("decision", decision.id)
@@ -161,8 +162,8 @@ def show(slug: str, decision_id: int):
         decision=decision,
         history=decisions.history(state, IMPLEMENTATION_LABELS),
         rows=rows if member else [],
-        counts=decisions.told_counts(rows),
-        plan=decisions.get_forward_plan(group, decision.forward_plan_id),
+        counts=told.told_counts(rows),
+        plan=upcoming.get_forward_plan(group, decision.forward_plan_id),
         people=people_by_id(
             [decision.recorded_by_id]
             + [a.author_id for a in state.amendments]
@@ -204,9 +205,7 @@ def acknowledge(slug: str, decision_id: int):
             group=group,
             decision=decision,
             state=state,
-            mine=decisions.informed_one(
-                group, state, membership(current_user, group), current_user
-            ),
+            mine=told.informed_one(group, state, membership(current_user, group), current_user),
             acknowledged=notices.my_notice_state(
                 current_user.id, "decision", decision.id, state.version
             ),
@@ -264,10 +263,10 @@ def record_told(slug: str, decision_id: int):
     group = load_group(slug, "decision.record_told")
     decision = load_decision(group, decision_id)
     state = decisions.states_for([decision])[0]
-    rows = decisions.informed_for(group, [state])[decision.id]
+    rows = told.informed_for(group, [state])[decision.id]
     return _told_form(
         group,
-        record=lambda chosen, told_at, form: decisions.record_told(
+        record=lambda chosen, told_at, form: told.record_told(
             group,
             decision,
             current_user,
@@ -290,13 +289,13 @@ def record_told(slug: str, decision_id: int):
 @bp.route("/groups/<slug>/forward-plan/<int:entry_id>/told", methods=["GET", "POST"])
 def forward_plan_told(slug: str, entry_id: int):
     group = load_group(slug, "decision.record_told")
-    entry = decisions.get_forward_plan(group, entry_id)
+    entry = upcoming.get_forward_plan(group, entry_id)
     if entry is None:
         abort(404)
-    decided = decisions.decision_from_forward_plan(entry)
+    decided = upcoming.decision_from_forward_plan(entry)
     return _told_form(
         group,
-        record=lambda chosen, told_at, form: decisions.record_told_of_plan(
+        record=lambda chosen, told_at, form: told.record_told_of_plan(
             group,
             entry,
             current_user,
@@ -375,7 +374,7 @@ def withdraw_told(slug: str, notice_id: int):
     status = 200
     if notice.withdrawn_at is None and form.validate_on_submit():
         try:
-            decisions.withdraw_told(group, notice.id, current_user, form.reason.data)
+            told.withdraw_told(group, notice.id, current_user, form.reason.data)
         except Refused as exc:
             status = refused(form, exc)
         else:
@@ -403,10 +402,10 @@ def _iso(value):
 
 def _export_rows(group):
     states = decisions.states_for(decisions.all_decisions(group))
-    informed = decisions.informed_for(group, states)
+    informed = told.informed_for(group, states)
     heads = decisions.chain_heads(group)
     for state in states:
-        counts = decisions.told_counts(informed[state.id])
+        counts = told.told_counts(informed[state.id])
         decision = state.decision
         yield {
             "id": decision.id,
@@ -479,7 +478,7 @@ def informed_json(slug: str, decision_id: int):
     group = load_group(slug, "decision.view")
     decision = load_decision(group, decision_id)
     state = decisions.states_for([decision])[0]
-    rows = decisions.informed_for(group, [state])[decision.id]
+    rows = told.informed_for(group, [state])[decision.id]
     # A published log shows visitors how many were told and when, never who or how.
     member = can(current_user, "group.view", group)
     names = people_by_id(r.record.recorded_by_id for r in rows if r.record) if member else {}
@@ -523,8 +522,8 @@ def _informed_row(row, names, member: bool) -> dict:
 @bp.route("/groups/<slug>/figures")
 def figures(slug: str):
     group = load_group(slug, "decision.figures")
-    figures = decisions.group_figures(group)
-    grid = decisions.grid(group, page_arg(), 20)
+    figures = group_figures(group)
+    grid = told.grid(group, page_arg(), 20)
     return render_template(
         "decisions/figures.html",
         group=group,
@@ -550,7 +549,7 @@ def my_told(slug: str):
 
 
 def _member_told(group, member, person):
-    page, rows = decisions.member_page(group, member, person, page_arg(), page_size())
+    page, rows = told.member_page(group, member, person, page_arg(), page_size())
     recorders = people_by_id(
         row.record.recorded_by_id for _s, row in rows if row is not None and row.record
     )
@@ -575,7 +574,7 @@ def forward_plan(slug: str):
     return render_template(
         "decisions/forward_plan.html",
         group=group,
-        page=decisions.forward_plan_page(group, page_arg(), page_size()),
+        page=upcoming.forward_plan_page(group, page_arg(), page_size()),
         **_labels(),
     )
 
@@ -586,7 +585,7 @@ def forward_plan_new(slug: str):
     form = ForwardPlanForm()
     if form.validate_on_submit():
         try:
-            entry = decisions.publish_forward_plan(
+            entry = upcoming.publish_forward_plan(
                 group,
                 current_user,
                 title=form.title.data,
@@ -610,11 +609,11 @@ def forward_plan_new(slug: str):
 @bp.route("/groups/<slug>/forward-plan/<int:entry_id>", methods=["GET", "POST"])
 def forward_plan_entry(slug: str, entry_id: int):
     group = load_group(slug, "forward_plan.view")
-    entry = decisions.get_forward_plan(group, entry_id)
+    entry = upcoming.get_forward_plan(group, entry_id)
     if entry is None:
         abort(404)
     form = CommentForm()
-    post = partial(decisions.comment_on_plan, entry, current_user)
+    post = partial(upcoming.comment_on_plan, entry, current_user)
     if comment_posted(form, group, "forward_plan.comment", post):
         return redirect(
             url_for("decisions.forward_plan_entry", slug=slug, entry_id=entry.id) + "#comments",
@@ -625,7 +624,7 @@ def forward_plan_entry(slug: str, entry_id: int):
         "decisions/forward_plan_entry.html",
         group=group,
         entry=entry,
-        decided=decisions.decision_from_forward_plan(entry),
+        decided=upcoming.decision_from_forward_plan(entry),
         comments=comments.page("forward_plan", entry.id, page_arg(), page_size()),
         form=form,
         **_labels(),
@@ -642,7 +641,7 @@ def grapevine(slug: str):
     if request.method == "POST":
         require(current_user, "grapevine.report", group)
         if form.validate_on_submit():
-            decisions.report_grapevine(
+            reports.report_grapevine(
                 group,
                 current_user,
                 what=form.what.data,
@@ -660,14 +659,14 @@ def grapevine(slug: str):
         "decisions/grapevine.html",
         group=group,
         form=form,
-        page=decisions.grapevine_page(group, page_arg(), page_size()),
+        page=reports.grapevine_page(group, page_arg(), page_size()),
     ), form_status(form)
 
 
 @bp.route("/groups/<slug>/grapevine/<int:report_id>", methods=["GET", "POST"])
 def grapevine_report(slug: str, report_id: int):
     group = load_group(slug, "grapevine.view")
-    report = decisions.get_grapevine(group, report_id)
+    report = reports.get_grapevine(group, report_id)
     if report is None:
         abort(404)
     link_form = LinkReportForm(prefix="link")
@@ -686,9 +685,9 @@ def grapevine_report(slug: str, report_id: int):
                     decision = decisions.get_decision(group, link_form.decision_id.data)
                     if decision is None:
                         raise Invalid(_("Choose a decision"), "decision_id")
-                    decisions.link_grapevine(group, report, decision, current_user)
+                    reports.link_grapevine(group, report, decision, current_user)
                 else:
-                    decisions.answer_grapevine(group, report, answer_form.answer.data, current_user)
+                    reports.answer_grapevine(group, report, answer_form.answer.data, current_user)
             except Refused as exc:
                 refused(form, exc)
             else:

@@ -112,6 +112,12 @@ def all_members(group: Group) -> list[tuple[Membership, User]]:
     return [(m, u) for m, u in db.session.execute(_members_query(group))]
 
 
+def everyone_to_tell(group: Group, roles: frozenset[str] | None = None) -> list[User]:
+    """The people an announcement to the group goes to: every member (or, with `roles`,
+    every member in one of those roles). The one way to name them."""
+    return [u for m, u in all_members(group) if roles is None or m.role in roles]
+
+
 def memberships_of(group: Group, user_ids) -> dict[int, Membership]:
     """The group's memberships of these people, by user id (non-members are left out)."""
     ids = list(set(user_ids))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_user
 
 from app.accounts import services as accounts
 from app.decisions import services as decisions
+from app.decisions.reports import open_grapevine_count
 from app.errors import Refused
 from app.extensions import db
 from app.forms import EmptyForm
@@ -85,7 +86,7 @@ def home(slug: str):
         members=groups.members(group, 1, 10),
         role_counts=groups.role_counts(group),
         recent=decisions.states_for(decisions.recent_decisions(group, 5)),
-        open_grapevine=decisions.open_grapevine_count(group),
+        open_grapevine=open_grapevine_count(group),
         open_votes=voting.open_ballots(group, 5),
         meetings=meetings.upcoming_meetings(group, 3),
         overdue=meetings.overdue_actions(group, 5),

@@ -24,6 +24,7 @@ from app.chain import services as chain
 from app.dbtypes import local_today, utcnow
 from app.decisions import services as decisions
 from app.decisions.models import Decision
+from app.decisions.told import record_told
 from app.enquiries import services as enquiries
 from app.enquiries.models import Enquiry
 from app.errors import Conflict, Invalid, Refused
@@ -962,7 +963,7 @@ def tell_the_room(
     if not present:
         raise Conflict(_("Nobody has been checked in yet."))
     try:
-        recorded, _already = decisions.record_told(
+        recorded, _already = record_told(
             group,
             decision,
             by,

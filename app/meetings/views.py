@@ -9,6 +9,7 @@ from app.accounts import services as accounts
 from app.accounts.services import people_by_id
 from app.dbtypes import LOCAL_ZONE, local_to_utc
 from app.decisions import services as decisions
+from app.decisions.upcoming import open_forward_plan
 from app.enquiries import services as enquiries
 from app.errors import Invalid, Refused
 from app.extensions import db, htmx
@@ -448,7 +449,7 @@ def _decision_form(group, form=None):
         decided_by_kind="group_vote",  # most decisions taken in the room are the group's own
     )
     form.forward_plan_id.choices = _none_choice(_("No, it was not in the forward plan")) + [
-        (entry.id, entry.title) for entry in decisions.open_forward_plan(group)
+        (entry.id, entry.title) for entry in open_forward_plan(group)
     ]
     return form
 

@@ -367,16 +367,14 @@ def open_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) ->
     if moved != 1:
         raise Conflict(_("This vote is already open"))
     db.session.refresh(ballot)
-    people = [
-        (m, u)
-        for m, u in group_services.all_members(group)
-        if ballot.voters == "all_members" or m.role in RESIDENT_ROLES
-    ]
-    for _m, person in people:
+    people = group_services.everyone_to_tell(
+        group, None if ballot.voters == "all_members" else RESIDENT_ROLES
+    )
+    for person in people:
         db.session.add(EligibleVoter(ballot_id=ballot.id, user_id=person.id))
     options = ballot_options(ballot)
     ballot.eligible_count = len(people)
-    ballot.fingerprint = fingerprint(ballot, options, [u.id for _m, u in people])
+    ballot.fingerprint = fingerprint(ballot, options, [u.id for u in people])
     notices.announce(
         group_id=group.id,
         subject_kind="ballot",
@@ -384,10 +382,9 @@ def open_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) ->
         title=_("Vote now: %(title)s", title=ballot.title),
         body=_("A vote has opened in %(group)s: %(title)s.", group=group.name, title=ballot.title),
         url=path_for("voting.ballot", slug=group.slug, ballot_id=ballot.id),
-        people=[u for _m, u in people],
+        people=people,
         now=now,
     )
-    db.session.flush()
 
 
 def close_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) -> dict:

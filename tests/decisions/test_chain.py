@@ -13,6 +13,7 @@ from app.dbtypes import utcnow
 from app.decisions import chain
 from app.decisions import services as decisions
 from app.decisions.models import Amendment, Decision
+from app.decisions.told import record_told, withdraw_told
 from app.extensions import db
 from app.notices import worker
 from app.notices.models import Notice
@@ -148,7 +149,7 @@ def _told_world():
     tom, _ = make_member(group, "resident", name="Tom Kaur")
     backdate_members(group)
     decision = record(group, officer, days_ago=5)
-    decisions.record_told(
+    record_told(
         group,
         decision,
         officer,
@@ -167,7 +168,7 @@ def _verify_cli(app, group):
 
 def test_every_told_record_and_withdrawal_joins_the_chain(app, ctx):
     group, officer, tom, decision, call = _told_world()
-    decisions.withdraw_told(group, call.id, officer, "Wrong person")
+    withdraw_told(group, call.id, officer, "Wrong person")
     kinds = [
         (e.kind, e.notice_id)
         for e in db.session.scalars(
@@ -234,7 +235,7 @@ def test_a_told_record_added_behind_the_logs_back_is_caught(app, ctx):
 
 def test_undoing_a_withdrawal_in_the_database_is_caught(app, ctx):
     group, officer, tom, decision, call = _told_world()
-    decisions.withdraw_told(group, call.id, officer, "Wrong person")
+    withdraw_told(group, call.id, officer, "Wrong person")
     db.session.execute(
         update(Notice)
         .where(Notice.id == call.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.decisions import chain
 from app.decisions import services as decisions
+from app.decisions.told import informed_for
 from app.demo import load_demo
 from app.groups import services as groups
 from app.notices import services as notices
@@ -14,7 +15,7 @@ def test_the_demo_shows_each_state_of_the_told_record(app, ctx, upload_folder):
         load_demo()
     group = groups.get_group("riverside")
     states = decisions.states_for(decisions.all_decisions(group))
-    informed = decisions.informed_for(group, states)
+    informed = informed_for(group, states)
     by_title = {s.title: (s, {r.person.name: r for r in informed[s.id]}) for s in states}
 
     # A grapevine report linked to a decision while the people offline are still untold.

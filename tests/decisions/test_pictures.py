@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 from markupsafe import Markup
 
+from app.decisions.figures import Month
 from app.decisions.pictures import MARKS, monthly_svg, timeline_svg
-from app.decisions.services import STATUSES, Month
+from app.decisions.told import STATUSES
 from app.labels import TOLD_LABELS
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.decisions import services as decisions
+from app.decisions.reports import report_grapevine
+from app.decisions.upcoming import comment_on_plan, publish_forward_plan
 from app.groups import services as group_services
 from app.notices import services as notices
 from tests.decisions.helpers import backdate_members, record
@@ -30,7 +31,7 @@ def build(n_decisions: int, n_members: int):
     officer, _ = make_member(group, "officer")
     people = [make_member(group, "resident")[0] for _ in range(n_members - 1)]
     backdate_members(group)
-    entry = decisions.publish_forward_plan(
+    entry = publish_forward_plan(
         group,
         officer,
         title="Plan",
@@ -43,8 +44,8 @@ def build(n_decisions: int, n_members: int):
         decision = record(group, officer, days_ago=n_decisions - n, title=f"Decision {n}")
         if n % 3 == 0:
             notices.mark_seen(people[0].id, "decision", decision.id)
-    decisions.report_grapevine(group, people[0], what="Heard", heard_when="", heard_by_whom="")
-    decisions.comment_on_plan(entry, people[0], "A comment")
+    report_grapevine(group, people[0], what="Heard", heard_when="", heard_by_whom="")
+    comment_on_plan(entry, people[0], "A comment")
     return group, officer, people, decision, entry
 
 

@@ -11,6 +11,7 @@ from app.chain.models import LogEntry
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
 from app.decisions.models import Amendment, Decision
+from app.decisions.upcoming import publish_forward_plan
 from app.errors import Refused
 from app.extensions import db
 from app.notices.models import Notice
@@ -84,7 +85,7 @@ def test_the_groups_own_decision_without_enough_notice_needs_a_reason_and_is_fla
 def test_a_forward_plan_entry_can_be_decided_once_only(app, ctx):
     group = make_group()
     officer, _ = make_member(group, "officer")
-    entry = decisions.publish_forward_plan(
+    entry = publish_forward_plan(
         group,
         officer,
         title="T",

@@ -11,6 +11,9 @@ from sqlalchemy import select
 
 from app.dbtypes import local_today, utcnow
 from app.decisions import services as decisions
+from app.decisions.reports import link_grapevine, report_grapevine
+from app.decisions.told import STATUSES, informed_for, record_told
+from app.decisions.upcoming import publish_forward_plan
 from app.extensions import db
 from app.notices import services as notices
 from app.notices import worker
@@ -78,7 +81,7 @@ def test_the_decision_page_opens_with_the_readers_own_line(app, world, login):
 
 def test_a_phone_call_shows_as_the_readers_line_with_how_long_after(app, world, login):
     group, officer, (rita, _), _tom, decision = world
-    decisions.record_told(
+    record_told(
         group,
         decision,
         officer,
@@ -99,8 +102,8 @@ def test_someone_who_joined_after_is_told_they_are_not_counted(app, world, login
 
 def test_the_grapevine_reporter_sees_they_heard_it_first(app, world, login):
     group, officer, (rita, _), _tom, decision = world
-    report = decisions.report_grapevine(group, rita, what="Bins", heard_when="", heard_by_whom="")
-    decisions.link_grapevine(group, report, decision, officer)
+    report = report_grapevine(group, rita, what="Bins", heard_when="", heard_by_whom="")
+    link_grapevine(group, report, decision, officer)
     page = text(login(rita).get(f"/groups/{group.slug}/decisions/{decision.id}"))
     assert "You reported hearing of it along the grapevine on" in page
 
@@ -176,7 +179,7 @@ def test_the_newcomer_is_not_offered_on_the_form(app, world, login):
 
 def test_withdrawing_a_record_asks_first_then_keeps_it_in_the_history(app, world, login):
     group, officer, _rita, (tom, tom_m), decision = world
-    decisions.record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
+    record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
     call = db.session.scalar(select(Notice).where(Notice.channel == "phone"))
     client = login(officer)
     url = f"/groups/{group.slug}/told/{call.id}/withdraw"
@@ -220,7 +223,7 @@ def test_a_grapevine_report_cannot_be_linked_to_another_groups_decision(app, wor
     other = make_group()
     other_officer, _ = make_member(other, "officer")
     theirs = record(other, other_officer, days_ago=1)
-    report = decisions.report_grapevine(group, rita, what="x", heard_when="", heard_by_whom="")
+    report = report_grapevine(group, rita, what="x", heard_when="", heard_by_whom="")
     response = login(officer).post(
         f"/groups/{group.slug}/grapevine/{report.id}",
         data={"link-decision_id": str(theirs.id), "link-submit": "Link"},
@@ -235,11 +238,11 @@ def test_a_grapevine_report_cannot_be_linked_to_another_groups_decision(app, wor
 
 def test_informed_json_carries_who_recorded_what_version_and_the_grapevine(app, world, login):
     group, officer, (rita, rita_m), (tom, tom_m), decision = world
-    decisions.record_told(
+    record_told(
         group, decision, officer, people=[tom], channel="phone", told_at=utcnow(), note="Rang"
     )
-    report = decisions.report_grapevine(group, rita, what="x", heard_when="", heard_by_whom="")
-    decisions.link_grapevine(group, report, decision, officer)
+    report = report_grapevine(group, rita, what="x", heard_when="", heard_by_whom="")
+    link_grapevine(group, report, decision, officer)
     decisions.amend(
         group, decision, officer, kind="correction", changes={"title": "Wednesdays"}, reason="x"
     )
@@ -258,14 +261,14 @@ def test_informed_json_carries_who_recorded_what_version_and_the_grapevine(app, 
     rita_row = rows[rita_m.id]
     assert rita_row["status"] == "not_told" and rita_row["heard_first_via_grapevine_at"]
     assert rita_row["told_of_version"] is None
-    assert {row["status"] for row in data["members"]} <= set(decisions.STATUSES)
+    assert {row["status"] for row in data["members"]} <= set(STATUSES)
 
 
 def test_decisions_json_counts_each_status_and_the_chain_head(app, world, login):
     group, officer, (rita, _), (tom, _), decision = world
-    decisions.record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
-    report = decisions.report_grapevine(group, rita, what="x", heard_when="", heard_by_whom="")
-    decisions.link_grapevine(group, report, decision, officer)
+    record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
+    report = report_grapevine(group, rita, what="x", heard_when="", heard_by_whom="")
+    link_grapevine(group, report, decision, officer)
     decisions.amend(
         group, decision, officer, kind="correction", changes={"title": "Wednesdays"}, reason="x"
     )
@@ -284,7 +287,7 @@ def test_decisions_json_counts_each_status_and_the_chain_head(app, world, login)
 
 def test_a_published_log_shows_visitors_no_names_channels_or_notes(app, world):
     group, officer, _rita, (tom, _), decision = world
-    decisions.record_told(
+    record_told(
         group, decision, officer, people=[tom], channel="phone", told_at=utcnow(), note="Rang"
     )
     group.public_log = True
@@ -330,7 +333,7 @@ def test_a_development_site_shows_admins_what_members_would_have_received(
     assert "No messages have been caught yet" in only
     assert login(officer).get("/admin/mail").status_code == 403
     # The correction reached nobody by email.
-    assert decisions.informed_for(group, decisions.states_for([decision]))[decision.id]
+    assert informed_for(group, decisions.states_for([decision]))[decision.id]
 
 
 def test_the_caught_mail_page_is_not_there_on_a_site_with_a_mail_server(app, ctx, login):
@@ -342,7 +345,7 @@ def test_the_caught_mail_page_is_not_there_on_a_site_with_a_mail_server(app, ctx
 
 def test_telling_people_it_is_coming_is_recorded_on_the_forward_plan_entry(app, world, login):
     group, officer, _rita, (tom, tom_m), _decision = world
-    entry = decisions.publish_forward_plan(
+    entry = publish_forward_plan(
         group,
         officer,
         title="Car park closes at night",
@@ -372,7 +375,7 @@ def test_telling_people_it_is_coming_is_recorded_on_the_forward_plan_entry(app, 
 
 def test_comments_are_posted_one_way_and_close_once_decided(app, world, login):
     group, officer, (rita, _), _tom, _decision = world
-    entry = decisions.publish_forward_plan(
+    entry = publish_forward_plan(
         group,
         officer,
         title="Car park closes at night",

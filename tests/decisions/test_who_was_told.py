@@ -10,7 +10,16 @@ from sqlalchemy import select
 
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
-from app.decisions.services import informed_status
+from app.decisions.reports import link_grapevine, open_grapevine_count, report_grapevine
+from app.decisions.told import (
+    informed_for,
+    informed_status,
+    record_told,
+    record_told_of_plan,
+    told_counts,
+    withdraw_told,
+)
+from app.decisions.upcoming import publish_forward_plan
 from app.errors import Refused
 from app.extensions import db
 from app.notices import services as notices
@@ -78,7 +87,7 @@ def test_not_told_is_only_overdue_once_the_window_has_passed():
 
 def rows_for(group, decision) -> dict:
     state = decisions.states_for([decision])[0]
-    return {r.person.id: r for r in decisions.informed_for(group, [state])[decision.id]}
+    return {r.person.id: r for r in informed_for(group, [state])[decision.id]}
 
 
 def group_of(*roles, days_ago=None):
@@ -131,7 +140,7 @@ def test_an_email_caught_because_there_is_no_mail_server_tells_nobody(app, ctx, 
 
 def test_a_forward_plan_entry_30_days_ahead_counts_members_as_consulted_before(app, ctx):
     group, officer, (resident, other) = group_of("resident", "resident")
-    entry = decisions.publish_forward_plan(
+    entry = publish_forward_plan(
         group,
         officer,
         title="Car park closes at night",
@@ -158,7 +167,7 @@ def test_members_who_joined_after_a_decision_are_not_counted(app, ctx):
     newcomer, _ = make_member(group, "resident")
     assert list(rows_for(group, decision)) == [officer.id]
     with pytest.raises(Refused, match="Joined the group after") as refused:
-        decisions.record_told(
+        record_told(
             group, decision, officer, people=[newcomer], channel="phone", told_at=utcnow()
         )
     assert refused.value.status == 422
@@ -173,13 +182,13 @@ def test_a_linked_grapevine_report_flags_its_reporter_and_nobody_else_is_told(ap
     doris.preferred_channels, tom.preferred_channels = ["letter"], ["phone"]
     doris.postal_address, tom.phone = "12 Mill Lane", "0161 496 0000"
     db.session.commit()
-    report = decisions.report_grapevine(
+    report = report_grapevine(
         group, reporter, what="The library closes on Mondays", heard_when="", heard_by_whom=""
     )
     decision = record(group, officer, days_ago=3)
-    assert decisions.open_grapevine_count(group) == 1
-    decisions.link_grapevine(group, report, decision, officer)
-    assert decisions.open_grapevine_count(group) == 0
+    assert open_grapevine_count(group) == 1
+    link_grapevine(group, report, decision, officer)
+    assert open_grapevine_count(group) == 0
 
     rows = rows_for(group, decision)
     assert rows[reporter.id].status == "not_told"
@@ -188,7 +197,7 @@ def test_a_linked_grapevine_report_flags_its_reporter_and_nobody_else_is_told(ap
     for person in (doris, tom):
         assert rows[person.id].status == "not_told"
         assert rows[person.id].heard_first_via_grapevine_at is None
-    counts = decisions.told_counts(list(rows.values()))
+    counts = told_counts(list(rows.values()))
     assert counts["not_told"] == 3 and counts["heard_first_via_grapevine"] == 1
 
     # Told later: the flag stays, beside their status.
@@ -201,18 +210,18 @@ def test_a_report_from_someone_already_told_is_not_heard_first(app, ctx):
     group, officer, (resident,) = group_of("resident")
     decision = record(group, officer, days_ago=3)
     notices.mark_seen(resident.id, "decision", decision.id)
-    report = decisions.report_grapevine(
+    report = report_grapevine(
         group, resident, what="Heard it too", heard_when="", heard_by_whom=""
     )
-    decisions.link_grapevine(group, report, decision, officer)
+    link_grapevine(group, report, decision, officer)
     assert rows_for(group, decision)[resident.id].heard_first_via_grapevine_at is None
 
 
 def test_grapevine_is_never_a_channel(app, ctx):
     group, officer, (resident,) = group_of("resident")
     decision = record(group, officer, days_ago=3)
-    report = decisions.report_grapevine(group, resident, what="x", heard_when="", heard_by_whom="")
-    decisions.link_grapevine(group, report, decision, officer)
+    report = report_grapevine(group, resident, what="x", heard_when="", heard_by_whom="")
+    link_grapevine(group, report, decision, officer)
     assert "grapevine" not in {n.channel for n in db.session.scalars(select(Notice))}
     assert all(r.channel != "grapevine" for r in rows_for(group, decision).values())
 
@@ -225,7 +234,7 @@ def test_a_phone_call_keeps_who_recorded_it_when_and_the_note(app, ctx):
     decision = record(group, officer, days_ago=3)
     told_at = utcnow() - timedelta(days=1)
     before = utcnow()
-    recorded, already = decisions.record_told(
+    recorded, already = record_told(
         group,
         decision,
         officer,
@@ -253,7 +262,7 @@ def test_a_record_outside_its_bounds_is_refused_and_nothing_is_saved(app, ctx, t
     group, officer, (tom,) = group_of("resident")
     decision = record(group, officer, days_ago=3)
     with pytest.raises(Refused, match=message) as refused:
-        decisions.record_told(
+        record_told(
             group, decision, officer, people=[tom], channel="phone", told_at=told(decision)
         )
     assert refused.value.status == 422 and refused.value.field == "told_on"
@@ -265,7 +274,7 @@ def test_a_record_for_someone_outside_the_group_is_refused(app, ctx):
     other_group, other_officer, (stranger,) = group_of("resident")
     decision = record(group, officer, days_ago=3)
     with pytest.raises(Refused, match="Not members of this group"):
-        decisions.record_told(
+        record_told(
             group, decision, officer, people=[tom, stranger], channel="phone", told_at=utcnow()
         )
     assert count(Notice, Notice.channel == "phone") == 0
@@ -274,15 +283,15 @@ def test_a_record_for_someone_outside_the_group_is_refused(app, ctx):
 def test_recording_the_same_person_and_channel_twice_is_a_clash(app, ctx):
     group, officer, (tom, doris) = group_of("resident", "resident")
     decision = record(group, officer, days_ago=3)
-    decisions.record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
+    record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
     with pytest.raises(Refused, match="Already recorded") as refused:
-        decisions.record_told(
+        record_told(
             group, decision, officer, people=[doris, tom], channel="phone", told_at=utcnow()
         )
     assert refused.value.status == 409
     assert count(Notice, Notice.channel == "phone") == 1  # Doris was not half-recorded
     # Another way of telling the same person is a record of its own.
-    decisions.record_told(
+    record_told(
         group, decision, officer, people=[tom], channel="letter", told_at=utcnow()
     )
 
@@ -290,13 +299,13 @@ def test_recording_the_same_person_and_channel_twice_is_a_clash(app, ctx):
 def test_a_withdrawn_record_stops_counting_and_stays_in_the_history(app, ctx):
     group, officer, (tom,) = group_of("resident")
     decision = record(group, officer, days_ago=3)
-    decisions.record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
+    record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
     call = db.session.scalar(select(Notice).where(Notice.channel == "phone"))
     assert rows_for(group, decision)[tom.id].status == "told_on_time"
 
     with pytest.raises(Refused, match="Say why"):
-        decisions.withdraw_told(group, call.id, officer, "  ")
-    decisions.withdraw_told(group, call.id, officer, "Rang the wrong Tom")
+        withdraw_told(group, call.id, officer, "  ")
+    withdraw_told(group, call.id, officer, "Rang the wrong Tom")
     assert rows_for(group, decision)[tom.id].status == "not_told"
     db.session.expire_all()
     call = db.session.get(Notice, call.id)
@@ -304,11 +313,11 @@ def test_a_withdrawn_record_stops_counting_and_stays_in_the_history(app, ctx):
     assert [n.id for n in notices.withdrawals("decision", decision.id)] == [call.id]
 
     with pytest.raises(Refused, match="already been withdrawn") as twice:
-        decisions.withdraw_told(group, call.id, officer, "Again")
+        withdraw_told(group, call.id, officer, "Again")
     assert twice.value.status == 409
 
     # The right record can now be made.
-    decisions.record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
+    record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
     assert rows_for(group, decision)[tom.id].status == "told_on_time"
     assert count(Notice, Notice.channel == "phone") == 2
 
@@ -318,11 +327,11 @@ def test_only_records_made_by_hand_can_be_withdrawn(app, ctx):
     decision = record(group, officer, days_ago=3)
     seen = db.session.scalar(select(Notice).where(Notice.user_id == officer.id))
     with pytest.raises(Refused, match="Only records made by hand") as refused:
-        decisions.withdraw_told(group, seen.id, officer, "Not really")
+        withdraw_told(group, seen.id, officer, "Not really")
     assert refused.value.status == 409
     other, other_officer, _ = group_of()
     with pytest.raises(Refused) as elsewhere:
-        decisions.withdraw_told(other, seen.id, other_officer, "Not mine")
+        withdraw_told(other, seen.id, other_officer, "Not mine")
     assert elsewhere.value.status == 404
     assert decision.id  # untouched
 
@@ -331,7 +340,7 @@ def test_telling_people_of_a_forward_plan_entry_is_bounded_by_its_publication_an
     app, ctx
 ):
     group, officer, (tom,) = group_of("resident")
-    entry = decisions.publish_forward_plan(
+    entry = publish_forward_plan(
         group,
         officer,
         title="Car park closes at night",
@@ -342,15 +351,15 @@ def test_telling_people_of_a_forward_plan_entry_is_bounded_by_its_publication_an
         now=NOW - timedelta(days=20),
     )
     with pytest.raises(Refused, match="before it was put in the forward plan"):
-        decisions.record_told_of_plan(
+        record_told_of_plan(
             group, entry, officer, people=[tom], channel="phone", told_at=NOW - timedelta(days=21)
         )
-    decisions.record_told_of_plan(
+    record_told_of_plan(
         group, entry, officer, people=[tom], channel="phone", told_at=NOW - timedelta(days=15)
     )
     decision = record(group, officer, days_ago=10, forward_plan_id=entry.id)
     with pytest.raises(Refused, match="It had been decided by then"):
-        decisions.record_told_of_plan(
+        record_told_of_plan(
             group, entry, officer, people=[tom], channel="letter", told_at=NOW - timedelta(days=5)
         )
     assert rows_for(group, decision)[tom.id].status == "consulted_before"
@@ -366,7 +375,7 @@ def test_a_correction_makes_a_new_version_and_members_told_of_the_old_one_show_i
     rita.preferred_channels = ["in_app", "email"]
     db.session.commit()
     decision = record(group, officer, days_ago=3, title="Bins on Tuesdays", summary="Tuesdays.")
-    decisions.record_told(
+    record_told(
         group,
         decision,
         officer,
@@ -409,7 +418,7 @@ def test_a_correction_makes_a_new_version_and_members_told_of_the_old_one_show_i
 
     # A call recorded for a moment before the correction told Tom of version 1 only.
     with pytest.raises(Refused, match="Already recorded"):
-        decisions.record_told(
+        record_told(
             group,
             decision,
             officer,
@@ -417,7 +426,7 @@ def test_a_correction_makes_a_new_version_and_members_told_of_the_old_one_show_i
             channel="phone",
             told_at=utcnow() - timedelta(days=1),
         )
-    decisions.record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
+    record_told(group, decision, officer, people=[tom], channel="phone", told_at=utcnow())
     assert rows_for(group, decision)[tom.id].status == "told_on_time"
 
 

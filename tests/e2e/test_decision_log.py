@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from app.accounts import services as accounts
 from app.dbtypes import local_today, utcnow
-from app.decisions import services as decisions
+from app.decisions.upcoming import publish_forward_plan
 from app.extensions import db
 from app.groups import services as groups
 from app.notices import services as notices
@@ -92,7 +92,7 @@ def test_a_forward_plan_entry_30_days_before_shows_members_consulted_before(page
     with live_server.app.app_context():
         group = groups.get_group("riverside")
         officer = accounts.get_user_by_email("officer@example.org")
-        entry = decisions.publish_forward_plan(
+        entry = publish_forward_plan(
             group,
             officer,
             title="New benches on the green",

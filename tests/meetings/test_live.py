@@ -16,6 +16,8 @@ from app.dbtypes import utcnow
 from app.decisions import chain
 from app.decisions import services as decisions
 from app.decisions.models import Decision
+from app.decisions.told import informed_for
+from app.decisions.upcoming import publish_forward_plan
 from app.errors import Refused
 from app.extensions import db
 from app.meetings import services as meetings
@@ -272,7 +274,7 @@ def test_a_decision_captured_with_two_members_in_the_room_tells_exactly_those_tw
     # Told in person, at the moment it was taken: exactly those checked in.
     rows = {
         r.person.id: r
-        for r in decisions.informed_for(group, decisions.states_for([decision]))[decision.id]
+        for r in informed_for(group, decisions.states_for([decision]))[decision.id]
     }
     assert len(rows) == 6
     for person in here:
@@ -315,7 +317,7 @@ def test_a_decision_captured_with_two_members_in_the_room_tells_exactly_those_tw
     notices.mark_seen(away_phone.id, "decision", decision.id)
     rows = {
         r.person.id: r
-        for r in decisions.informed_for(group, decisions.states_for([decision]))[decision.id]
+        for r in informed_for(group, decisions.states_for([decision]))[decision.id]
     }
     assert (rows[away_email.id].status, rows[away_email.id].channel) == ("told_on_time", "email")
     assert (rows[away_phone.id].status, rows[away_phone.id].channel) == ("told_on_time", "in_app")
@@ -334,7 +336,7 @@ def test_someone_checked_in_then_undone_is_not_counted_as_in_the_room(app, ctx):
     decision = _capture(group, meeting, items[0], facilitator)
     rows = {
         r.person.id: r
-        for r in decisions.informed_for(group, decisions.states_for([decision]))[decision.id]
+        for r in informed_for(group, decisions.states_for([decision]))[decision.id]
     }
     assert rows[rita.id].channel == "in_person"
     assert rows[sam.id].status == "not_told"
@@ -418,7 +420,7 @@ def test_the_groups_own_decision_without_enough_notice_needs_a_reason(app, ctx):
 
 def test_a_group_vote_from_the_forward_plan_with_enough_notice_needs_no_reason(app, ctx):
     group, facilitator, _people = group_with_people(1)
-    entry = decisions.publish_forward_plan(
+    entry = publish_forward_plan(
         group,
         facilitator,
         title="Damp advice session",
@@ -459,7 +461,7 @@ def test_telling_the_room_records_those_present_as_told_about_an_earlier_decisio
 
     rows = {
         r.person.id: r
-        for r in decisions.informed_for(group, decisions.states_for([earlier]))[earlier.id]
+        for r in informed_for(group, decisions.states_for([earlier]))[earlier.id]
     }
     for person in (rita, sam):
         assert rows[person.id].channel == "in_person"

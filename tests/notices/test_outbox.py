@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from app.decisions import services as decisions
+from app.decisions.upcoming import publish_forward_plan
 from app.extensions import db
 from app.notices import services as notices
 from app.notices import worker
@@ -159,7 +159,7 @@ def test_two_workers_at_once_send_each_email_exactly_once(app, ctx, mailbox):
 
 def test_the_cli_worker_sends_what_is_due(app, ctx, mailbox):
     group, officer, _ = group_with_emailers(2)
-    decisions.publish_forward_plan(
+    publish_forward_plan(
         group,
         officer,
         title="Car park",

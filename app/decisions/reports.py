@@ -1,0 +1,129 @@
+"""Grapevine reports: "I heard that ... was decided", unconfirmed until an officer or
+facilitator links one to a decision in the log or answers it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.dbtypes import utcnow
+from app.decisions.models import (
+    Decision,
+    GrapevineReport,
+)
+from app.errors import Invalid
+from app.extensions import db
+from app.groups.models import Group
+from app.pagination import Page, paginate
+
+
+def report_grapevine(
+    group: Group, reporter: User, *, what: str, heard_when: str, heard_by_whom: str
+) -> GrapevineReport:
+    what = (what or "").strip()
+    if not what:
+        raise Invalid(_("Say what you heard was decided"), "what")
+    report = GrapevineReport(
+        group_id=group.id,
+        reporter_id=reporter.id,
+        what=what,
+        heard_when=(heard_when or "").strip(),
+        heard_by_whom=(heard_by_whom or "").strip(),
+    )
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def get_grapevine(group: Group, report_id: int) -> GrapevineReport | None:
+    return db.session.scalar(
+        select(GrapevineReport).where(
+            GrapevineReport.id == report_id, GrapevineReport.group_id == group.id
+        )
+    )
+
+
+def link_grapevine(group: Group, report: GrapevineReport, decision: Decision, by: User) -> None:
+    if report.group_id != group.id or decision.group_id != group.id:
+        raise Invalid(_("That decision is not in this group"))
+    if report.resolved_at is not None:
+        raise Invalid(_("This report has already been answered"))
+    report.decision_id = decision.id
+    report.resolved_by_id = by.id
+    report.resolved_at = utcnow()
+    db.session.flush()
+
+
+def answer_grapevine(group: Group, report: GrapevineReport, answer: str, by: User) -> None:
+    answer = (answer or "").strip()
+    if not answer:
+        raise Invalid(_("Write an answer"), "answer")
+    if report.resolved_at is not None:
+        raise Invalid(_("This report has already been answered"))
+    report.answer = answer
+    report.resolved_by_id = by.id
+    report.resolved_at = utcnow()
+    db.session.flush()
+
+
+def grapevine_page(group: Group, page: int, per_page: int) -> Page:
+    """Open reports first, newest first."""
+    query = (
+        select(GrapevineReport, User, Decision)
+        .outerjoin(User, User.id == GrapevineReport.reporter_id)
+        .outerjoin(Decision, Decision.id == GrapevineReport.decision_id)
+        .where(GrapevineReport.group_id == group.id)
+        .order_by(
+            GrapevineReport.resolved_at.is_not(None),
+            GrapevineReport.created_at.desc(),
+            GrapevineReport.id.desc(),
+        )
+    )
+    return paginate(query, page, per_page, rows=True)
+
+
+def open_grapevine(group: Group, limit: int = 5) -> list[GrapevineReport]:
+    return list(
+        db.session.scalars(
+            select(GrapevineReport)
+            .where(GrapevineReport.group_id == group.id, GrapevineReport.resolved_at.is_(None))
+            .order_by(GrapevineReport.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def open_grapevine_count(group: Group) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(GrapevineReport)
+            .where(GrapevineReport.group_id == group.id, GrapevineReport.resolved_at.is_(None))
+        )
+        or 0
+    )
+
+
+def grapevine_first(decision_ids: list[int]) -> dict[tuple[int, int], datetime]:
+    """For each (decision, reporter): when they first reported hearing of it along the
+    grapevine. Evidence about the reporter alone: nobody else's record changes."""
+    if not decision_ids:
+        return {}
+    return {
+        (decision_id, reporter_id): at
+        for decision_id, reporter_id, at in db.session.execute(
+            select(
+                GrapevineReport.decision_id,
+                GrapevineReport.reporter_id,
+                func.min(GrapevineReport.created_at),
+            )
+            .where(
+                GrapevineReport.decision_id.in_(decision_ids),
+                GrapevineReport.reporter_id.is_not(None),
+            )
+            .group_by(GrapevineReport.decision_id, GrapevineReport.reporter_id)
+        )
+    }
