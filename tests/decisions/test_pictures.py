@@ -9,8 +9,10 @@ from types import SimpleNamespace
 import pytest
 from markupsafe import Markup
 
+from app.decisions.drawing import MARKS
 from app.decisions.figures import Month
-from app.decisions.pictures import MARKS, monthly_svg, timeline_svg
+from app.decisions.months import monthly_svg
+from app.decisions.timeline import timeline_svg
 from app.decisions.told import STATUSES
 from app.labels import TOLD_LABELS
 

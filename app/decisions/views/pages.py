@@ -15,13 +15,14 @@ from flask_login import current_user
 
 from app.accounts.services import people_by_id
 from app.dbtypes import local_to_utc, utcnow
-from app.decisions import bp, chain, pictures, reports, told, upcoming
+from app.decisions import bp, chain, reports, told, upcoming
 from app.decisions import services as decisions
 from app.decisions.forms import (
     AmendForm,
     DecisionForm,
 )
 from app.decisions.labels import IMPLEMENTATION_LABELS
+from app.decisions.timeline import timeline_svg
 from app.decisions.views.common import labels, load_decision
 from app.enquiries import services as enquiries
 from app.errors import Refused
@@ -143,7 +144,7 @@ def show(slug: str, decision_id: int):
         ),
         by_hand=by_hand,
         withdrawn=withdrawn,
-        timeline=pictures.timeline_svg(
+        timeline=timeline_svg(
             decision.decided_at, rows, group.inform_within_days, now, id_prefix="told"
         )
         if member

@@ -18,13 +18,14 @@ from flask_login import current_user
 
 from app.accounts.services import people_by_id
 from app.dbtypes import local_to_utc
-from app.decisions import bp, pictures, told, upcoming
+from app.decisions import bp, told, upcoming
 from app.decisions import services as decisions
 from app.decisions.figures import group_figures
 from app.decisions.forms import (
     ToldForm,
     WithdrawToldForm,
 )
+from app.decisions.months import monthly_svg
 from app.decisions.views.common import load_decision
 from app.errors import Refused
 from app.forms import parse_clock
@@ -179,7 +180,7 @@ def figures(slug: str):
         "decisions/figures.html",
         group=group,
         figures=figures,
-        chart=pictures.monthly_svg(figures.months, id_prefix="months"),
+        chart=monthly_svg(figures.months, id_prefix="months"),
         grid=grid,
     )
 
