@@ -23,6 +23,12 @@ from app.notices import services as notices
 from app.permissions import role_in
 from app.uploads.services import file_from_bytes
 from app.voting import services as voting
+from app.voting.priorities import (
+    priorities_page,
+    propose,
+    set_priority_status,
+    toggle_support,
+)
 
 demo_cli = AppGroup("demo", help="Demo data for trying Logbook out.")
 
@@ -91,7 +97,7 @@ def load_demo() -> list[tuple[str, str]]:
     db.session.flush()
     if not decisions.all_decisions(group):
         _load_decision_log(group)
-    if not voting.priorities_page(group, 1, 1).total:
+    if not priorities_page(group, 1, 1).total:
         _load_priorities_and_votes(group)
     if not enquiries.group_enquiries(group, 1):
         _load_enquiries(group)
@@ -313,14 +319,14 @@ def _load_priorities_and_votes(group) -> None:
     ]
     priorities = []
     for title, domain, status in proposals:
-        priority = voting.propose(group, rita, title=title, description="", domain=domain)
-        voting.toggle_support(priority, ade)
+        priority = propose(group, rita, title=title, description="", domain=domain)
+        toggle_support(priority, ade)
         reason = (
             "The council has already funded one for next year."
             if status == ("not_taken_forward")
             else ""
         )
-        voting.set_priority_status(priority, status, reason)
+        set_priority_status(priority, status, reason)
         priorities.append(priority)
     options = [(p.title, p.id) for p in priorities[:3]]
 
@@ -524,7 +530,7 @@ def _load_meetings(group) -> None:
     )
     open_vote = next(iter(voting.open_ballots(group, 1)), None)
     damp = next(
-        (p for p in voting.priorities_page(group, 1, 50).items if p[0].title.startswith("Damp")),
+        (p for p in priorities_page(group, 1, 50).items if p[0].title.startswith("Damp")),
         None,
     )
     damp_enquiry = next(

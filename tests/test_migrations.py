@@ -78,7 +78,7 @@ def test_comments_move_into_one_table_and_back_unchanged(app, ctx):
     from app.comments.models import Comment
     from app.dbtypes import utcnow
     from app.decisions.upcoming import comment_on_plan, publish_forward_plan
-    from app.voting import services as voting
+    from app.voting import priorities
     from tests.factories import make_group, make_member
 
     group = make_group()
@@ -92,7 +92,7 @@ def test_comments_move_into_one_table_and_back_unchanged(app, ctx):
         decision_by_name="",
         expected_at=utcnow() + timedelta(days=10),
     )
-    priority = voting.propose(
+    priority = priorities.propose(
         group, officer, title="Damp", description="", domain="living_environment"
     )
     comment_on_plan(entry, officer, "Not at night, please.")

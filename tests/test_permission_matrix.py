@@ -23,6 +23,7 @@ from app.groups import services as groups
 from app.meetings import services as meetings
 from app.notices import services as notices
 from app.tokens import new_token
+from app.voting import priorities
 from app.voting import services as voting
 from tests.conftest import sign_in
 from tests.decisions.helpers import backdate_members
@@ -276,7 +277,7 @@ def world(app, ctx, tmp_path, monkeypatch):
         group, decision, officer, people=[subject], channel="phone", told_at=utcnow()
     )
     (call, _person), *_ = notices.records_by_hand("decision", decision.id, 1, 10).items
-    priority = voting.propose(
+    priority = priorities.propose(
         group, people["resident"], title="Damp", description="", domain="living_environment"
     )
     ballot = voting.create_ballot(
@@ -369,7 +370,7 @@ def _enquiry_world(group, people, priority, decision) -> dict:
     """An enquiry on the priority, its team, a shared story with a file, an output with a
     file, and the decision that followed."""
     lead, academic = people["resident_adviser"], people["partner"]
-    voting.set_priority_status(priority, "chosen")
+    priorities.set_priority_status(priority, "chosen")
     details = enquiries.EnquiryDetails(question="Why damp?", priority_id=priority.id)
     enquiry = enquiries.start_enquiry(group, lead, details)
     enquiries.add_to_team(enquiry, academic, "academic_lead", lead)

@@ -52,6 +52,7 @@ from app.pagination import Page, paginate
 from app.uploads import services as uploads
 from app.uploads.filetypes import DOCUMENTS, IMAGES, SPREADSHEETS
 from app.uploads.models import Upload
+from app.voting import priorities
 from app.voting import services as voting
 from app.voting.models import Ballot, Priority
 
@@ -433,7 +434,7 @@ def _item_fields(
         raise Invalid(_("Enter what the item is about"), "title")
     if minutes_allowed is not None and not 1 <= minutes_allowed <= 600:
         raise Invalid(_("Give the time in minutes, from 1 to 600"), "minutes_allowed")
-    if priority_id and voting.get_priority(group, priority_id) is None:
+    if priority_id and priorities.get_priority(group, priority_id) is None:
         raise Invalid(_("Choose a priority from the list"), "priority_id")
     if ballot_id and voting.get_ballot(group, ballot_id) is None:
         raise Invalid(_("Choose a vote from the list"), "ballot_id")
@@ -1278,7 +1279,7 @@ def _check_action(
         raise Invalid(_("Choose who will do it, or name the organisation or person"), "owner_id")
     if decision_id and decisions.get_decision(group, decision_id) is None:
         raise Invalid(_("Choose a decision from the list"), "decision_id")
-    if priority_id and voting.get_priority(group, priority_id) is None:
+    if priority_id and priorities.get_priority(group, priority_id) is None:
         raise Invalid(_("Choose a priority from the list"), "priority_id")
     return owner
 

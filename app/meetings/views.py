@@ -38,6 +38,7 @@ from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
 from app.uploads import services as uploads
 from app.viewing import form_status, load_group, refused
+from app.voting import priorities
 from app.voting import services as voting
 
 
@@ -259,7 +260,7 @@ def rsvp(slug: str, meeting_id: int):
 
 
 def _item_form_choices(group, form):
-    form.priority_id.choices = _none_choice(_("No")) + voting.priority_choices(group)
+    form.priority_id.choices = _none_choice(_("No")) + priorities.priority_choices(group)
     form.ballot_id.choices = _none_choice(_("No")) + [
         (b.id, b.title) for b in voting.ballots_page(group, 1, 200).items
     ]
@@ -927,7 +928,7 @@ def _action_choices(group, form):
         (person.id, person.name) for _m, person in groups.all_members(group)
     ]
     form.decision_id.choices = _none_choice(_("None")) + _recent_decision_choices(group)
-    form.priority_id.choices = _none_choice(_("None")) + voting.priority_choices(group)
+    form.priority_id.choices = _none_choice(_("None")) + priorities.priority_choices(group)
 
 
 def _action_values(form) -> dict:
@@ -1006,7 +1007,7 @@ def action(slug: str, action_id: int):
         owner=people.get(item.owner_id),
         updates=meetings.action_updates(item),
         decision=decisions.get_decision(group, item.decision_id) if item.decision_id else None,
-        priority=voting.get_priority(group, item.priority_id) if item.priority_id else None,
+        priority=priorities.get_priority(group, item.priority_id) if item.priority_id else None,
         meeting=meetings.get_meeting(group, item.meeting_id) if item.meeting_id else None,
         overdue=meetings.is_overdue(item),
         form=form,

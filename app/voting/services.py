@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.dbtypes import utcnow
@@ -27,9 +26,7 @@ from app.notices import services as notices
 from app.pagination import Page, paginate
 from app.voting import tally
 from app.voting.models import (
-    DOMAINS,
     METHODS,
-    PRIORITY_STATUSES,
     VOTERS,
     Ballot,
     BallotOption,
@@ -38,140 +35,10 @@ from app.voting.models import (
     EligibleVoter,
     PaperTally,
     Priority,
-    PrioritySupport,
 )
+from app.voting.priorities import get_priority
 
 RESIDENT_ROLES = ("resident", "resident_adviser")
-
-
-# Priorities ------------------------------------------------------------------
-
-
-def propose(group: Group, proposer: User, *, title: str, description: str, domain: str) -> Priority:
-    title = (title or "").strip()
-    if not title:
-        raise Invalid(_("Enter the priority in a few words"), "title")
-    if domain not in DOMAINS:
-        raise Invalid(_("Choose the area it belongs to"), "domain")
-    priority = Priority(
-        group_id=group.id,
-        title=title,
-        description=(description or "").strip(),
-        domain=domain,
-        proposer_id=proposer.id,
-    )
-    db.session.add(priority)
-    db.session.flush()
-    return priority
-
-
-def priorities_page(
-    group: Group, page: int, per_page: int, *, domain: str | None = None, status: str | None = None
-) -> Page:
-    """Priorities with how many back them, most backed first."""
-    backers = (
-        select(func.count())
-        .where(PrioritySupport.priority_id == Priority.id)
-        .correlate(Priority)
-        .scalar_subquery()
-    )
-    query = (
-        select(Priority, backers.label("backers"), User)
-        .outerjoin(User, User.id == Priority.proposer_id)
-        .where(Priority.group_id == group.id)
-    )
-    if domain in DOMAINS:
-        query = query.where(Priority.domain == domain)
-    if status in PRIORITY_STATUSES:
-        query = query.where(Priority.status == status)
-    query = query.order_by(backers.desc(), Priority.created_at.desc(), Priority.id.desc())
-    return paginate(query, page, per_page, rows=True)
-
-
-def priority_choices(group: Group, limit: int = 200) -> list[tuple[int, str]]:
-    """(id, title) of the group's priorities that are still in play, for drop-downs."""
-    return [
-        (priority_id, title)
-        for priority_id, title in db.session.execute(
-            select(Priority.id, Priority.title)
-            .where(Priority.group_id == group.id, Priority.status != "not_taken_forward")
-            .order_by(Priority.title)
-            .limit(limit)
-        )
-    ]
-
-
-def get_priority(group: Group, priority_id: int) -> Priority | None:
-    return db.session.scalar(
-        select(Priority).where(Priority.id == priority_id, Priority.group_id == group.id)
-    )
-
-
-def supporters(priority: Priority) -> int:
-    """How many members back a priority."""
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(PrioritySupport)
-            .where(PrioritySupport.priority_id == priority.id)
-        )
-        or 0
-    )
-
-
-def backs(priority: Priority, user: User) -> bool:
-    return (
-        db.session.scalar(
-            select(PrioritySupport.id).where(
-                PrioritySupport.priority_id == priority.id, PrioritySupport.user_id == user.id
-            )
-        )
-        is not None
-    )
-
-
-def toggle_support(priority: Priority, user: User) -> bool:
-    """Back it, or stop backing it. Returns whether they back it now."""
-    existing = db.session.scalar(
-        select(PrioritySupport).where(
-            PrioritySupport.priority_id == priority.id, PrioritySupport.user_id == user.id
-        )
-    )
-    if existing:
-        db.session.delete(existing)
-        db.session.flush()
-        return False
-    db.session.add(PrioritySupport(priority_id=priority.id, user_id=user.id))
-    try:
-        db.session.flush()
-    except IntegrityError:  # a double click: the other request already backed it
-        db.session.rollback()  # nothing left to do: it is backed either way
-    return True
-
-
-def set_priority_status(priority: Priority, status: str, reason: str = "") -> None:
-    if status not in PRIORITY_STATUSES:
-        raise Invalid(_("Choose a status"), "status")
-    reason = (reason or "").strip()
-    if status == "not_taken_forward" and not reason:
-        raise Invalid(
-            _("Say why it is not being taken forward: everyone will see the reason"), "reason"
-        )
-    priority.status = status
-    priority.status_reason = reason or None
-    db.session.flush()
-
-
-def votable_priorities(group: Group) -> list[Priority]:
-    """Priorities that can be options in a vote: shortlisted or chosen ones."""
-    return list(
-        db.session.scalars(
-            select(Priority)
-            .where(Priority.group_id == group.id, Priority.status.in_(("shortlisted", "chosen")))
-            .order_by(Priority.title)
-            .limit(100)
-        )
-    )
 
 
 _OPTION_NUMBERS = re.compile(r"\b([Oo]ptions?) (\d+(?:(?:, | and )\d+)*)")
@@ -190,9 +57,6 @@ def readable(text: str | None, labels: dict[int, str]) -> str | None:
         return re.sub(r"\d+", name, match.group(2))
 
     return _OPTION_NUMBERS.sub(names, text)
-
-
-# Ballots ---------------------------------------------------------------------
 
 
 def create_ballot(

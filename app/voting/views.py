@@ -31,10 +31,20 @@ from app.voting.forms import (
     PriorityForm,
     PriorityStatusForm,
 )
+from app.voting.priorities import (
+    backs,
+    get_priority,
+    priorities_page,
+    propose,
+    set_priority_status,
+    supporters,
+    toggle_support,
+    votable_priorities,
+)
 
 
 def load_priority(group, priority_id: int):
-    priority = voting.get_priority(group, priority_id)
+    priority = get_priority(group, priority_id)
     if priority is None:
         abort(404)
     return priority
@@ -66,7 +76,7 @@ def priorities(slug: str):
     return render_template(
         "voting/priorities.html",
         group=group,
-        page=voting.priorities_page(group, page_arg(), page_size(), domain=domain, status=status),
+        page=priorities_page(group, page_arg(), page_size(), domain=domain, status=status),
         domain=domain,
         status=status,
         **_labels(),
@@ -78,7 +88,7 @@ def priority_new(slug: str):
     group = load_group(slug, "priority.propose")
     form = PriorityForm()
     if form.validate_on_submit():
-        priority = voting.propose(
+        priority = propose(
             group,
             current_user,
             title=form.title.data,
@@ -103,8 +113,8 @@ def priority(slug: str, priority_id: int):
         "voting/priority.html",
         group=group,
         priority=item,
-        backers=voting.supporters(item),
-        i_back=voting.backs(item, current_user),
+        backers=supporters(item),
+        i_back=backs(item, current_user),
         comments=comments.page("priority", item.id, page_arg(), page_size()),
         proposer=people_by_id([item.proposer_id]).get(item.proposer_id),
         enquiries=enquiries.enquiries_for_priority(item),
@@ -120,7 +130,7 @@ def priority_support(slug: str, priority_id: int):
     item = load_priority(group, priority_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if voting.toggle_support(item, current_user):
+    if toggle_support(item, current_user):
         flash(_("You back this priority."))
     else:
         flash(_("You no longer back this priority."))
@@ -134,7 +144,7 @@ def priority_status(slug: str, priority_id: int):
     form = PriorityStatusForm(obj=item)
     if form.validate_on_submit():
         try:
-            voting.set_priority_status(item, form.status.data, form.reason.data or "")
+            set_priority_status(item, form.status.data, form.reason.data or "")
         except Refused as exc:
             refused(form, exc)
         else:
@@ -164,7 +174,7 @@ def ballots(slug: str):
 def ballot_new(slug: str):
     group = load_group(slug, "ballot.manage")
     form = BallotForm()
-    candidates = voting.votable_priorities(group)
+    candidates = votable_priorities(group)
     form.priorities.choices = [(p.id, p.title) for p in candidates]
     if form.validate_on_submit():
         chosen = [p for p in candidates if p.id in (form.priorities.data or [])]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.enquiries import services as enquiries
 from app.extensions import db
-from app.voting import services as voting
+from app.voting import priorities
 
 
 def _saved(thing):
@@ -13,8 +13,10 @@ def _saved(thing):
 
 
 def make_priority(group, by, title: str = "Damp in the Elm Street flats", status: str = "chosen"):
-    priority = voting.propose(group, by, title=title, description="", domain="living_environment")
-    voting.set_priority_status(priority, status, "")
+    priority = priorities.propose(
+        group, by, title=title, description="", domain="living_environment"
+    )
+    priorities.set_priority_status(priority, status, "")
     return _saved(priority)
 
 

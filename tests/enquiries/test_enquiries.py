@@ -12,7 +12,7 @@ from app.decisions import services as decisions
 from app.enquiries import services as enquiries
 from app.enquiries.models import DecisionLink, Enquiry, JournalEntry, Output, TeamMember
 from app.uploads.models import Upload
-from app.voting import services as voting
+from app.voting import priorities
 from tests.conftest import count
 from tests.enquiries.helpers import make_enquiry, make_priority
 from tests.factories import make_group, make_member
@@ -397,7 +397,7 @@ def test_an_enquiry_stays_editable_when_its_priority_is_achieved(app, ctx, login
     adviser, _ = make_member(group, "resident_adviser")
     facilitator, _ = make_member(group, "facilitator")
     enquiry = make_enquiry(group, adviser)
-    voting.set_priority_status(voting.get_priority(group, enquiry.priority_id), "achieved")
+    priorities.set_priority_status(priorities.get_priority(group, enquiry.priority_id), "achieved")
     client = login(adviser)
     url = f"/groups/{group.slug}/enquiries/{enquiry.id}/edit"
     assert "Damp in the Elm Street flats (Achieved)" in client.get(url).get_data(as_text=True)

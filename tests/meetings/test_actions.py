@@ -14,7 +14,7 @@ from app.groups.models import Membership
 from app.meetings import services as meetings
 from app.meetings.models import Action, ActionUpdate
 from app.notices.models import Announcement
-from app.voting import services as voting
+from app.voting import priorities
 from tests.conftest import count
 from tests.decisions.helpers import record
 from tests.factories import make_group, make_member
@@ -77,7 +77,7 @@ def test_bad_actions_are_refused_and_nothing_is_saved(app, ctx):
     other = make_group()
     other_officer, _ = make_member(other, "officer")
     other_decision = record(other, other_officer)
-    other_priority = voting.propose(
+    other_priority = priorities.propose(
         other, other_officer, title="Traffic", description="", domain="living_environment"
     )
     member = people[0][0]

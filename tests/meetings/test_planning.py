@@ -14,6 +14,7 @@ from app.meetings import services as meetings
 from app.meetings.models import AgendaItem, Attendance, Meeting, Paper
 from app.notices import worker
 from app.notices.models import Announcement, Notice
+from app.voting import priorities
 from app.voting import services as voting
 from tests.conftest import count
 from tests.decisions.helpers import record
@@ -367,7 +368,7 @@ def test_an_agenda_has_at_most_forty_items(app, ctx):
 def _links_of_another_group():
     other = make_group()
     other_facilitator, _ = make_member(other, "facilitator")
-    priority = voting.propose(
+    priority = priorities.propose(
         other, other_facilitator, title="Traffic", description="", domain="living_environment"
     )
     ballot = voting.create_ballot(
@@ -395,7 +396,7 @@ def test_agenda_links_must_belong_to_the_same_group(app, ctx):
         assert refused.value.field == name
     assert count(AgendaItem) == 0
 
-    own_priority = voting.propose(
+    own_priority = priorities.propose(
         group, facilitator, title="Damp", description="", domain="living_environment"
     )
     own_ballot = voting.create_ballot(

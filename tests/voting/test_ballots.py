@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.errors import Refused
 from app.extensions import db
+from app.voting import priorities, tally
 from app.voting import services as voting
-from app.voting import tally
 from app.voting.models import Cast, CurrentBallot, EligibleVoter, Priority
 from tests.conftest import count
 from tests.factories import make_group, make_member
@@ -196,10 +196,10 @@ def test_choosing_the_winner_marks_the_priority_chosen(app, ctx):
     group = make_group()
     facilitator, _ = make_member(group, "facilitator")
     resident, _ = make_member(group, "resident")
-    damp = voting.propose(
+    damp = priorities.propose(
         group, resident, title="Damp", description="", domain="living_environment"
     )
-    youth = voting.propose(
+    youth = priorities.propose(
         group, resident, title="Youth", description="", domain="social_connectivity"
     )
     ballot = voting.create_ballot(

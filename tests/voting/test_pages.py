@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.voting import priorities
 from app.voting import services as voting
 from tests.factories import make_group, make_member
 
@@ -15,7 +16,7 @@ def ballot_with_votes(method: str, n_voters: int, *, secret: bool = False):
     facilitator, _ = make_member(group, "facilitator")
     voters = [make_member(group, "resident")[0] for _ in range(n_voters)]
     extra = {"dots": 5, "max_per_option": 3} if method == "dot" else {}
-    priority = voting.propose(
+    priority = priorities.propose(
         group, voters[0], title="Damp", description="", domain="living_environment"
     )
     ballot = voting.create_ballot(
