@@ -14,6 +14,7 @@ from app.decisions import services as decisions
 from app.decisions.reports import link_grapevine, report_grapevine
 from app.decisions.told import record_told, withdraw_told
 from app.decisions.upcoming import publish_forward_plan
+from app.enquiries import evidence
 from app.enquiries import services as enquiries
 from app.extensions import db
 from app.groups import services as groups
@@ -647,7 +648,7 @@ def _load_enquiries(group) -> None:
     note(damp, ade, 118, "First team meeting: we chose the questions for the door-step survey.")
     move(damp, "fieldwork", 110)
     note(damp, doris, 90, "Knocked on every door in blocks A and B with Rita. 30 flats done.")
-    enquiries.add_evidence(
+    evidence.add_evidence(
         damp,
         priya,
         kind="peer_reviewed",
@@ -656,7 +657,7 @@ def _load_enquiries(group) -> None:
         summary="Researchers looked at many studies. People living with damp and mould have "
         "more coughs, wheezing and asthma, and children are hit hardest.",
     )
-    enquiries.add_evidence(
+    evidence.add_evidence(
         damp,
         fatima,
         kind="grey_literature",
@@ -665,7 +666,7 @@ def _load_enquiries(group) -> None:
         summary="The landlord's own survey rates a third of Elm Street flats as needing new "
         "windows and better air flow.",
     )
-    enquiries.add_evidence(
+    evidence.add_evidence(
         damp,
         ade,
         kind="website",
@@ -673,7 +674,7 @@ def _load_enquiries(group) -> None:
         link="https://example.org/council/damp-and-mould",
         summary="What tenants can do, and how to report damp to a landlord.",
     )
-    enquiries.add_evidence(
+    evidence.add_evidence(
         damp,
         rita,
         kind="survey_data",
@@ -682,7 +683,7 @@ def _load_enquiries(group) -> None:
         summary="41 of the 62 flats we visited have damp or mould. Most people had reported "
         "it; only 8 were fixed within three months.",
     )
-    enquiries.add_evidence(
+    evidence.add_evidence(
         damp,
         doris,
         kind="lived_experience",
@@ -692,7 +693,7 @@ def _load_enquiries(group) -> None:
         consent="yes",
         consent_notes="Signed consent form, given to Fatima. Name and flat number left out.",
     )
-    enquiries.add_evidence(
+    evidence.add_evidence(
         damp,
         rita,
         kind="lived_experience",
@@ -701,7 +702,7 @@ def _load_enquiries(group) -> None:
         "the rent will go up or they will be moved.",
         consent="no",
     )
-    enquiries.add_evidence(
+    evidence.add_evidence(
         damp,
         rita,
         kind="photo_video",
@@ -765,7 +766,7 @@ def _load_enquiries(group) -> None:
     enquiries.add_to_team(traffic, priya, "academic_lead", ade)
     move(traffic, "fieldwork", 14)
     note(traffic, tom, 12, "Walkabout along Mill Lane at 8:30 with six parents.")
-    enquiries.add_evidence(
+    evidence.add_evidence(
         traffic,
         priya,
         kind="peer_reviewed",
@@ -773,7 +774,7 @@ def _load_enquiries(group) -> None:
         link="https://example.org/research/school-gate-air",
         summary="Children who breathe dirty air on the way to school can have weaker lungs.",
     )
-    enquiries.add_evidence(
+    evidence.add_evidence(
         traffic,
         tom,
         kind="survey_data",
@@ -781,7 +782,7 @@ def _load_enquiries(group) -> None:
         file=file_from_bytes("mill-lane-air-readings.csv", AIR_READINGS.encode()),
         summary="Readings at the school gate at drop-off were twice those at the park corner.",
     )
-    enquiries.add_evidence(
+    evidence.add_evidence(
         traffic,
         tom,
         kind="photo_video",

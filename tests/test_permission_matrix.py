@@ -17,6 +17,7 @@ from app.decisions import services as decisions
 from app.decisions.reports import report_grapevine
 from app.decisions.told import record_told
 from app.decisions.upcoming import publish_forward_plan
+from app.enquiries import evidence
 from app.enquiries import services as enquiries
 from app.extensions import db
 from app.groups import services as groups
@@ -374,7 +375,7 @@ def _enquiry_world(group, people, priority, decision) -> dict:
     details = enquiries.EnquiryDetails(question="Why damp?", priority_id=priority.id)
     enquiry = enquiries.start_enquiry(group, lead, details)
     enquiries.add_to_team(enquiry, academic, "academic_lead", lead)
-    story = enquiries.add_evidence(
+    story = evidence.add_evidence(
         enquiry,
         lead,
         kind="lived_experience",

@@ -9,6 +9,14 @@ from app.dbtypes import local_today
 from app.decisions import services as decisions
 from app.enquiries import bp
 from app.enquiries import services as enquiries
+from app.enquiries.evidence import (
+    add_evidence,
+    evidence_counts,
+    evidence_page,
+    get_evidence,
+    latest_evidence,
+    record_consent,
+)
 from app.enquiries.forms import (
     CONSENT_LABELS,
     EVIDENCE_KIND_LABELS,
@@ -61,7 +69,7 @@ def load_evidence(slug: str, evidence_id: int):
     """The group and the evidence, if the viewer may see it: a story shared without consent
     is 404 to anyone off its enquiry's team."""
     group = load_group(slug, "evidence.view")
-    evidence = enquiries.get_evidence(group, evidence_id)
+    evidence = get_evidence(group, evidence_id)
     if evidence is None:
         abort(404)
     require(current_user, "evidence.view", evidence)
@@ -155,8 +163,8 @@ def show(slug: str, enquiry_id: int):
         enquiry=enquiry,
         priority=enquiries.priority_of(enquiry),
         team=enquiries.team(enquiry),
-        evidence=enquiries.latest_evidence(enquiry, current_user),
-        evidence_counts=enquiries.evidence_counts(enquiry, current_user),
+        evidence=latest_evidence(enquiry, current_user),
+        evidence_counts=evidence_counts(enquiry, current_user),
         outputs=enquiries.outputs(enquiry),
         decided=(decided := enquiries.linked_decisions(enquiry)),
         actions=meetings.actions_for_decisions([state.id for state in decided]),
@@ -409,7 +417,7 @@ def evidence(slug: str):
     return render_template(
         "enquiries/evidence.html",
         group=group,
-        page=enquiries.evidence_page(
+        page=evidence_page(
             group,
             current_user,
             page_arg(),
@@ -433,7 +441,7 @@ def evidence_new(slug: str, enquiry_id: int):
     status = None  # set when a service refuses: its own 4xx
     if form.validate_on_submit():
         try:
-            item = enquiries.add_evidence(
+            item = add_evidence(
                 enquiry,
                 current_user,
                 kind=form.kind.data,
@@ -493,7 +501,7 @@ def evidence_consent(slug: str, evidence_id: int):
     status = None  # set when a service refuses: its own 4xx
     if form.validate_on_submit():
         try:
-            enquiries.record_consent(
+            record_consent(
                 item, current_user, consent=form.consent.data, notes=form.consent_notes.data
             )
         except Refused as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.enquiries import evidence
 from app.enquiries import services as enquiries
 from app.extensions import db
 from app.voting import priorities
@@ -36,7 +37,7 @@ def make_enquiry(group, lead, priority=None, **fields):
 
 def story(enquiry, by, *, consent: bool, title: str = "Mould in the bedroom"):
     return _saved(
-        enquiries.add_evidence(
+        evidence.add_evidence(
             enquiry,
             by,
             kind="lived_experience",
@@ -50,7 +51,7 @@ def story(enquiry, by, *, consent: bool, title: str = "Mould in the bedroom"):
 
 def website(enquiry, by, title: str = "Council advice on damp"):
     return _saved(
-        enquiries.add_evidence(
+        evidence.add_evidence(
             enquiry,
             by,
             kind="website",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.enquiries import evidence
 from app.enquiries import services as enquiries
 from app.enquiries.models import Evidence
 from app.extensions import db
@@ -213,7 +214,7 @@ def test_a_request_bigger_than_the_site_takes_is_a_413_page_not_a_500(
 
 def test_if_saving_the_evidence_fails_its_file_is_removed_too(team, upload_folder):
     group, enquiry, adviser, *_ = team
-    enquiries.add_evidence(
+    evidence.add_evidence(
         enquiry,
         adviser,
         kind="grey_literature",
@@ -230,7 +231,7 @@ def test_a_story_without_consent_is_seen_by_the_team_alone_wherever_it_might_sho
     team, login, upload_folder
 ):
     group, enquiry, adviser, peer, outsider, facilitator = team
-    secret = enquiries.add_evidence(
+    secret = evidence.add_evidence(
         enquiry,
         peer,
         kind="lived_experience",
@@ -320,7 +321,7 @@ def test_the_library_searches_words_and_filters_by_kind_and_enquiry(team, login)
     )
     website(enquiry, adviser, title="Damp advice")
     website(other, adviser, title="Speed survey 100% of cars")
-    enquiries.add_evidence(
+    evidence.add_evidence(
         other,
         adviser,
         kind="photo_video",

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from app.dbtypes import local_today, utcnow
 from app.decisions import services as decisions
+from app.enquiries import evidence
 from app.enquiries import services as enquiries
 from tests.enquiries.helpers import make_enquiry, story, website
 from tests.factories import make_group, make_member
@@ -35,7 +36,7 @@ def build(size: int):
         person, _ = make_member(group, "resident")
         enquiries.add_to_team(enquiry, person, "peer_researcher", adviser)
         if n % 10 == 0:
-            enquiries.add_evidence(
+            evidence.add_evidence(
                 enquiry,
                 person,
                 kind="survey_data",
@@ -60,7 +61,7 @@ def build(size: int):
         enquiries.link_decision(enquiry, decision, adviser)
         if n < size // 5:
             make_enquiry(group, adviser, question=f"Question {n}")
-    shared_story = enquiries.evidence_page(group, reader, 1, 1, words="Story 0").items[0]
+    shared_story = evidence.evidence_page(group, reader, 1, 1, words="Story 0").items[0]
     return group, enquiry, adviser, reader, shared_story.evidence
 
 
