@@ -2,90 +2,9 @@
 
 Pure Python with no database and no Flask, so that anyone can re-count a published
 ballot box with nothing but this file. `validate` checks and normalises one voter's
-choices; `count` turns a list of them into a JSON-serialisable result.
-
-Ballot choices (a public open-data contract; option ids are ints)
-------------------------------------------------------------------
-- approval: a list of option ids, each at most once, e.g. ``[3, 7]``.
-- dot: ``{option_id: dots}``, every value a whole number of at least 1, at most
-  ``Rules.max_per_option`` on one option and at most ``Rules.dots`` in total.
-  ``max_per_option == 0`` means there is no separate per-option limit.
-- ranked: a list of option ids in preference order, no repeats. It may be partial:
-  a voter may rank only some options.
-- score: ``{option_id: score}`` with scores 0 to 5; an option left out is not
-  scored (it counts as 0 towards totals and averages). An empty dict is a valid
-  ballot that scores nothing.
-
-Approval, dot and ranked ballots must choose at least one option. Option ids and
-numbers must be real ints: True/False, floats and strings are refused, except that
-dict keys may be the decimal text of an id (``{"3": 2}``), because JSON object keys
-are always strings; `validate` turns them back into ints. Normalised choices are:
-approval a list sorted by id, ranked a list in the voter's order, dot and score a
-dict keyed by int and sorted by id.
-
-How each method is counted
---------------------------
-- Approval, dot and score: the option with the highest total wins (approvals, dots,
-  or total score). For score the highest total is the same as the highest average
-  over all ballots, since an unscored option counts as 0.
-- Ranked choice, instant runoff. Each round every ballot counts for its
-  highest-ranked option that is still continuing. If an option has MORE than half
-  of the continuing ballots (those not exhausted) it wins. Otherwise the option
-  with the fewest votes is eliminated and each of its ballots moves to its next
-  continuing choice; a ballot with no continuing choice left is exhausted and drops
-  out of the count. When only one option is left, it wins. Options are eliminated
-  one at a time and every round is recorded.
-
-Tie-breaks (deterministic, never random, the same everywhere)
---------------------------------------------------------------
-"Option order" means the order of ``Rules.options``: the order the options are
-listed on the ballot.
-
-- Approval, dot, score, for the winner and for the whole ranking: equal totals are
-  separated by (1) how many ballots supported the option (approval: approvals;
-  dot: voters who gave it at least one dot; score: voters who scored it 1 or more),
-  more ranks higher; then (2) option order, earlier ranks higher.
-- Ranked choice, for elimination: among the options tied for fewest votes the one
-  eliminated is (1) the one with the fewest first-preference votes in round 1,
-  then (2) the one listed LAST in option order. The same rule, turned around,
-  orders options that were neither eliminated nor the winner: more votes in the
-  final round, then more first preferences in round 1, then earlier in option order.
-
-The result never depends on the order of the ballots list.
-
-Paper tallies (``extra_counts``)
---------------------------------
-``{option_id: count}`` from paper slips at public events. For approval, dot and
-score they are added to the option totals (for approval each paper approval also
-counts as one supporter for tie-break (1); for dot and score the number of people
-behind a paper total is unknown, so they add nothing to tie-break (1)). For ranked
-choice each slip is a first preference only: it is counted as a one-option ranked
-ballot, which is exhausted when its option is eliminated.
-
-Paper tallies are not ballots for turnout: ``turnout["ballots"]`` is the length of
-the ballots list. Score averages are over the ballots list only (the number of
-people behind a paper total is unknown), so with paper tallies the winner is
-decided by total score, which may differ from the highest average.
-
-The result
-----------
-``count`` returns a dict: ``method``; ``winner`` (an option id, or None when
-nothing was counted: no ballots and no paper slips); ``ranking`` (every option id,
-best first, ties broken as above); ``counts`` (``{str(id): number}``: approvals,
-dots, total score, or for ranked choice first preferences in round 1, paper
-included); ``rounds`` (ranked choice only, else ``[]``: one entry per round with
-``counts`` for the continuing options, ``eliminated`` id or None, ``transfers``
-``{str(id): ballots received}`` from the eliminated option, and ``exhausted``,
-the ballots exhausted before this round's count, so that ``sum(counts) +
-exhausted`` is the same in every round); ``tie_break`` (None, or plain English
-saying which tie was broken and how; only ties that could change the winner are
-described: a tie for first place, or a tie for elimination between options with
-at least one vote); ``turnout`` (``ballots``, ``eligible``, ``percent`` rounded
-half-up to 1 decimal place, 0.0 when eligible is 0); ``quorum_met`` (turnout at
-least ``quorum_percent``, compared exactly rather than on the rounded percentage;
-always True when ``quorum_percent`` is 0); ``averages`` (score only: ``{str(id):
-average}`` rounded half-up to 2 decimal places, else ``{}``); ``rule`` (the
-counting rule in plain English, to show next to the result).
+choices; `count` turns a list of them into a JSON-serialisable result. The rules it
+carries out, the shape of ballots and results, the tie-breaks and how paper slips
+count, are written out in docs/voting.md.
 """
 
 from __future__ import annotations
