@@ -24,12 +24,7 @@ from app.notices import services as notices
 from app.permissions import role_in
 from app.uploads.services import file_from_bytes
 from app.voting import services as voting
-from app.voting.priorities import (
-    priorities_page,
-    propose,
-    set_priority_status,
-    toggle_support,
-)
+from app.voting.priorities import priorities_page, propose, set_priority_status, toggle_support
 
 demo_cli = AppGroup("demo", help="Demo data for trying Logbook out.")
 

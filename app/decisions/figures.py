@@ -10,10 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.dbtypes import utcnow
-from app.decisions.models import (
-    Decision,
-    ForwardPlanEntry,
-)
+from app.decisions.models import Decision, ForwardPlanEntry
 from app.decisions.reports import open_grapevine_count
 from app.decisions.services import states_for
 from app.decisions.told import informed_for

@@ -10,10 +10,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.dbtypes import utcnow
-from app.decisions.models import (
-    Decision,
-    GrapevineReport,
-)
+from app.decisions.models import Decision, GrapevineReport
 from app.errors import Invalid
 from app.extensions import db
 from app.groups.models import Group

@@ -25,11 +25,7 @@ from app.decisions.models import (
     Amendment,
     Decision,
 )
-from app.decisions.upcoming import (
-    decision_from_forward_plan,
-    get_forward_plan,
-    needs_notice_reason,
-)
+from app.decisions.upcoming import decision_from_forward_plan, get_forward_plan, needs_notice_reason
 from app.errors import Invalid
 from app.extensions import db
 from app.groups import services as group_services

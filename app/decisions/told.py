@@ -16,10 +16,7 @@ from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.dbtypes import utcnow
-from app.decisions.models import (
-    Decision,
-    ForwardPlanEntry,
-)
+from app.decisions.models import Decision, ForwardPlanEntry
 from app.decisions.reports import grapevine_first
 from app.decisions.services import (
     CLOCK_SLACK,
@@ -238,11 +235,23 @@ def _chosen_members(group: Group, people: Iterable[User]) -> dict[int, Membershi
     return found
 
 
-def _told_time_checked(told_at: datetime, now: datetime) -> None:
+def _check_record(told_at: datetime, now: datetime, channel: str, note: str) -> None:
+    """What every record made by hand needs: a time, not in the future, and for "another
+    way", a note saying which."""
     if told_at.tzinfo is None:
         raise Invalid(_("Enter when they were told"), "told_on")
     if told_at > now + CLOCK_SLACK:
         raise Invalid(_("The time they were told cannot be in the future"), "told_on")
+    if channel == "other" and not (note or "").strip():
+        raise Invalid(_("Say in the note how they were told"), "note")
+
+
+def _record(announcement, by: User, people: list[User], **record) -> tuple[int, int]:
+    if announcement is None:
+        raise Invalid(_("This was never announced, so nothing can be recorded."))
+    return notices.record_told(
+        announcement, user_ids=[p.id for p in people], recorded_by=by, **record
+    )
 
 
 def record_told(
@@ -268,7 +277,7 @@ def record_told(
     now = now or utcnow()
     from flask_babel import format_datetime
 
-    _told_time_checked(told_at, now)
+    _check_record(told_at, now, channel, note)
     if told_at < decision.decided_at:
         raise Invalid(
             _(
@@ -279,8 +288,6 @@ def record_told(
             ),
             "told_on",
         )
-    if channel == "other" and not (note or "").strip():
-        raise Invalid(_("Say in the note how they were told"), "note")
     chosen = list(people)
     memberships = _chosen_members(group, chosen)
     late = [p for p in chosen if memberships[p.id].joined_at > decision.decided_at]
@@ -296,17 +303,15 @@ def record_told(
     chosen = [p for p in chosen if p not in late]
     if not chosen:
         return 0, 0
-    state = states_for([decision])[0]
-    announcement = notices.announcement_for("decision", decision.id, state.version_at(told_at))
-    if announcement is None:
-        raise Invalid(_("This decision was never announced, so nothing can be recorded."))
-    return notices.record_told(
+    version = states_for([decision])[0].version_at(told_at)
+    announcement = notices.announcement_for("decision", decision.id, version)
+    return _record(
         announcement,
-        user_ids=[p.id for p in chosen],
+        by,
+        chosen,
         channel=channel,
         told_at=told_at,
         note=note,
-        recorded_by=by,
         skip_already=skip_already,
         now=now,
     )
@@ -328,7 +333,7 @@ def record_told_of_plan(
     now = now or utcnow()
     from flask_babel import format_datetime
 
-    _told_time_checked(told_at, now)
+    _check_record(told_at, now, channel, note)
     if told_at < entry.published_at:
         raise Invalid(
             _(
@@ -347,22 +352,10 @@ def record_told_of_plan(
             ),
             "told_on",
         )
-    if channel == "other" and not (note or "").strip():
-        raise Invalid(_("Say in the note how they were told"), "note")
     chosen = list(people)
     _chosen_members(group, chosen)
     announcement = notices.announcement_for("forward_plan", entry.id, 1)
-    if announcement is None:
-        raise Invalid(_("This entry was never announced, so nothing can be recorded."))
-    return notices.record_told(
-        announcement,
-        user_ids=[p.id for p in chosen],
-        channel=channel,
-        told_at=told_at,
-        note=note,
-        recorded_by=by,
-        now=now,
-    )
+    return _record(announcement, by, chosen, channel=channel, told_at=told_at, note=note, now=now)
 
 
 def withdraw_told(group: Group, notice_id: int, by: User, reason: str) -> None:

@@ -11,11 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.comments import services as comments
 from app.dbtypes import utcnow
-from app.decisions.models import (
-    DECIDED_BY,
-    Decision,
-    ForwardPlanEntry,
-)
+from app.decisions.models import DECIDED_BY, Decision, ForwardPlanEntry
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.groups import services as group_services

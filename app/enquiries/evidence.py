@@ -12,12 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.accounts.models import User
 from app.dbtypes import utcnow
-from app.enquiries.models import (
-    EVIDENCE_KINDS,
-    STORY,
-    Enquiry,
-    Evidence,
-)
+from app.enquiries.models import EVIDENCE_KINDS, STORY, Enquiry, Evidence
 from app.enquiries.services import EVIDENCE_ON_PAGE, keep_file, visible_to, web_link
 from app.errors import Invalid
 from app.extensions import db

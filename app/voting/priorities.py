@@ -12,12 +12,7 @@ from app.errors import Invalid
 from app.extensions import db
 from app.groups.models import Group
 from app.pagination import Page, paginate
-from app.voting.models import (
-    DOMAINS,
-    PRIORITY_STATUSES,
-    Priority,
-    PrioritySupport,
-)
+from app.voting.models import DOMAINS, PRIORITY_STATUSES, Priority, PrioritySupport
 
 
 def propose(group: Group, proposer: User, *, title: str, description: str, domain: str) -> Priority:

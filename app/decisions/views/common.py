@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-)
+from flask import abort
 
 from app.decisions import services as decisions
 from app.decisions.labels import DECIDED_BY_LABELS, IMPLEMENTATION_LABELS, MANUAL_CHANNEL_LABELS

@@ -6,10 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import (
-    Response,
-    jsonify,
-)
+from flask import Response, jsonify
 from flask_login import current_user
 
 from app.accounts.services import people_by_id

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,10 +10,7 @@ from app.accounts.services import people_by_id
 from app.dbtypes import local_to_utc, utcnow
 from app.decisions import bp, chain, reports, told, upcoming
 from app.decisions import services as decisions
-from app.decisions.forms import (
-    AmendForm,
-    DecisionForm,
-)
+from app.decisions.forms import AmendForm, DecisionForm
 from app.decisions.labels import IMPLEMENTATION_LABELS
 from app.decisions.timeline import timeline_svg
 from app.decisions.views.common import labels, load_decision

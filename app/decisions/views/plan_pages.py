@@ -5,22 +5,14 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.comments import services as comments
 from app.dbtypes import local_to_utc
 from app.decisions import bp, upcoming
-from app.decisions.forms import (
-    ForwardPlanForm,
-)
+from app.decisions.forms import ForwardPlanForm
 from app.decisions.views.common import labels
 from app.errors import Refused
 from app.forms import CommentForm

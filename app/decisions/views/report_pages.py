@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.services import people_by_id
 from app.decisions import bp, reports
 from app.decisions import services as decisions
-from app.decisions.forms import (
-    AnswerReportForm,
-    GrapevineForm,
-    LinkReportForm,
-)
+from app.decisions.forms import AnswerReportForm, GrapevineForm, LinkReportForm
 from app.errors import Invalid, Refused
 from app.pagination import page_arg, page_size
 from app.permissions import require

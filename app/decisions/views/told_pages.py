@@ -4,14 +4,7 @@ forward-plan entry), withdrawing such a record, the group's figures and each mem
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,10 +14,7 @@ from app.dbtypes import local_to_utc
 from app.decisions import bp, told, upcoming
 from app.decisions import services as decisions
 from app.decisions.figures import group_figures
-from app.decisions.forms import (
-    ToldForm,
-    WithdrawToldForm,
-)
+from app.decisions.forms import ToldForm, WithdrawToldForm
 from app.decisions.months import monthly_svg
 from app.decisions.views.common import load_decision
 from app.errors import Refused
