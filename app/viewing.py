@@ -76,3 +76,27 @@ def comment_posted(form, group, action: str, post) -> bool:
         return False
     flash(_("Your comment has been added."))
     return True
+
+
+class Outcome:
+    """What `save_form` did: true when it saved, with what the save returned."""
+
+    def __init__(self, saved: bool, value=None):
+        self.saved, self.value = saved, value
+
+    def __bool__(self) -> bool:
+        return self.saved
+
+
+def save_form(form, save, field_name: str | None = None) -> Outcome:
+    """The one way a form page saves: when the form was sent and is valid, call `save()`.
+    A refusal is shown on the form, by its field (or `field_name`), keeping nothing of
+    the request. The caller redirects when it saved, else shows the form again with
+    `form_status(form)`."""
+    if not form.validate_on_submit():
+        return Outcome(False)
+    try:
+        return Outcome(True, save())
+    except Refused as exc:
+        refused(form, exc, field_name)
+        return Outcome(False)

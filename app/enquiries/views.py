@@ -45,7 +45,7 @@ from app.meetings.labels import ACTION_STATUS_LABELS
 from app.pagination import page_arg, page_size
 from app.permissions import require, role_in
 from app.uploads import services as uploads
-from app.viewing import form_status, load_group, refused
+from app.viewing import form_status, load_group, save_form
 from app.voting.forms import PRIORITY_STATUS_LABELS
 
 
@@ -137,21 +137,19 @@ def new(slug: str):
         chosen = request.args.get("priority", type=int)
         if chosen in {p.id for p in priorities}:
             form.priority_id.data = chosen
-    status = None  # set when a service refuses: its own 4xx
-    if form.validate_on_submit():
-        starter_role = "facilitator" if role_in(current_user, group) == "facilitator" else "lead"
-        try:
-            enquiry = enquiries.start_enquiry(
-                group, current_user, _details(form), starter_role=starter_role
-            )
-        except Refused as exc:
-            status = refused(form, exc, "file")
-        else:
-            flash(_("Your enquiry has started. Next, add the people on its team."))
-            return to_enquiry(enquiry)
+    starter_role = "facilitator" if role_in(current_user, group) == "facilitator" else "lead"
+    started = save_form(
+        form,
+        lambda: enquiries.start_enquiry(
+            group, current_user, _details(form), starter_role=starter_role
+        ),
+    )
+    if started:
+        flash(_("Your enquiry has started. Next, add the people on its team."))
+        return to_enquiry(started.value)
     return render_template(
         "enquiries/new.html", group=group, form=form, priorities=priorities, **_labels()
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>")
@@ -180,18 +178,17 @@ def edit(slug: str, enquiry_id: int):
     group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     form = EnquiryForm(obj=enquiry)
     _priority_choices(form, group, keep=enquiry.priority_id)
-    status = None  # set when a service refuses: its own 4xx
-    if form.validate_on_submit():
-        try:
-            enquiries.update_enquiry(enquiry, current_user, _details(form), status=form.status.data)
-        except Refused as exc:
-            status = refused(form, exc, "file")
-        else:
-            flash(_("The enquiry has been saved."))
-            return to_enquiry(enquiry)
+    if save_form(
+        form,
+        lambda: enquiries.update_enquiry(
+            enquiry, current_user, _details(form), status=form.status.data
+        ),
+    ):
+        flash(_("The enquiry has been saved."))
+        return to_enquiry(enquiry)
     return render_template(
         "enquiries/edit.html", group=group, enquiry=enquiry, form=form, **_labels()
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 # The team --------------------------------------------------------------------
@@ -206,22 +203,21 @@ def team(slug: str, enquiry_id: int):
         (membership.id, f"{person.name} ({ROLE_LABELS[membership.role]})")
         for membership, person in people
     ]
-    status = None  # set when a service refuses: its own 4xx
-    if form.validate_on_submit():
-        chosen = next((u for m, u in people if m.id == form.member.data), None)
-        try:
-            if chosen is None:
-                raise Invalid(_("Choose someone from the group's members"), "member")
-            added = enquiries.add_to_team(enquiry, chosen, form.role.data, current_user)
-        except Refused as exc:
-            status = refused(form, exc, "file")
+    chosen = next((u for m, u in people if m.id == form.member.data), None)
+
+    def add():
+        if chosen is None:
+            raise Invalid(_("Choose someone from the group's members"), "member")
+        return enquiries.add_to_team(enquiry, chosen, form.role.data, current_user)
+
+    added = save_form(form, add)
+    if added:
+        role = TEAM_ROLE_LABELS[form.role.data]
+        if added.value:
+            flash(_("%(name)s is on the team as %(role)s.", name=chosen.name, role=role))
         else:
-            role = TEAM_ROLE_LABELS[form.role.data]
-            if added:
-                flash(_("%(name)s is on the team as %(role)s.", name=chosen.name, role=role))
-            else:
-                flash(_("%(name)s's role is now %(role)s.", name=chosen.name, role=role))
-            return redirect(url_for("enquiries.team", slug=slug, enquiry_id=enquiry.id), 303)
+            flash(_("%(name)s's role is now %(role)s.", name=chosen.name, role=role))
+        return redirect(url_for("enquiries.team", slug=slug, enquiry_id=enquiry.id), 303)
     return render_template(
         "enquiries/team.html",
         group=group,
@@ -229,7 +225,7 @@ def team(slug: str, enquiry_id: int):
         team=enquiries.team(enquiry),
         form=form,
         **_labels(),
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/team/<int:member_id>/remove", methods=["POST"])
@@ -273,44 +269,37 @@ def team_remove(slug: str, enquiry_id: int, member_id: int):
 def findings(slug: str, enquiry_id: int):
     group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     form = FindingsForm(obj=enquiry)
-    status = None  # set when a service refuses: its own 4xx
-    if form.validate_on_submit():
-        try:
-            enquiries.write_findings(enquiry, form.findings.data)
-        except Refused as exc:
-            status = refused(form, exc, "file")
-        else:
-            flash(_("The findings have been saved."))
-            return to_enquiry(enquiry, "findings")
+    if save_form(form, lambda: enquiries.write_findings(enquiry, form.findings.data)):
+        flash(_("The findings have been saved."))
+        return to_enquiry(enquiry, "findings")
     return render_template(
         "enquiries/findings.html", group=group, enquiry=enquiry, form=form
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/outputs/new", methods=["GET", "POST"])
 def output_new(slug: str, enquiry_id: int):
     group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     form = OutputForm()
-    status = None  # set when a service refuses: its own 4xx
-    if form.validate_on_submit():
-        try:
-            enquiries.add_output(
-                enquiry,
-                current_user,
-                kind=form.kind.data,
-                title=form.title.data,
-                description=form.description.data or "",
-                link=form.link.data,
-                file=form.file.data,
-            )
-        except Refused as exc:
-            status = refused(form, exc, "file")
-        else:
-            flash(_("The output has been added."))
-            return to_enquiry(enquiry, "outputs")
+    added = save_form(
+        form,
+        lambda: enquiries.add_output(
+            enquiry,
+            current_user,
+            kind=form.kind.data,
+            title=form.title.data,
+            description=form.description.data or "",
+            link=form.link.data,
+            file=form.file.data,
+        ),
+        "file",
+    )
+    if added:
+        flash(_("The output has been added."))
+        return to_enquiry(enquiry, "outputs")
     return render_template(
         "enquiries/output_new.html", group=group, enquiry=enquiry, form=form, file=uploads.chooser()
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/outputs/<int:output_id>/file")
@@ -329,20 +318,17 @@ def journal_new(slug: str, enquiry_id: int):
     form = JournalForm()
     if request.method == "GET":
         form.happened_on.data = local_today()
-    status = None  # set when a service refuses: its own 4xx
-    if form.validate_on_submit():
-        try:
-            enquiries.add_journal_entry(
-                enquiry, current_user, happened_on=form.happened_on.data, body=form.body.data
-            )
-        except Refused as exc:
-            status = refused(form, exc, "file")
-        else:
-            flash(_("The update is in the enquiry's journal."))
-            return to_enquiry(enquiry, "journal")
+    if save_form(
+        form,
+        lambda: enquiries.add_journal_entry(
+            enquiry, current_user, happened_on=form.happened_on.data, body=form.body.data
+        ),
+    ):
+        flash(_("The update is in the enquiry's journal."))
+        return to_enquiry(enquiry, "journal")
     return render_template(
         "enquiries/journal_new.html", group=group, enquiry=enquiry, form=form
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 # Decisions that followed -----------------------------------------------------
@@ -356,21 +342,20 @@ def link_decision(slug: str, enquiry_id: int):
     form.decision_id.choices = [(0, _("Choose a decision"))] + [
         (s.id, f"{s.number}. {s.title}") for s in recent
     ]
-    status = None  # set when a service refuses: its own 4xx
-    if form.validate_on_submit():
+    def link():
         decision = decisions.get_decision(group, form.decision_id.data)
-        try:
-            if decision is None:
-                raise Invalid(_("Choose a decision"), "decision_id")
-            added = enquiries.link_decision(enquiry, decision, current_user)
-        except Refused as exc:
-            status = refused(form, exc, "file")
+        if decision is None:
+            raise Invalid(_("Choose a decision"), "decision_id")
+        return decision, enquiries.link_decision(enquiry, decision, current_user)
+
+    linked = save_form(form, link)
+    if linked:
+        decision, added = linked.value
+        if added:
+            flash(_("Decision %(n)d is linked to this enquiry.", n=decision.number))
         else:
-            if added:
-                flash(_("Decision %(n)d is linked to this enquiry.", n=decision.number))
-            else:
-                flash(_("Decision %(n)d was already linked.", n=decision.number))
-            return to_enquiry(enquiry, "decisions")
+            flash(_("Decision %(n)d was already linked.", n=decision.number))
+        return to_enquiry(enquiry, "decisions")
     return render_template(
         "enquiries/link_decision.html",
         group=group,
@@ -378,7 +363,7 @@ def link_decision(slug: str, enquiry_id: int):
         form=form,
         linked=enquiries.linked_decisions(enquiry),
         empty_form=EmptyForm(),
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 @bp.route(
@@ -438,25 +423,25 @@ def evidence(slug: str):
 def evidence_new(slug: str, enquiry_id: int):
     group, enquiry = load_enquiry(slug, enquiry_id, "evidence.add")
     form = EvidenceForm()
-    status = None  # set when a service refuses: its own 4xx
-    if form.validate_on_submit():
-        try:
-            item = add_evidence(
-                enquiry,
-                current_user,
-                kind=form.kind.data,
-                title=form.title.data,
-                summary=form.summary.data,
-                link=form.link.data,
-                file=form.file.data,
-                consent=form.consent.data,
-                consent_notes=form.consent_notes.data or "",
-            )
-        except Refused as exc:
-            status = refused(form, exc, "file")
-        else:
-            flash(_("The evidence has been added."))
-            return redirect(url_for("enquiries.evidence_item", slug=slug, evidence_id=item.id), 303)
+    added = save_form(
+        form,
+        lambda: add_evidence(
+            enquiry,
+            current_user,
+            kind=form.kind.data,
+            title=form.title.data,
+            summary=form.summary.data,
+            link=form.link.data,
+            file=form.file.data,
+            consent=form.consent.data,
+            consent_notes=form.consent_notes.data or "",
+        ),
+        "file",
+    )
+    if added:
+        flash(_("The evidence has been added."))
+        item = added.value
+        return redirect(url_for("enquiries.evidence_item", slug=slug, evidence_id=item.id), 303)
     return render_template(
         "enquiries/evidence_new.html",
         group=group,
@@ -464,7 +449,7 @@ def evidence_new(slug: str, enquiry_id: int):
         form=form,
         file=uploads.chooser(),
         **_labels(),
-    ), status or form_status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/evidence/<int:evidence_id>")
@@ -498,20 +483,17 @@ def evidence_consent(slug: str, evidence_id: int):
     if request.method == "GET":
         form.consent.data = "yes" if item.consent_given else "no"
         form.consent_notes.data = item.consent_notes
-    status = None  # set when a service refuses: its own 4xx
-    if form.validate_on_submit():
-        try:
-            record_consent(
-                item, current_user, consent=form.consent.data, notes=form.consent_notes.data
-            )
-        except Refused as exc:
-            status = refused(form, exc, "file")
+    if save_form(
+        form,
+        lambda: record_consent(
+            item, current_user, consent=form.consent.data, notes=form.consent_notes.data
+        ),
+    ):
+        if item.consent_given:
+            flash(_("Consent is recorded. Every member of the group can now see this story."))
         else:
-            if item.consent_given:
-                flash(_("Consent is recorded. Every member of the group can now see this story."))
-            else:
-                flash(_("Saved. Only the enquiry team can see this story."))
-            return redirect(url_for("enquiries.evidence_item", slug=slug, evidence_id=item.id), 303)
+            flash(_("Saved. Only the enquiry team can see this story."))
+        return redirect(url_for("enquiries.evidence_item", slug=slug, evidence_id=item.id), 303)
     return render_template(
         "enquiries/evidence_consent.html", group=group, item=item, form=form, **_labels()
-    ), status or form_status(form)
+    ), form_status(form)

@@ -23,7 +23,7 @@ from app.groups.forms import (
 from app.meetings import services as meetings
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
-from app.viewing import flash_refusal, form_status, load_group, refused
+from app.viewing import flash_refusal, form_status, load_group, save_form
 from app.voting import services as voting
 
 # Site admin ----------------------------------------------------------------
@@ -41,36 +41,37 @@ def admin_groups():
 def admin_new_group():
     require(current_user, "site.admin")
     form = NewGroupForm()
-    if form.validate_on_submit():
-        try:
-            result = groups.create_group_with_facilitator(
-                slug=form.slug.data,
-                name=form.name.data,
-                neighbourhood=form.neighbourhood.data,
-                description=form.description.data or "",
-                facilitator_email=form.facilitator_email.data,
-                facilitator_name=form.facilitator_name.data,
-                created_by=current_user,
-            )
-        except Refused as exc:
-            refused(form, exc, "slug")
-        else:
-            if result.invitation is None:
-                flash(
-                    _(
-                        "%(group)s was created. %(name)s is its facilitator.",
-                        group=result.group.name,
-                        name=form.facilitator_name.data,
-                    )
+    created = save_form(
+        form,
+        lambda: groups.create_group_with_facilitator(
+            slug=form.slug.data,
+            name=form.name.data,
+            neighbourhood=form.neighbourhood.data,
+            description=form.description.data or "",
+            facilitator_email=form.facilitator_email.data,
+            facilitator_name=form.facilitator_name.data,
+            created_by=current_user,
+        ),
+        "slug",
+    )
+    if created:
+        result = created.value
+        if result.invitation is None:
+            flash(
+                _(
+                    "%(group)s was created. %(name)s is its facilitator.",
+                    group=result.group.name,
+                    name=form.facilitator_name.data,
                 )
-                return redirect(url_for("groups.admin_groups"), 303)
-            return render_template(
-                "groups/invitation_sent.html",
-                group=result.group,
-                invitation=result.invitation,
-                link=result.link,
-                back=url_for("groups.admin_groups"),
             )
+            return redirect(url_for("groups.admin_groups"), 303)
+        return render_template(
+            "groups/invitation_sent.html",
+            group=result.group,
+            invitation=result.invitation,
+            link=result.link,
+            back=url_for("groups.admin_groups"),
+        )
     return render_template("groups/admin_new.html", form=form), form_status(form)
 
 
@@ -153,23 +154,23 @@ def edit_member(slug: str, member_id: int):
     form = MemberForm(obj=person)
     if request.method == "GET":
         form.role.data = membership.role
-    if form.validate_on_submit():
-        try:
-            groups.update_member(
-                membership,
-                person,
-                role=form.role.data,
-                name=form.name.data,
-                preferred_channels=form.preferred_channels.data,
-                phone=form.phone.data or None,
-                postal_address=form.postal_address.data or None,
-                language=form.language.data,
-            )
-        except Refused as exc:
-            refused(form, exc, "role")
-        else:
-            flash(_("Changes to %(name)s have been saved.", name=person.name))
-            return redirect(url_for("groups.member", slug=slug, member_id=member_id), 303)
+    saved = save_form(
+        form,
+        lambda: groups.update_member(
+            membership,
+            person,
+            role=form.role.data,
+            name=form.name.data,
+            preferred_channels=form.preferred_channels.data,
+            phone=form.phone.data or None,
+            postal_address=form.postal_address.data or None,
+            language=form.language.data,
+        ),
+        "role",
+    )
+    if saved:
+        flash(_("Changes to %(name)s have been saved.", name=person.name))
+        return redirect(url_for("groups.member", slug=slug, member_id=member_id), 303)
     return render_template(
         "groups/member_form.html",
         group=group,
@@ -185,25 +186,26 @@ def invitations(slug: str):
     group = load_group(slug)
     require(current_user, "group.manage_members", group)
     form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            invitation, link = groups.invite(
-                group,
-                email=form.email.data,
-                name=form.name.data,
-                role=form.role.data,
-                invited_by=current_user,
-            )
-        except Refused as exc:
-            refused(form, exc, "email")
-        else:
-            return render_template(
-                "groups/invitation_sent.html",
-                group=group,
-                invitation=invitation,
-                link=link,
-                back=url_for("groups.invitations", slug=slug),
-            )
+    invited = save_form(
+        form,
+        lambda: groups.invite(
+            group,
+            email=form.email.data,
+            name=form.name.data,
+            role=form.role.data,
+            invited_by=current_user,
+        ),
+        "email",
+    )
+    if invited:
+        invitation, link = invited.value
+        return render_template(
+            "groups/invitation_sent.html",
+            group=group,
+            invitation=invitation,
+            link=link,
+            back=url_for("groups.invitations", slug=slug),
+        )
     return render_template(
         "groups/invitations.html",
         group=group,

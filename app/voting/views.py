@@ -18,7 +18,7 @@ from app.errors import Invalid, Refused
 from app.extensions import db
 from app.forms import CommentForm, EmptyForm, parse_clock
 from app.pagination import page_arg, page_size
-from app.viewing import comment_posted, flash_refusal, form_status, load_group, refused
+from app.viewing import comment_posted, flash_refusal, form_status, load_group, save_form
 from app.voting import bp, charts
 from app.voting import services as voting
 from app.voting.forms import (
@@ -142,14 +142,9 @@ def priority_status(slug: str, priority_id: int):
     group = load_group(slug, "priority.set_status")
     item = load_priority(group, priority_id)
     form = PriorityStatusForm(obj=item)
-    if form.validate_on_submit():
-        try:
-            set_priority_status(item, form.status.data, form.reason.data or "")
-        except Refused as exc:
-            refused(form, exc)
-        else:
-            flash(_("The priority's status has been saved."))
-            return redirect(url_for("voting.priority", slug=slug, priority_id=item.id), 303)
+    if save_form(form, lambda: set_priority_status(item, form.status.data, form.reason.data or "")):
+        flash(_("The priority's status has been saved."))
+        return redirect(url_for("voting.priority", slug=slug, priority_id=item.id), 303)
     return render_template(
         "voting/priority_status.html", group=group, priority=item, form=form
     ), form_status(form)
@@ -176,35 +171,35 @@ def ballot_new(slug: str):
     form = BallotForm()
     candidates = votable_priorities(group)
     form.priorities.choices = [(p.id, p.title) for p in candidates]
-    if form.validate_on_submit():
+
+    def create():
         chosen = [p for p in candidates if p.id in (form.priorities.data or [])]
         others = [line.strip() for line in (form.other_options.data or "").splitlines()]
-        options = [(p.title, p.id) for p in chosen] + [(o, None) for o in others if o]
         try:
-            opens_at = _planned(form.opens_on.data, form.opens_time.data)
-            closes_at = _planned(form.closes_on.data, form.closes_time.data)
-            ballot = voting.create_ballot(
+            return voting.create_ballot(
                 group,
                 current_user,
                 title=form.title.data,
                 method=form.method.data,
-                options=options,
+                options=[(p.title, p.id) for p in chosen] + [(o, None) for o in others if o],
                 secret=form.secret.data,
                 dots=form.dots.data or 0,
                 max_per_option=form.max_per_option.data or 0,
                 quorum_percent=form.quorum_percent.data or 0,
                 voters=form.voters.data,
                 count_paper=form.count_paper.data,
-                opens_at=opens_at,
-                closes_at=closes_at,
+                opens_at=_planned(form.opens_on.data, form.opens_time.data),
+                closes_at=_planned(form.closes_on.data, form.closes_time.data),
             )
         except Refused as exc:
             if exc.field == "options":  # the options come from two fields: show it by the list
                 exc.field = "other_options"
-            refused(form, exc)
-        else:
-            flash(_("The vote has been created. Check it, then open it when people are ready."))
-            return redirect(url_for("voting.ballot", slug=slug, ballot_id=ballot.id), 303)
+            raise
+
+    created = save_form(form, create)
+    if created:
+        flash(_("The vote has been created. Check it, then open it when people are ready."))
+        return redirect(url_for("voting.ballot", slug=slug, ballot_id=created.value.id), 303)
     return render_template("voting/ballot_new.html", group=group, form=form), form_status(form)
 
 

@@ -12,10 +12,10 @@ from app.decisions import bp, chain, reports, told, upcoming
 from app.decisions import services as decisions
 from app.decisions.forms import AmendForm, DecisionForm
 from app.decisions.labels import IMPLEMENTATION_LABELS
+from app.decisions.models import AMENDABLE
 from app.decisions.timeline import timeline_svg
 from app.decisions.views.common import labels, load_decision
 from app.enquiries import services as enquiries
-from app.errors import Refused
 from app.extensions import htmx
 from app.forms import EmptyForm, parse_clock
 from app.meetings import services as meetings
@@ -23,7 +23,7 @@ from app.meetings.labels import ACTION_STATUS_LABELS
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, membership, public
-from app.viewing import form_status, load_group, refused
+from app.viewing import form_status, load_group, save_form
 
 # The log ---------------------------------------------------------------------
 
@@ -66,28 +66,28 @@ def new(slug: str):
             form.summary.data = entry.summary
             form.decided_by_kind.data = entry.decision_by_kind
             form.decided_by_name.data = entry.decision_by_name
-    if form.validate_on_submit():
-        try:
-            decision = decisions.record_decision(
-                group,
-                current_user,
-                title=form.title.data,
-                summary=form.summary.data,
-                body=form.body.data or "",
-                decided_at=local_to_utc(form.decided_on.data, parse_clock(form.decided_time.data)),
-                decided_by_kind=form.decided_by_kind.data,
-                decided_by_name=form.decided_by_name.data or "",
-                place=form.place.data or "",
-                rationale=form.rationale.data or "",
-                status=form.status.data,
-                forward_plan_id=form.forward_plan_id.data or None,
-                short_notice_reason=form.short_notice_reason.data,
-            )
-        except Refused as exc:
-            refused(form, exc)
-        else:
-            flash(_("Decision %(n)d is in the log, and members are being told.", n=decision.number))
-            return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
+    recorded = save_form(
+        form,
+        lambda: decisions.record_decision(
+            group,
+            current_user,
+            title=form.title.data,
+            summary=form.summary.data,
+            body=form.body.data or "",
+            decided_at=local_to_utc(form.decided_on.data, parse_clock(form.decided_time.data)),
+            decided_by_kind=form.decided_by_kind.data,
+            decided_by_name=form.decided_by_name.data or "",
+            place=form.place.data or "",
+            rationale=form.rationale.data or "",
+            status=form.status.data,
+            forward_plan_id=form.forward_plan_id.data or None,
+            short_notice_reason=form.short_notice_reason.data,
+        ),
+    )
+    if recorded:
+        decision = recorded.value
+        flash(_("Decision %(n)d is in the log, and members are being told.", n=decision.number))
+        return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
     return render_template("decisions/new.html", group=group, form=form, **labels()), form_status(
         form
     )
@@ -187,33 +187,21 @@ def amend(slug: str, decision_id: int):
         flash(_("This decision has been revoked; it cannot be changed again."), "error")
         return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
     form = AmendForm(obj=state)
-    if form.validate_on_submit():
-        changes = {
-            name: getattr(form, name).data
-            for name in (
-                "title",
-                "summary",
-                "body",
-                "decided_by_name",
-                "place",
-                "rationale",
-                "status",
-            )
-        }
-        try:
-            decisions.amend(
-                group,
-                decision,
-                current_user,
-                kind=form.kind.data,
-                changes=changes,
-                reason=form.reason.data,
-            )
-        except Refused as exc:
-            refused(form, exc)
-        else:
-            flash(_("The change is in the log, with the decision's history."))
-            return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
+
+    def save():
+        changes = {name: getattr(form, name).data for name in AMENDABLE}
+        return decisions.amend(
+            group,
+            decision,
+            current_user,
+            kind=form.kind.data,
+            changes=changes,
+            reason=form.reason.data,
+        )
+
+    if save_form(form, save):
+        flash(_("The change is in the log, with the decision's history."))
+        return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
     return render_template(
         "decisions/amend.html", group=group, decision=decision, state=state, form=form
     ), form_status(form)

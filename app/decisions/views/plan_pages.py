@@ -14,11 +14,10 @@ from app.dbtypes import local_to_utc
 from app.decisions import bp, upcoming
 from app.decisions.forms import ForwardPlanForm
 from app.decisions.views.common import labels
-from app.errors import Refused
 from app.forms import CommentForm
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
-from app.viewing import comment_posted, form_status, load_group, refused
+from app.viewing import comment_posted, form_status, load_group, save_form
 
 
 @bp.route("/groups/<slug>/forward-plan")
@@ -36,24 +35,23 @@ def forward_plan(slug: str):
 def forward_plan_new(slug: str):
     group = load_group(slug, "forward_plan.publish")
     form = ForwardPlanForm()
-    if form.validate_on_submit():
-        try:
-            entry = upcoming.publish_forward_plan(
-                group,
-                current_user,
-                title=form.title.data,
-                summary=form.summary.data,
-                decision_by_kind=form.decision_by_kind.data,
-                decision_by_name=form.decision_by_name.data or "",
-                expected_at=local_to_utc(form.expected_on.data),
-            )
-        except Refused as exc:
-            refused(form, exc)
-        else:
-            flash(_("It is in the forward plan, and members are being told."))
-            return redirect(
-                url_for("decisions.forward_plan_entry", slug=slug, entry_id=entry.id), 303
-            )
+    published = save_form(
+        form,
+        lambda: upcoming.publish_forward_plan(
+            group,
+            current_user,
+            title=form.title.data,
+            summary=form.summary.data,
+            decision_by_kind=form.decision_by_kind.data,
+            decision_by_name=form.decision_by_name.data or "",
+            expected_at=local_to_utc(form.expected_on.data),
+        ),
+    )
+    if published:
+        flash(_("It is in the forward plan, and members are being told."))
+        return redirect(
+            url_for("decisions.forward_plan_entry", slug=slug, entry_id=published.value.id), 303
+        )
     return render_template("decisions/forward_plan_new.html", group=group, form=form), form_status(
         form
     )

@@ -10,10 +10,10 @@ from app.accounts.services import people_by_id
 from app.decisions import bp, reports
 from app.decisions import services as decisions
 from app.decisions.forms import AnswerReportForm, GrapevineForm, LinkReportForm
-from app.errors import Invalid, Refused
+from app.errors import Invalid
 from app.pagination import page_arg, page_size
 from app.permissions import require
-from app.viewing import form_status, load_group, refused
+from app.viewing import form_status, load_group, save_form
 
 
 @bp.route("/groups/<slug>/grapevine", methods=["GET", "POST"])
@@ -61,20 +61,20 @@ def grapevine_report(slug: str, report_id: int):
     if request.method == "POST":
         require(current_user, "grapevine.resolve", group)
         form = link_form if "link-submit" in request.form else answer_form
-        if form.validate_on_submit():
-            try:
-                if form is link_form:
-                    decision = decisions.get_decision(group, link_form.decision_id.data)
-                    if decision is None:
-                        raise Invalid(_("Choose a decision"), "decision_id")
-                    reports.link_grapevine(group, report, decision, current_user)
-                else:
-                    reports.answer_grapevine(group, report, answer_form.answer.data, current_user)
-            except Refused as exc:
-                refused(form, exc)
-            else:
-                flash(_("The report has been answered, and the reporter can see the answer."))
-                return redirect(url_for("decisions.grapevine", slug=slug), 303)
+
+        def answer():
+            if form is answer_form:
+                return reports.answer_grapevine(
+                    group, report, answer_form.answer.data, current_user
+                )
+            decision = decisions.get_decision(group, link_form.decision_id.data)
+            if decision is None:
+                raise Invalid(_("Choose a decision"), "decision_id")
+            return reports.link_grapevine(group, report, decision, current_user)
+
+        if save_form(form, answer):
+            flash(_("The report has been answered, and the reporter can see the answer."))
+            return redirect(url_for("decisions.grapevine", slug=slug), 303)
     linked = decisions.get_decision(group, report.decision_id) if report.decision_id else None
     return render_template(
         "decisions/grapevine_report.html",

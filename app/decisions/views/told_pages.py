@@ -17,13 +17,12 @@ from app.decisions.figures import group_figures
 from app.decisions.forms import ToldForm, WithdrawToldForm
 from app.decisions.months import monthly_svg
 from app.decisions.views.common import load_decision
-from app.errors import Refused
 from app.forms import parse_clock
 from app.groups import services as groups
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import membership
-from app.viewing import form_status, load_group, refused
+from app.viewing import form_status, load_group, save_form
 
 
 @bp.route("/groups/<slug>/decisions/<int:decision_id>/told", methods=["GET", "POST"])
@@ -101,20 +100,19 @@ def _told_form(group, *, record, counted, back, caption, about):
     # Every member is a valid answer, so the service can say plainly why someone who
     # joined later cannot be recorded; the page offers only those who count.
     form.members.choices = [(m.id, u.name) for m, u in people]
-    status = 200
-    if form.validate_on_submit():
-        by_membership = {m.id: u for m, u in people}
-        chosen = [by_membership[mid] for mid in form.members.data]
-        told_at = local_to_utc(form.told_on.data, parse_clock(form.told_time.data))
-        try:
-            recorded, _already = record(chosen, told_at, form)
-        except Refused as exc:
-            status = refused(form, exc)
-        else:
-            flash(
-                ngettext("Recorded for %(num)d member.", "Recorded for %(num)d members.", recorded)
-            )
-            return redirect(back, 303)
+    by_membership = {m.id: u for m, u in people}
+    recorded = save_form(
+        form,
+        lambda: record(
+            [by_membership[mid] for mid in form.members.data],
+            local_to_utc(form.told_on.data, parse_clock(form.told_time.data)),
+            form,
+        ),
+    )
+    if recorded:
+        count, _already = recorded.value
+        flash(ngettext("Recorded for %(num)d member.", "Recorded for %(num)d members.", count))
+        return redirect(back, 303)
     if counted is not None:
         form.members.choices = [(m.id, u.name) for m, u in people if m.id in counted]
     return render_template(
@@ -125,7 +123,7 @@ def _told_form(group, *, record, counted, back, caption, about):
         back=back,
         caption=caption,
         about=about,
-    ), status if status != 200 else form_status(form)
+    ), form_status(form)
 
 
 @bp.route("/groups/<slug>/told/<int:notice_id>/withdraw", methods=["GET", "POST"])
@@ -139,17 +137,14 @@ def withdraw_told(slug: str, notice_id: int):
     else:
         back = url_for("decisions.forward_plan_entry", slug=slug, entry_id=notice.subject_id)
     form = WithdrawToldForm()
-    status = 200
-    if notice.withdrawn_at is None and form.validate_on_submit():
-        try:
-            told.withdraw_told(group, notice.id, current_user, form.reason.data)
-        except Refused as exc:
-            status = refused(form, exc)
-        else:
-            flash(_("The record has been withdrawn. It stays in the history, with your reason."))
-            return redirect(back, 303)
-    elif notice.withdrawn_at is not None and request.method == "POST":
-        status = 409
+    status = None
+    if notice.withdrawn_at is not None:
+        status = 409 if request.method == "POST" else None  # withdrawn already: nothing to do
+    elif save_form(
+        form, lambda: told.withdraw_told(group, notice.id, current_user, form.reason.data)
+    ):
+        flash(_("The record has been withdrawn. It stays in the history, with your reason."))
+        return redirect(back, 303)
     people = people_by_id([notice.user_id, notice.recorded_by_id, notice.withdrawn_by_id])
     return render_template(
         "decisions/withdraw_told.html",
@@ -158,7 +153,7 @@ def withdraw_told(slug: str, notice_id: int):
         people=people,
         form=form,
         back=back,
-    ), status if status != 200 else form_status(form)
+    ), status or form_status(form)
 
 
 @bp.route("/groups/<slug>/figures")
