@@ -45,16 +45,14 @@ from app.meetings.labels import ACTION_STATUS_LABELS
 from app.pagination import page_arg, page_size
 from app.permissions import require, role_in
 from app.uploads import services as uploads
-from app.viewing import form_status, load_group, save_form
+from app.viewing import form_status, found, load_group, save_form
 from app.voting.forms import PRIORITY_STATUS_LABELS
 
 
 def load_enquiry(slug: str, enquiry_id: int, action: str = "enquiry.view"):
     """The group and the enquiry, if the viewer may take this action on it."""
     group = load_group(slug, "enquiry.view")
-    enquiry = enquiries.get_enquiry(group, enquiry_id)
-    if enquiry is None:
-        abort(404)
+    enquiry = found(enquiries.get_enquiry(group, enquiry_id))
     require(current_user, action, enquiry)
     return group, enquiry
 
@@ -69,9 +67,7 @@ def load_evidence(slug: str, evidence_id: int):
     """The group and the evidence, if the viewer may see it: a story shared without consent
     is 404 to anyone off its enquiry's team."""
     group = load_group(slug, "evidence.view")
-    evidence = get_evidence(group, evidence_id)
-    if evidence is None:
-        abort(404)
+    evidence = found(get_evidence(group, evidence_id))
     require(current_user, "evidence.view", evidence)
     return group, evidence
 
@@ -107,11 +103,11 @@ def index(slug: str):
 
 
 def _priority_choices(form, group, keep=None):
-    found = enquiries.enquiry_priorities(group, keep)
+    offered = enquiries.enquiry_priorities(group, keep)
     form.priority_id.choices = [
-        (p.id, f"{p.title} ({PRIORITY_STATUS_LABELS[p.status]})") for p in found
+        (p.id, f"{p.title} ({PRIORITY_STATUS_LABELS[p.status]})") for p in offered
     ]
-    return found
+    return offered
 
 
 def _details(form) -> enquiries.EnquiryDetails:
@@ -231,12 +227,9 @@ def team(slug: str, enquiry_id: int):
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/team/<int:member_id>/remove", methods=["POST"])
 def team_remove(slug: str, enquiry_id: int, member_id: int):
     group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.manage_team")
-    found = groups.get_member(group, member_id)
-    if found is None:
-        abort(404)
+    _membership, person = found(groups.get_member(group, member_id))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    _membership, person = found
     error = None
     try:
         removed = enquiries.remove_from_team(enquiry, person.id)
@@ -306,9 +299,7 @@ def output_new(slug: str, enquiry_id: int):
 def output_file(slug: str, enquiry_id: int, output_id: int):
     group, enquiry = load_enquiry(slug, enquiry_id)
     output = enquiries.get_output(enquiry, output_id)
-    upload = uploads.get_upload(output.upload_id) if output else None
-    if upload is None:
-        abort(404)
+    upload = found(uploads.get_upload(output.upload_id) if output else None)
     return uploads.download_response(upload)
 
 
@@ -342,6 +333,7 @@ def link_decision(slug: str, enquiry_id: int):
     form.decision_id.choices = [(0, _("Choose a decision"))] + [
         (s.id, f"{s.number}. {s.title}") for s in recent
     ]
+
     def link():
         decision = decisions.get_decision(group, form.decision_id.data)
         if decision is None:
@@ -469,9 +461,7 @@ def evidence_item(slug: str, evidence_id: int):
 @bp.route("/groups/<slug>/evidence/<int:evidence_id>/file")
 def evidence_file(slug: str, evidence_id: int):
     group, item = load_evidence(slug, evidence_id)
-    upload = uploads.get_upload(item.upload_id)
-    if upload is None:
-        abort(404)
+    upload = found(uploads.get_upload(item.upload_id))
     return uploads.download_response(upload)
 
 

@@ -23,7 +23,7 @@ from app.groups.forms import (
 from app.meetings import services as meetings
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
-from app.viewing import flash_refusal, form_status, load_group, save_form
+from app.viewing import flash_refusal, form_status, found, load_group, save_form
 from app.voting import services as voting
 
 # Site admin ----------------------------------------------------------------
@@ -105,10 +105,7 @@ def members(slug: str):
 @bp.route("/groups/<slug>/members/<int:member_id>")
 def member(slug: str, member_id: int):
     group = load_group(slug)
-    found = groups.get_member(group, member_id)
-    if found is None:
-        abort(404)
-    membership, person = found
+    membership, person = found(groups.get_member(group, member_id))
     require(current_user, "member.view", membership)
     return render_template(
         "groups/member.html",
@@ -146,10 +143,7 @@ def add_member(slug: str):
 @bp.route("/groups/<slug>/members/<int:member_id>/edit", methods=["GET", "POST"])
 def edit_member(slug: str, member_id: int):
     group = load_group(slug)
-    found = groups.get_member(group, member_id)
-    if found is None:
-        abort(404)
-    membership, person = found
+    membership, person = found(groups.get_member(group, member_id))
     require(current_user, "member.edit", membership)
     form = MemberForm(obj=person)
     if request.method == "GET":

@@ -18,7 +18,7 @@ from app.errors import Invalid, Refused
 from app.extensions import db
 from app.forms import CommentForm, EmptyForm, parse_clock
 from app.pagination import page_arg, page_size
-from app.viewing import comment_posted, flash_refusal, form_status, load_group, save_form
+from app.viewing import comment_posted, flash_refusal, form_status, found, load_group, save_form
 from app.voting import bp, charts
 from app.voting import services as voting
 from app.voting.forms import (
@@ -44,17 +44,11 @@ from app.voting.priorities import (
 
 
 def load_priority(group, priority_id: int):
-    priority = get_priority(group, priority_id)
-    if priority is None:
-        abort(404)
-    return priority
+    return found(get_priority(group, priority_id))
 
 
 def load_ballot(group, ballot_id: int):
-    ballot = voting.get_ballot(group, ballot_id)
-    if ballot is None:
-        abort(404)
-    return ballot
+    return found(voting.get_ballot(group, ballot_id))
 
 
 def _labels():

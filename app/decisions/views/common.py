@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort
-
 from app.decisions import services as decisions
 from app.decisions.labels import DECIDED_BY_LABELS, IMPLEMENTATION_LABELS, MANUAL_CHANNEL_LABELS
+from app.viewing import found
 
 
 def load_decision(group, decision_id: int):
-    decision = decisions.get_decision(group, decision_id)
-    if decision is None:
-        abort(404)
-    return decision
+    """The group's decision, or 404."""
+    return found(decisions.get_decision(group, decision_id))
 
 
 def labels():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from app.decisions.views.common import labels
 from app.forms import CommentForm
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
-from app.viewing import comment_posted, form_status, load_group, save_form
+from app.viewing import comment_posted, form_status, found, load_group, save_form
 
 
 @bp.route("/groups/<slug>/forward-plan")
@@ -60,9 +60,7 @@ def forward_plan_new(slug: str):
 @bp.route("/groups/<slug>/forward-plan/<int:entry_id>", methods=["GET", "POST"])
 def forward_plan_entry(slug: str, entry_id: int):
     group = load_group(slug, "forward_plan.view")
-    entry = upcoming.get_forward_plan(group, entry_id)
-    if entry is None:
-        abort(404)
+    entry = found(upcoming.get_forward_plan(group, entry_id))
     form = CommentForm()
     post = partial(upcoming.comment_on_plan, entry, current_user)
     if comment_posted(form, group, "forward_plan.comment", post):

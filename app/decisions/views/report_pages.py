@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from app.decisions.forms import AnswerReportForm, GrapevineForm, LinkReportForm
 from app.errors import Invalid
 from app.pagination import page_arg, page_size
 from app.permissions import require
-from app.viewing import form_status, load_group, save_form
+from app.viewing import form_status, found, load_group, save_form
 
 
 @bp.route("/groups/<slug>/grapevine", methods=["GET", "POST"])
@@ -48,9 +48,7 @@ def grapevine(slug: str):
 @bp.route("/groups/<slug>/grapevine/<int:report_id>", methods=["GET", "POST"])
 def grapevine_report(slug: str, report_id: int):
     group = load_group(slug, "grapevine.view")
-    report = reports.get_grapevine(group, report_id)
-    if report is None:
-        abort(404)
+    report = found(reports.get_grapevine(group, report_id))
     link_form = LinkReportForm(prefix="link")
     answer_form = AnswerReportForm(prefix="answer")
     recent = decisions.states_for(decisions.recent_decisions(group, 200))

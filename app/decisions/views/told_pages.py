@@ -22,7 +22,7 @@ from app.groups import services as groups
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import membership
-from app.viewing import form_status, load_group, save_form
+from app.viewing import form_status, found, load_group, save_form
 
 
 @bp.route("/groups/<slug>/decisions/<int:decision_id>/told", methods=["GET", "POST"])
@@ -56,9 +56,7 @@ def record_told(slug: str, decision_id: int):
 @bp.route("/groups/<slug>/forward-plan/<int:entry_id>/told", methods=["GET", "POST"])
 def forward_plan_told(slug: str, entry_id: int):
     group = load_group(slug, "decision.record_told")
-    entry = upcoming.get_forward_plan(group, entry_id)
-    if entry is None:
-        abort(404)
+    entry = found(upcoming.get_forward_plan(group, entry_id))
     decided = upcoming.decision_from_forward_plan(entry)
     return _told_form(
         group,
@@ -173,10 +171,7 @@ def figures(slug: str):
 @bp.route("/groups/<slug>/members/<int:member_id>/told")
 def member_told(slug: str, member_id: int):
     group = load_group(slug, "member.view_told")
-    found = groups.get_member(group, member_id)
-    if found is None:
-        abort(404)
-    return _member_told(group, *found)
+    return _member_told(group, *found(groups.get_member(group, member_id)))
 
 
 @bp.route("/groups/<slug>/told-me")
