@@ -66,6 +66,21 @@ def current_item(meeting: Meeting, rows: list[AgendaRow]) -> AgendaRow | None:
     return next((r for r in rows if r.item.position == meeting.current_position), None)
 
 
+def current_agenda_item(meeting: Meeting) -> AgendaItem | None:
+    """The item being taken now (as current_item finds it among the rows). One query."""
+    if meeting.current_position is None:
+        return None
+    return db.session.scalar(
+        select(AgendaItem)
+        .where(
+            AgendaItem.meeting_id == meeting.id,
+            AgendaItem.position == meeting.current_position,
+        )
+        .order_by(AgendaItem.id)
+        .limit(1)
+    )
+
+
 def save_notes(
     meeting: Meeting, item: AgendaItem, by: User, text: str, seen_version: int
 ) -> AgendaItem:

@@ -11,11 +11,10 @@ from flask_login import current_user
 
 from app.actions.forms import CaptureActionForm
 from app.errors import Refused
-from app.groups import services as groups
-from app.meetings import agenda, attendance, bp, captures, live
+from app.meetings import attendance, bp, captures, live
 from app.meetings.forms import CaptureDecisionForm
 from app.meetings.views.common import load_meeting
-from app.meetings.views.live import capture_action_form, capture_decision_form, live_answer
+from app.meetings.views.live import live_answer, offer_forward_plan, offer_owners_and_decisions
 from app.viewing import load_group, refused
 
 
@@ -32,15 +31,15 @@ def _refused(group, meeting, fragment: str, form, exc: Refused):
 def capture_decision(slug: str, meeting_id: int):
     group = load_group(slug, "meeting.capture_decision")
     meeting = load_meeting(group, meeting_id)
-    form = capture_decision_form(group, CaptureDecisionForm(prefix="decision"))
+    form = CaptureDecisionForm(prefix="decision")
+    offer_forward_plan(group, form)
     if not form.validate_on_submit():
         return live_answer(group, meeting, "_live_decision.html", status=422, decision_form=form)
-    current = live.current_item(meeting, agenda.agenda(meeting))
     try:
         decision = captures.capture_decision(
             group,
             meeting,
-            current.item if current else None,
+            live.current_agenda_item(meeting),
             current_user,
             capture_key=form.capture_key.data,
             title=form.title.data,
@@ -65,19 +64,15 @@ def capture_decision(slug: str, meeting_id: int):
 def capture_action(slug: str, meeting_id: int):
     group = load_group(slug, "meeting.run")
     meeting = load_meeting(group, meeting_id)
-    members = groups.all_members(group)
-    found = captures.captured(meeting)
-    form = capture_action_form(
-        group, members, found.all_decisions, CaptureActionForm(prefix="action")
-    )
+    form = CaptureActionForm(prefix="action")
+    offer_owners_and_decisions(group, captures.decisions_taken(meeting), form)
     if not form.validate_on_submit():
         return live_answer(group, meeting, "_live_action.html", status=422, action_form=form)
-    current = live.current_item(meeting, agenda.agenda(meeting))
     try:
         captures.capture_action(
             group,
             meeting,
-            current.item if current else None,
+            live.current_agenda_item(meeting),
             current_user,
             capture_key=form.capture_key.data or "",
             title=form.title.data,

@@ -1,6 +1,10 @@
 """Live mode: running a meeting as it happens, from a phone or a laptop.
 
-htmx swaps one part of the live page at a time; a plain form gets the whole page.
+The live page is made of parts that htmx swaps one at a time: the agenda with the
+item being taken (and, while the meeting is under way, its notes, what has been
+recorded, the capture forms and the votes), and who is here. Each part has its
+own small context builder below; the full page is built from the same builders,
+so answering with one part never costs more queries than the whole page.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from app.actions.forms import CaptureActionForm
 from app.decisions import services as decisions
 from app.errors import Invalid, Refused
 from app.extensions import db, htmx
-from app.forms import EmptyForm, none_choice
+from app.forms import none_choice
 from app.groups import services as groups
 from app.meetings import agenda, attendance, bp, captures, live
 from app.meetings.common import NotesConflict, new_capture_key
@@ -25,92 +29,203 @@ from app.permissions import can
 from app.viewing import load_group, refused
 from app.voting import services as voting
 
+# The capture forms ---------------------------------------------------------------------
 
-def capture_decision_form(group, form=None):
-    form = form or CaptureDecisionForm(
+
+def offer_forward_plan(group, form) -> None:
+    form.forward_plan_id.choices = none_choice(_("No, it was not in the forward plan")) + [
+        (entry.id, entry.title) for entry in decisions.open_forward_plan(group)
+    ]
+
+
+def offer_owners_and_decisions(group, captured_states, form) -> None:
+    """Members to own an action, and decisions it may carry out: those just taken first."""
+    form.offer(groups.all_members(group), decisions.decision_choices(group, captured_states))
+
+
+def _new_decision_form(group):
+    form = CaptureDecisionForm(
         formdata=None,
         prefix="decision",
         capture_key=new_capture_key(),
         decided_by_kind="group_vote",  # most decisions taken in the room are the group's own
     )
-    form.forward_plan_id.choices = none_choice(_("No, it was not in the forward plan")) + [
-        (entry.id, entry.title) for entry in decisions.open_forward_plan(group)
-    ]
+    offer_forward_plan(group, form)
     return form
 
 
-def capture_action_form(group, members, captured_states, form=None):
-    form = form or CaptureActionForm(formdata=None, prefix="action", capture_key=new_capture_key())
-    form.offer(members, decisions.decision_choices(group, captured_states))
+def _new_action_form(group, captured_states):
+    form = CaptureActionForm(formdata=None, prefix="action", capture_key=new_capture_key())
+    offer_owners_and_decisions(group, captured_states, form)
     return form
 
 
-def _notes_form(item, form=None):
-    if item is None:
-        return None
-    return form or NotesForm(
-        formdata=None, prefix="notes", data={"notes": item.notes, "version": item.notes_version}
-    )
+# The parts of the page -----------------------------------------------------------------
+# A form given to a builder is one sent back with its errors; it has its choices already.
 
 
-def _live_context(
-    group,
-    meeting,
-    *,
-    notes_form=None,
-    decision_form=None,
-    action_form=None,
-    guests_form=None,
-    notes_item=None,
-    conflict=None,
-    error: str | None = None,
-    message: str | None = None,
-) -> dict:
-    rows = agenda.agenda(meeting)
-    current = live.current_item(meeting, rows)
-    # Notes answer for the item they were written on, even if the meeting moved on.
-    notes_item = notes_item or (current.item if current else None)
-    found = captures.captured(meeting)
-    members = groups.all_members(group)
-    name = (request.values.get("name") or "").strip()[:60]
+def _notes_part(group, meeting, *, notes_item, notes_form=None, conflict=None) -> dict:
+    """The notes on an item (#notes): the one they were written on, even if the meeting
+    has moved on since."""
+    if notes_item is not None and notes_form is None:
+        notes_form = NotesForm(
+            formdata=None,
+            prefix="notes",
+            data={"notes": notes_item.notes, "version": notes_item.notes_version},
+        )
+    return {"notes_item": notes_item, "notes_form": notes_form, "conflict": conflict}
+
+
+def _decision_part(group, meeting, *, decision_form=None, counts=None) -> dict:
+    """Recording a decision (#capture-decision), saying how many here are told in person."""
     return {
-        "group": group,
-        "meeting": meeting,
-        "rows": rows,
-        "current": current,
-        "captured": found,
-        "attendance": attendance.attendance_rows(group, meeting, name),
-        "name": name,
-        "counts": attendance.attendance_counts(group, meeting),
-        "notes_item": notes_item,
-        "notes_form": _notes_form(notes_item, notes_form),
-        "decision_form": capture_decision_form(group, decision_form),
-        "action_form": capture_action_form(group, members, found.all_decisions, action_form),
-        "guests_form": guests_form or GuestsForm(formdata=None, guests=meeting.guests),
-        "ballots": voting.ballots_to_run(group, 10),
-        "ballot_state": voting.state,
-        "conflict": conflict,
-        "error": error,
-        "message": message,
-        "has_errors": bool(error or conflict)
-        or any(f is not None and f.errors for f in (notes_form, decision_form, action_form)),
-        "order": ",".join(str(r.id) for r in rows),
-        "empty_form": EmptyForm(),
-        **labels(),
+        "decision_form": decision_form or _new_decision_form(group),
+        "counts": counts or attendance.attendance_counts(group, meeting),
     }
 
 
-def live_answer(group, meeting, fragment: str, *, status: int = 200, anchor: str = "", **context):
+def _action_part(group, found, *, action_form=None) -> dict:
+    """Recording an action (#capture-action), given what the meeting recorded so far."""
+    return {"action_form": action_form or _new_action_form(group, found.all_decisions)}
+
+
+def _ballots_part(group, meeting) -> dict:
+    """The votes the meeting could open or is running (#ballots)."""
+    return {"ballots": voting.ballots_to_run(group, 10), "ballot_state": voting.state}
+
+
+def _item_part(
+    group,
+    meeting,
+    *,
+    counts=None,
+    notes_item=None,
+    notes_form=None,
+    conflict=None,
+    decision_form=None,
+    action_form=None,
+) -> dict:
+    """The agenda and the item being taken (#live-item); while the meeting is under way,
+    also the notes, what has been recorded, the capture forms and the votes."""
+    rows = agenda.agenda(meeting)
+    current = live.current_item(meeting, rows)
+    part = {"rows": rows, "current": current}
+    if meeting.status != "under_way":
+        return part
+    found = captures.captured(meeting)
+    part.update(
+        _notes_part(
+            group,
+            meeting,
+            notes_item=notes_item or (current.item if current else None),
+            notes_form=notes_form,
+            conflict=conflict,
+        ),
+        captured=found,
+        **_action_part(group, found, action_form=action_form),
+        **_ballots_part(group, meeting),
+    )
+    if can(current_user, "meeting.capture_decision", group):
+        part.update(_decision_part(group, meeting, decision_form=decision_form, counts=counts))
+    return part
+
+
+def _attendance_part(group, meeting, *, guests_form=None, counts=None) -> dict:
+    """Who is here (#attendance): the members (found by name), the counts, the guests."""
+    name = (request.values.get("name") or "").strip()[:60]
+    return {
+        "attendance": attendance.attendance_rows(group, meeting, name),
+        "name": name,
+        "counts": counts or attendance.attendance_counts(group, meeting),
+        "guests_form": guests_form or GuestsForm(formdata=None, guests=meeting.guests),
+    }
+
+
+def _decision_fragment(group, meeting, *, decision_form=None) -> dict:
+    """A decision recorded (or refused); once recorded, the list of what the meeting has
+    recorded and the action form's list of decisions change with it."""
+    part = _decision_part(group, meeting, decision_form=decision_form)
+    if not part["decision_form"].errors:
+        found = captures.captured(meeting)
+        part.update(captured=found, **_action_part(group, found))
+    return part
+
+
+def _action_fragment(group, meeting, *, action_form=None) -> dict:
+    """An action recorded (or refused); once recorded, the list of what the meeting has
+    recorded changes with it."""
+    if action_form is not None and action_form.errors:
+        return {"action_form": action_form}
+    found = captures.captured(meeting)
+    return {"captured": found, **_action_part(group, found, action_form=action_form)}
+
+
+#: What each htmx answer of live mode is built from.
+FRAGMENTS = {
+    "_live_item.html": _item_part,
+    "_live_attendance.html": _attendance_part,
+    "_live_notes.html": _notes_part,
+    "_live_decision.html": _decision_fragment,
+    "_live_action.html": _action_fragment,
+    "_live_ballots.html": _ballots_part,
+}
+
+
+def _live_page(
+    group,
+    meeting,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    guests_form=None,
+    **item,
+):
+    """The whole live page: every part, and the reason for a refusal at the top."""
+    counts = attendance.attendance_counts(group, meeting)
+    parts = {
+        **_item_part(group, meeting, counts=counts, **item),
+        **_attendance_part(group, meeting, guests_form=guests_form, counts=counts),
+    }
+    forms = (item.get("notes_form"), item.get("decision_form"), item.get("action_form"))
+    return render_template(
+        "meetings/live.html",
+        group=group,
+        meeting=meeting,
+        error=error,
+        has_errors=bool(error or item.get("conflict"))
+        or any(f is not None and f.errors for f in forms),
+        **parts,
+        **labels(),
+    ), status
+
+
+def live_answer(
+    group,
+    meeting,
+    fragment: str,
+    *,
+    status: int = 200,
+    anchor: str = "",
+    error: str | None = None,
+    message: str | None = None,
+    **given,
+):
     """htmx gets the part of the live page that changed; a plain form gets the page."""
     if htmx:
-        found = _live_context(group, meeting, **context)
-        return render_template(f"meetings/{fragment}", fragment=fragment, **found), status
-    if status >= 400:
         return render_template(
-            "meetings/live.html", **_live_context(group, meeting, **context)
+            f"meetings/{fragment}",
+            group=group,
+            meeting=meeting,
+            fragment=fragment,
+            error=error,
+            message=message,
+            **FRAGMENTS[fragment](group, meeting, **given),
+            **labels(),
         ), status
-    if context.get("message"):
-        flash(context["message"])
+    if status >= 400:
+        return _live_page(group, meeting, status=status, error=error, **given)
+    if message:
+        flash(message)
     return redirect(url_for("meetings.live", slug=group.slug, meeting_id=meeting.id) + anchor, 303)
 
 
@@ -131,7 +246,7 @@ def _number(name: str) -> int:
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/live", endpoint="live")
 def live_page(slug: str, meeting_id: int):
     group, meeting = load_meeting_for(slug, meeting_id, "meeting.run")
-    return render_template("meetings/live.html", **_live_context(group, meeting))
+    return _live_page(group, meeting)
 
 
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/start", methods=["POST"])
