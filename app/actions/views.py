@@ -74,9 +74,25 @@ def index(slug: str):
         show=show,
         page=actions.actions_page(group, page_arg(), page_size(), show),
         is_overdue=actions.is_overdue,
-        empty_form=EmptyForm(),
         **labels(),
     )
+
+
+def _form_answer(group, form, action, save, done: str):
+    """Save a sent form with `save` (which returns the action) and go to the action's
+    page saying `done`; or show the form (again, with what was wrong)."""
+    status = None
+    if form.validate_on_submit():
+        try:
+            saved = save()
+        except Refused as exc:
+            status = refused(form, exc)
+        else:
+            flash(done)
+            return redirect(_action_url(group, saved), 303)
+    return render_template(
+        "actions/form.html", group=group, form=form, action=action
+    ), status or form_status(form)
 
 
 @bp.route("/groups/<slug>/actions/new", methods=["GET", "POST"])
@@ -84,18 +100,11 @@ def new(slug: str):
     group = load_group(slug, "action.create")
     form = ActionForm()
     _form_choices(group, form)
-    status = None
-    if form.validate_on_submit():
-        try:
-            action = actions.create_action(group, current_user, **_values(form))
-        except Refused as exc:
-            status = refused(form, exc)
-        else:
-            flash(_("The action is recorded."))
-            return redirect(_action_url(group, action), 303)
-    return render_template(
-        "actions/form.html", group=group, form=form, action=None
-    ), status or form_status(form)
+
+    def save():
+        return actions.create_action(group, current_user, **_values(form))
+
+    return _form_answer(group, form, None, save, _("The action is recorded."))
 
 
 @bp.route("/groups/<slug>/actions/<int:action_id>", methods=["GET", "POST"])
@@ -145,18 +154,11 @@ def edit(slug: str, action_id: int):
         for name in ("owner_id", "decision_id", "priority_id"):
             getattr(form, name).data = getattr(action, name) or 0
 
-    status = None
-    if form.validate_on_submit():
-        try:
-            actions.change_action(group, action, **_values(form))
-        except Refused as exc:
-            status = refused(form, exc)
-        else:
-            flash(_("The action has been saved."))
-            return redirect(_action_url(group, action), 303)
-    return render_template(
-        "actions/form.html", group=group, form=form, action=action
-    ), status or form_status(form)
+    def save():
+        actions.change_action(group, action, **_values(form))
+        return action
+
+    return _form_answer(group, form, action, save, _("The action has been saved."))
 
 
 @bp.route("/groups/<slug>/actions/remind", methods=["POST"])
