@@ -85,6 +85,7 @@ def _select_locale():
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.actions.views import bp as actions_bp
     from app.decisions.views import bp as decisions_bp
     from app.groups.views import bp as groups_bp
     from app.meetings.views import bp as meetings_bp
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(decisions_bp)
     app.register_blueprint(voting_bp)
+    app.register_blueprint(actions_bp)
     app.register_blueprint(meetings_bp)
 
     # Resident-led enquiries and their evidence (issue 6).
@@ -313,10 +315,10 @@ def _register_templating(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.accounts.cli import users_cli
+    from app.actions.cli import actions_cli
     from app.decisions.cli import decisions_cli
     from app.demo import demo_cli
     from app.groups.cli import groups_cli
-    from app.meetings.cli import actions_cli
     from app.notices.cli import notices_cli
 
     app.cli.add_command(users_cli)

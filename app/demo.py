@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import update
 
 from app.accounts import services as accounts
+from app.actions import services as actions
 from app.dbtypes import local_to_utc, local_today, utcnow
 from app.decisions import services as decisions
 from app.decisions.reports import link_grapevine, report_grapevine
@@ -19,7 +20,7 @@ from app.enquiries import services as enquiries
 from app.extensions import db
 from app.groups import services as groups
 from app.groups.models import Membership
-from app.meetings import services as meetings
+from app.meetings import agenda, attendance, captures, live, minutes, planning
 from app.notices import services as notices
 from app.permissions import role_in
 from app.uploads.services import file_from_bytes
@@ -97,7 +98,7 @@ def load_demo() -> list[tuple[str, str]]:
         _load_priorities_and_votes(group)
     if not enquiries.group_enquiries(group, 1):
         _load_enquiries(group)
-    if not meetings.meetings_page(group, 1, 1, past=True).total:
+    if not planning.meetings_page(group, 1, 1, past=True).total:
         _load_meetings(group)
     db.session.commit()  # the whole demo in one transaction, like any command
     return logins
@@ -401,7 +402,7 @@ def _load_meetings(group) -> None:
         expected_at=starts,
         now=starts - timedelta(days=40),
     )
-    past = meetings.plan_meeting(
+    past = planning.plan_meeting(
         group,
         facilitator,
         title="Riverside group meeting",
@@ -414,14 +415,14 @@ def _load_meetings(group) -> None:
         description="Our monthly meeting: the damp survey, the youth centre, and the grant.",
         now=starts - timedelta(days=21),
     )
-    for title, lead, minutes in (
+    for title, lead, allowed in (
         ("Welcome and apologies", "Fatima Facilitator", 5),
         ("Damp survey: what Riverside Homes told us", "Owen Officer", 20),
         ("The small grant: advice session on damp", "Ade Adviser", 30),
         ("Any other business", "", 10),
     ):
-        meetings.add_item(group, past, title=title, lead=lead, minutes_allowed=minutes)
-    meetings.rsvp(
+        agenda.add_item(group, past, title=title, lead=lead, minutes_allowed=allowed)
+    attendance.rsvp(
         past, people["partner@example.org"][1], "apologies", now=starts - timedelta(days=2)
     )
     for key in (
@@ -432,12 +433,12 @@ def _load_meetings(group) -> None:
         "Tom Kaur",
     ):
         membership, _person = people[key]
-        meetings.set_attendance(group, past, membership.id, "present", facilitator, now=starts)
-    meetings.set_guests(past, 4)
-    meetings.start_meeting(past, now=starts)
-    rows = meetings.agenda(past)
-    meetings.step_to(past, 2)
-    meetings.save_notes(
+        attendance.set_attendance(group, past, membership.id, "present", facilitator, now=starts)
+    attendance.set_guests(past, 4)
+    live.start_meeting(past, now=starts)
+    rows = agenda.agenda(past)
+    live.step_to(past, 2)
+    live.save_notes(
         past,
         rows[1].item,
         facilitator,
@@ -445,8 +446,8 @@ def _load_meetings(group) -> None:
         "month. Rita asked that tenants get a week's notice of the visit.",
         0,
     )
-    meetings.step_to(past, 3)
-    meetings.save_notes(
+    live.step_to(past, 3)
+    live.save_notes(
         past,
         rows[2].item,
         facilitator,
@@ -455,7 +456,7 @@ def _load_meetings(group) -> None:
         0,
     )
     decided_at = starts + timedelta(minutes=50)
-    decision = meetings.capture_decision(
+    decision = captures.capture_decision(
         group,
         past,
         rows[2].item,
@@ -469,41 +470,41 @@ def _load_meetings(group) -> None:
         forward_plan_id=plan.id,
         now=decided_at,
     )
-    meetings.create_action(
+    captures.capture_action(
         group,
+        past,
+        rows[2].item,
         facilitator,
+        capture_key="demo-book-hall",
         title="Book the church hall for the advice session",
         owner_id=ade.id,
         due_on=day + timedelta(days=9),  # overdue now
         decision_id=decision.id,
-        meeting=past,
-        item=rows[2].item,
-        capture_key="demo-book-hall",
         today=day,
         now=decided_at,
     )
-    survey = meetings.create_action(
+    survey = captures.capture_action(
         group,
+        past,
+        rows[1].item,
         facilitator,
+        capture_key="demo-survey-notice",
         title="Send tenants a week's notice of each damp survey visit",
         owner_name="Riverside Homes repairs team",
         due_on=today + timedelta(days=21),
-        meeting=past,
-        item=rows[1].item,
-        capture_key="demo-survey-notice",
         today=day,
         now=starts + timedelta(minutes=25),
     )
-    meetings.update_progress(
+    actions.update_progress(
         survey,
         officer,
         status="in_progress",
         note="Riverside Homes have agreed; letters go out with the first survey dates.",
         now=starts + timedelta(days=5),
     )
-    meetings.finish_meeting(past, now=ends)
-    meetings.start_minutes(group, past)
-    meetings.publish_minutes(group, past, facilitator, now=ends + timedelta(days=2))
+    live.finish_meeting(past, now=ends)
+    minutes.start_minutes(group, past)
+    minutes.publish_minutes(group, past, facilitator, now=ends + timedelta(days=2))
     # Two of those who were not there read about the decision a few days later.
     for key in ("partner@example.org", "Doris Hughes"):
         notices.mark_seen(
@@ -511,7 +512,7 @@ def _load_meetings(group) -> None:
         )
 
     next_day = today + timedelta(days=10)
-    upcoming = meetings.plan_meeting(
+    upcoming = planning.plan_meeting(
         group,
         facilitator,
         title="Riverside group meeting",
@@ -532,7 +533,7 @@ def _load_meetings(group) -> None:
     damp_enquiry = next(
         (e for e in enquiries.group_enquiries(group) if "damp" in e.question.lower()), None
     )
-    for title, lead, minutes, links in (
+    for title, lead, allowed, links in (
         ("Welcome, and actions from last time", "Fatima Facilitator", 10, {}),
         (
             "Damp: what residents found, and the survey's first results",
@@ -556,13 +557,13 @@ def _load_meetings(group) -> None:
             {"decision_id": decision.id},
         ),
     ):
-        meetings.add_item(group, upcoming, title=title, lead=lead, minutes_allowed=minutes, **links)
+        agenda.add_item(group, upcoming, title=title, lead=lead, minutes_allowed=allowed, **links)
     # "You said, we did" on the council's survey decision that the damp enquiry led to.
     survey_decision = next(
         (d for d in decisions.all_decisions(group) if d.title.startswith("Damp survey")), None
     )
     if survey_decision is not None:
-        meetings.create_action(
+        actions.create_action(
             group,
             officer,
             title="Share the damp survey dates with every Elm Street tenant",
@@ -570,9 +571,9 @@ def _load_meetings(group) -> None:
             due_on=today + timedelta(days=14),
             decision_id=survey_decision.id,
         )
-    meetings.rsvp(upcoming, rita, "coming")
-    meetings.rsvp(upcoming, ade, "coming")
-    meetings.rsvp(upcoming, people["partner@example.org"][1], "apologies")
+    attendance.rsvp(upcoming, rita, "coming")
+    attendance.rsvp(upcoming, ade, "coming")
+    attendance.rsvp(upcoming, people["partner@example.org"][1], "apologies")
 
 
 # Resident-led enquiries --------------------------------------------------------

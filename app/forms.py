@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -15,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     DateField,
     IntegerField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -133,6 +135,18 @@ def time_field(label, *, required: bool = False, hint=None):
         filters=[strip],
         widget=GovTextInput(),
     )
+
+
+def optional_choice(label, hint=None):
+    """A drop-down whose first choice, 0, means "none" (see none_choice)."""
+    return SelectField(
+        label, description=hint, coerce=int, default=0, validate_choice=True, widget=GovSelect()
+    )
+
+
+def none_choice(label) -> list[tuple[int, str]]:
+    """The first choice of an optional_choice: 0, in the words given."""
+    return [(0, label)]
 
 
 def parse_clock(text: str | None) -> time | None:

@@ -23,11 +23,12 @@ from flask_migrate import upgrade  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts import services as accounts  # noqa: E402
+from app.actions import services as actions  # noqa: E402
 from app.config import TestConfig  # noqa: E402
 from app.dbtypes import local_today, utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.groups import services as groups  # noqa: E402
-from app.meetings import services as meetings  # noqa: E402
+from app.meetings import agenda, attendance, captures, live, planning  # noqa: E402
 
 MEMBERS = 200
 ITEMS = 40
@@ -48,7 +49,7 @@ def build():
     db.session.commit()
     start = utcnow() - timedelta(days=200)
     for n in range(PAST_MEETINGS):
-        past = meetings.plan_meeting(
+        past = planning.plan_meeting(
             group,
             facilitator,
             title=f"Past {n}",
@@ -59,17 +60,17 @@ def build():
             now=start,
         )
         for k in range(2):
-            meetings.create_action(
+            actions.create_action(
                 group,
                 facilitator,
                 title=f"Action {n}.{k}",
                 owner_id=people[(n + k) % MEMBERS][1].id,
                 due_on=local_today() - timedelta(days=n % 9),
-                meeting=past,
                 today=local_today() - timedelta(days=300),
+                meeting_id=past.id,
             )
     soon = utcnow() + timedelta(days=1)
-    meeting = meetings.plan_meeting(
+    meeting = planning.plan_meeting(
         group,
         facilitator,
         title="Tonight",
@@ -79,14 +80,14 @@ def build():
         place="Hall",
     )
     for n in range(ITEMS):
-        meetings.add_item(group, meeting, title=f"Item {n}", lead="Fatima", minutes_allowed=5)
+        agenda.add_item(group, meeting, title=f"Item {n}", lead="Fatima", minutes_allowed=5)
     for membership, _person in people[: MEMBERS // 2]:
-        meetings.set_attendance(group, meeting, membership.id, "present", facilitator)
-    meetings.start_meeting(meeting)
-    rows = meetings.agenda(meeting)
+        attendance.set_attendance(group, meeting, membership.id, "present", facilitator)
+    live.start_meeting(meeting)
+    rows = agenda.agenda(meeting)
     for n in range(10):
-        meetings.step_to(meeting, n + 1)
-        meetings.capture_decision(
+        live.step_to(meeting, n + 1)
+        captures.capture_decision(
             group,
             meeting,
             rows[n].item,

@@ -12,6 +12,7 @@ import pytest
 
 from app.accounts import services as accounts
 from app.accounts.models import PasswordReset
+from app.actions import services as actions
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
 from app.decisions.reports import report_grapevine
@@ -21,7 +22,7 @@ from app.enquiries import evidence
 from app.enquiries import services as enquiries
 from app.extensions import db
 from app.groups import services as groups
-from app.meetings import services as meetings
+from app.meetings import agenda, live, papers, planning
 from app.notices import services as notices
 from app.tokens import new_token
 from app.voting import priorities
@@ -142,11 +143,11 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "meetings.group_calendar": ("GET", MEMBERS, True),
     "meetings.member_calendar": ("GET", EVERYONE, True),
     "meetings.calendar_link": ("GET", SIGNED_IN, False),
-    "meetings.actions": ("GET", MEMBERS, False),
-    "meetings.action_new": ("GET", ACTION_SETTERS, False),
-    "meetings.action": ("GET", MEMBERS, False),
-    "meetings.action_edit": ("GET", ACTION_SETTERS, False),
-    "meetings.remind": ("POST", {"facilitator"}, False),
+    "actions.index": ("GET", MEMBERS, False),
+    "actions.new": ("GET", ACTION_SETTERS, False),
+    "actions.show": ("GET", MEMBERS, False),
+    "actions.edit": ("GET", ACTION_SETTERS, False),
+    "actions.remind": ("POST", {"facilitator"}, False),
     # Enquiries: the world's enquiry is led by the resident adviser, with the partner as
     # academic lead; only its team adds evidence.
     "enquiries.index": ("GET", MEMBERS, False),
@@ -199,9 +200,9 @@ POSTS: dict[str, set[str]] = {
     "meetings.papers": {"facilitator"},
     "meetings.minutes": {"facilitator"},
     "meetings.calendar_link": SIGNED_IN,
-    "meetings.action_new": ACTION_SETTERS,
-    "meetings.action": ACTION_SETTERS,
-    "meetings.action_edit": ACTION_SETTERS,
+    "actions.new": ACTION_SETTERS,
+    "actions.show": ACTION_SETTERS,
+    "actions.edit": ACTION_SETTERS,
     "enquiries.new": STARTERS,
     "enquiries.edit": ENQUIRY_TEAM,
     "enquiries.team": TEAM_MANAGERS,
@@ -300,7 +301,7 @@ def world(app, ctx, tmp_path, monkeypatch):
     voting.close_ballot(group, closed)
     facilitator = people["facilitator"]
     soon = utcnow() + timedelta(days=3)
-    planned = meetings.plan_meeting(
+    planned = planning.plan_meeting(
         group,
         facilitator,
         title="Planned",
@@ -309,12 +310,12 @@ def world(app, ctx, tmp_path, monkeypatch):
         ends_at=soon + timedelta(hours=2),
         place="Hall",
     )
-    item = meetings.add_item(group, planned, title="Item")
-    paper = meetings.add_paper(planned, facilitator, title="Paper", url="https://example.org/p")
-    file_paper = meetings.add_paper(
+    item = agenda.add_item(group, planned, title="Item")
+    paper = papers.add_paper(planned, facilitator, title="Paper", url="https://example.org/p")
+    file_paper = papers.add_paper(
         planned, facilitator, title="Agenda", file=samples.file("agenda.pdf", samples.pdf())
     )
-    running = meetings.plan_meeting(
+    running = planning.plan_meeting(
         group,
         facilitator,
         title="Running",
@@ -323,9 +324,9 @@ def world(app, ctx, tmp_path, monkeypatch):
         ends_at=soon + timedelta(hours=2),
         place="Hall",
     )
-    live_item = meetings.add_item(group, running, title="Live item")
-    meetings.start_meeting(running)
-    done = meetings.plan_meeting(
+    live_item = agenda.add_item(group, running, title="Live item")
+    live.start_meeting(running)
+    done = planning.plan_meeting(
         group,
         facilitator,
         title="Done",
@@ -334,10 +335,10 @@ def world(app, ctx, tmp_path, monkeypatch):
         ends_at=soon + timedelta(hours=2),
         place="Hall",
     )
-    meetings.start_meeting(done)
-    meetings.finish_meeting(done)
-    action = meetings.create_action(
-        group, facilitator, title="Do it", owner_id=subject.id, meeting=planned
+    live.start_meeting(done)
+    live.finish_meeting(done)
+    action = actions.create_action(
+        group, facilitator, title="Do it", owner_id=subject.id, meeting_id=planned.id
     )
     url_args = {
         "slug": group.slug,

@@ -173,6 +173,17 @@ def recent_decisions(group: Group, limit: int) -> list[Decision]:
     )
 
 
+def decision_choices(
+    group: Group, first: Iterable[DecisionState] = (), limit: int = 100
+) -> list[tuple[int, str]]:
+    """(id, label) of decisions to link to, for drop-downs: `first` (say, those just
+    taken at a meeting), then the latest in the log."""
+    first = list(first)
+    shown = {state.id for state in first}
+    states = first + [s for s in states_for(recent_decisions(group, limit)) if s.id not in shown]
+    return [(s.id, _("Decision %(n)d: %(title)s", n=s.number, title=s.title)) for s in states]
+
+
 def chain_heads(group: Group) -> dict[int, str]:
     """Each decision's latest log entry hash (its own entry, or its last amendment's)."""
     heads: dict[int, str] = {}

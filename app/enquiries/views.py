@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.services import people_by_id
+from app.actions import services as actions
+from app.actions.labels import ACTION_STATUS_LABELS
 from app.dbtypes import local_today
 from app.decisions import services as decisions
 from app.enquiries import bp
@@ -40,8 +42,6 @@ from app.extensions import db, htmx
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.labels import ROLE_LABELS
-from app.meetings import services as meetings
-from app.meetings.labels import ACTION_STATUS_LABELS
 from app.pagination import page_arg, page_size
 from app.permissions import require, role_in
 from app.uploads import services as uploads
@@ -161,7 +161,7 @@ def show(slug: str, enquiry_id: int):
         evidence_counts=evidence_counts(enquiry, current_user),
         outputs=enquiries.outputs(enquiry),
         decided=(decided := enquiries.linked_decisions(enquiry)),
-        actions=meetings.actions_for_decisions([state.id for state in decided]),
+        actions=actions.actions_for_decisions([state.id for state in decided]),
         ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
         journal=enquiries.journal_page(enquiry, page_arg(), page_size()),
         empty_form=EmptyForm(),

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.accounts import services as accounts
+from app.actions import services as actions
 from app.decisions import services as decisions
 from app.decisions.reports import open_grapevine_count
 from app.errors import Refused
@@ -20,7 +21,7 @@ from app.groups.forms import (
     NewGroupForm,
     SettingsForm,
 )
-from app.meetings import services as meetings
+from app.meetings import planning as meetings
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
 from app.viewing import flash_refusal, form_status, found, load_group, save_form
@@ -90,7 +91,7 @@ def home(slug: str):
         open_grapevine=open_grapevine_count(group),
         open_votes=voting.open_ballots(group, 5),
         meetings=meetings.upcoming_meetings(group, 3),
-        overdue=meetings.overdue_actions(group, 5),
+        overdue=actions.overdue_actions(group, 5),
     )
 
 

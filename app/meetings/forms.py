@@ -5,19 +5,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovFileInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import (
-    HiddenField,
-    RadioField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -27,23 +19,12 @@ from app.forms import (
     WholeNumberField,
     date_field,
     limited,
+    optional_choice,
     strip,
     time_field,
 )
-from app.meetings.labels import (
-    ACCESS_LABELS,
-    ACTION_STATUS_LABELS,
-    KIND_LABELS,
-    RSVP_LABELS,
-)
-from app.meetings.models import ACCESS_FEATURES, ACTION_STATUSES, MEETING_KINDS, RSVPS
-
-
-def optional_choice(label, hint=None):
-    """A drop-down whose first choice, 0, means "none"."""
-    return SelectField(
-        label, description=hint, coerce=int, default=0, validate_choice=True, widget=GovSelect()
-    )
+from app.meetings.labels import ACCESS_LABELS, KIND_LABELS, RSVP_LABELS
+from app.meetings.models import ACCESS_FEATURES, MEETING_KINDS, RSVPS
 
 
 class MeetingForm(FlaskForm):
@@ -208,58 +189,6 @@ class NotesForm(FlaskForm):
 class CaptureDecisionForm(WhatWasDecidedMixin, HowItWasDecidedMixin, FlaskForm):
     capture_key = HiddenField()
     submit = SubmitField(_l("Record the decision"), widget=GovSubmitInput())
-
-
-class ActionFieldsMixin:
-    title = StringField(
-        _l("What will be done"),
-        validators=[DataRequired(message=_l("Say what will be done")), limited(300)],
-        filters=[strip],
-        widget=GovTextInput(),
-    )
-    owner_id = optional_choice(_l("Who will do it?"))
-    owner_name = StringField(
-        _l("Or an organisation or person who is not a member"),
-        description=_l('For example, "Riverside Homes repairs team"'),
-        validators=[Optional(), limited(200)],
-        filters=[strip],
-        widget=GovTextInput(),
-    )
-    due_on = date_field(_l("Due by (optional)"), validators=[Optional()])
-    decision_id = optional_choice(_l("Which decision does it carry out? (optional)"))
-
-
-class CaptureActionForm(ActionFieldsMixin, FlaskForm):
-    capture_key = HiddenField()
-    submit = SubmitField(_l("Record the action"), widget=GovSubmitInput())
-
-
-class ActionForm(ActionFieldsMixin, FlaskForm):
-    details = TextAreaField(
-        _l("More about it (optional)"),
-        validators=[Optional(), limited(5000)],
-        filters=[strip],
-        widget=GovTextArea(),
-    )
-    priority_id = optional_choice(_l("Which priority does it serve? (optional)"))
-    submit = SubmitField(_l("Save the action"), widget=GovSubmitInput())
-
-
-class ProgressForm(FlaskForm):
-    status = RadioField(
-        _l("How is it going?"),
-        choices=[(k, ACTION_STATUS_LABELS[k]) for k in ACTION_STATUSES],
-        validators=[InputRequired(message=_l("Choose how it is going"))],
-        widget=GovRadioInput(),
-    )
-    note = TextAreaField(
-        _l("What has happened?"),
-        description=_l("Members see this in the action's history."),
-        validators=[Optional(), limited(5000)],
-        filters=[strip],
-        widget=GovTextArea(),
-    )
-    submit = SubmitField(_l("Save progress"), widget=GovSubmitInput())
 
 
 class MinutesForm(FlaskForm):

@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app.actions.labels import labels as action_labels
+
 KIND_LABELS = {
     "group_meeting": _l("Group meeting"),
     "public_event": _l("Public event"),
@@ -33,18 +35,6 @@ ATTENDANCE_LABELS = {
     "coming": _l("Said they are coming"),
     "no_reply": _l("No answer yet"),
 }
-ACTION_STATUS_LABELS = {
-    "open": _l("Not started"),
-    "in_progress": _l("In progress"),
-    "done": _l("Done"),
-    "dropped": _l("Not going ahead"),
-}
-ACTION_VIEW_LABELS = {
-    "open": _l("Still to do"),
-    "overdue": _l("Overdue"),
-    "done": _l("Finished"),
-    "all": _l("All"),
-}
 
 
 def labels() -> dict:
@@ -56,6 +46,6 @@ def labels() -> dict:
         "ACCESS_LABELS": ACCESS_LABELS,
         "RSVP_LABELS": RSVP_LABELS,
         "ATTENDANCE_LABELS": ATTENDANCE_LABELS,
-        "ACTION_STATUS_LABELS": ACTION_STATUS_LABELS,
-        "ACTION_VIEW_LABELS": ACTION_VIEW_LABELS,
+        # Meeting pages list the actions agreed there, with their status.
+        **action_labels(),
     }

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.dbtypes import local_to_utc, local_today, utcnow
 from app.extensions import db
-from app.meetings import services as meetings
+from app.meetings import agenda, live, planning
 from app.notices.models import Announcement, Notice
 from tests.factories import make_group, make_member
 
@@ -38,7 +38,7 @@ def meeting_fields(**overrides) -> dict:
 
 
 def plan(group, by, **overrides):
-    meeting = meetings.plan_meeting(group, by, **meeting_fields(**overrides))
+    meeting = planning.plan_meeting(group, by, **meeting_fields(**overrides))
     db.session.commit()
     return meeting
 
@@ -53,16 +53,16 @@ def group_with_people(residents: int = 3):
 
 def with_agenda(group, meeting, titles=("Welcome", "Damp survey", "Any other business")):
     for title in titles:
-        meetings.add_item(group, meeting, title=title)
+        agenda.add_item(group, meeting, title=title)
     db.session.commit()
-    return [row.item for row in meetings.agenda(meeting)]
+    return [row.item for row in agenda.agenda(meeting)]
 
 
 def under_way(group, facilitator, titles=("Welcome", "Damp survey", "Any other business")):
     """A meeting planned for next week, with an agenda, started now."""
     meeting = plan(group, facilitator)
     items = with_agenda(group, meeting, titles)
-    meetings.start_meeting(meeting)
+    live.start_meeting(meeting)
     db.session.commit()
     return meeting, items
 
@@ -72,21 +72,21 @@ def held_earlier(
 ):
     """A meeting that was planned weeks ago, started and is still under way (not finished)."""
     starts = utcnow() - timedelta(hours=hours_ago)
-    meeting = meetings.plan_meeting(
+    meeting = planning.plan_meeting(
         group,
         facilitator,
         **meeting_fields(starts_at=starts, ends_at=starts + timedelta(hours=2)),
         now=starts - timedelta(days=21),
     )
     items = with_agenda(group, meeting, titles)
-    meetings.start_meeting(meeting, now=starts)
+    live.start_meeting(meeting, now=starts)
     db.session.commit()
     return meeting, items
 
 
 def finished(group, facilitator, titles=("Welcome", "Any other business")):
     meeting, items = under_way(group, facilitator, titles)
-    meetings.finish_meeting(meeting)
+    live.finish_meeting(meeting)
     db.session.commit()
     return meeting, items
 
@@ -135,4 +135,4 @@ def edit_meeting(group, meeting, by, **overrides):
         "access_notes": meeting.access_notes,
     }
     fields.update(overrides)
-    return meetings.change_meeting(group, meeting, by, **fields)
+    return planning.change_meeting(group, meeting, by, **fields)

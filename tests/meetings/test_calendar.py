@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from app.accounts import services as accounts
 from app.extensions import db
-from app.meetings import services as meetings
+from app.meetings import planning
 from tests.conftest import client_for
 from tests.factories import make_group, make_member
 from tests.meetings.helpers import edit_meeting, group_with_people, next_week, plan
@@ -99,7 +99,7 @@ def test_a_cancelled_meeting_stays_in_the_feed_as_cancelled_with_a_higher_sequen
     client = client_for(app, people[0][0])
     url = f"/groups/{group.slug}/meetings.ics"
     before = _one(_events(client.get(url)), meeting)
-    meetings.cancel_meeting(group, meeting, facilitator, "The hall flooded")
+    planning.cancel_meeting(group, meeting, facilitator, "The hall flooded")
     after = _one(_events(client.get(url)), meeting)
     assert str(after["uid"]) == str(before["uid"])
     assert str(after["status"]) == "CANCELLED"
@@ -142,7 +142,7 @@ def test_the_private_feed_lists_the_meetings_of_all_the_persons_groups_only(app,
         plan(second, second_facilitator, title="Second group's meeting", **_at(9)),
     ]
     cancelled = plan(second, second_facilitator, title="Called off", **_at(10))
-    meetings.cancel_meeting(second, cancelled, second_facilitator, "No room")
+    planning.cancel_meeting(second, cancelled, second_facilitator, "No room")
     plan(third, third_facilitator, title="Someone else's meeting")
 
     token = accounts.feed_token(person)

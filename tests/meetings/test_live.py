@@ -11,6 +11,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.actions import services as actions
+from app.actions.models import Action
 from app.chain.models import LogEntry
 from app.dbtypes import utcnow
 from app.decisions import chain
@@ -20,8 +22,8 @@ from app.decisions.told import informed_for
 from app.decisions.upcoming import publish_forward_plan
 from app.errors import Refused
 from app.extensions import db
-from app.meetings import services as meetings
-from app.meetings.models import Action, Attendance, Meeting, MeetingDecision
+from app.meetings import agenda, attendance, captures, common, live, minutes, planning
+from app.meetings.models import Attendance, Meeting, MeetingDecision
 from app.notices import services as notices
 from app.notices import worker
 from app.notices.models import Notice
@@ -45,28 +47,30 @@ def test_checking_in_by_membership_undoing_and_apologies(app, ctx):
     group, facilitator, people = group_with_people(3)
     (rita, rita_m), (sam, sam_m), (tom, _tom_m) = people
     meeting = plan(group, facilitator)
-    meetings.rsvp(meeting, tom, "coming")
+    attendance.rsvp(meeting, tom, "coming")
 
-    membership, person = meetings.set_attendance(group, meeting, rita_m.id, "present", facilitator)
+    membership, person = attendance.set_attendance(
+        group, meeting, rita_m.id, "present", facilitator
+    )
     assert (membership.id, person.id) == (rita_m.id, rita.id)
-    assert meetings.present_user_ids(meeting) == [rita.id]
-    row = meetings.my_attendance(meeting, rita)
+    assert attendance.present_user_ids(meeting) == [rita.id]
+    row = attendance.my_attendance(meeting, rita)
     assert row.checked_in_by_id == facilitator.id and row.checked_in_at is not None
 
     first_time = row.checked_in_at
-    meetings.set_attendance(group, meeting, rita_m.id, "present", facilitator)
+    attendance.set_attendance(group, meeting, rita_m.id, "present", facilitator)
     db.session.expire_all()
-    assert meetings.my_attendance(meeting, rita).checked_in_at == first_time  # kept, not moved
+    assert attendance.my_attendance(meeting, rita).checked_in_at == first_time  # kept, not moved
 
-    meetings.set_attendance(group, meeting, sam_m.id, "apologies", facilitator)
-    meetings.set_attendance(group, meeting, rita_m.id, "clear", facilitator)
+    attendance.set_attendance(group, meeting, sam_m.id, "apologies", facilitator)
+    attendance.set_attendance(group, meeting, rita_m.id, "clear", facilitator)
     db.session.expire_all()
-    assert meetings.present_user_ids(meeting) == []
-    rows = {r.person.id: r for r in meetings.attendance_rows(group, meeting)}
+    assert attendance.present_user_ids(meeting) == []
+    rows = {r.person.id: r for r in attendance.attendance_rows(group, meeting)}
     assert rows[rita.id].state(meeting) == "no_reply"
     assert rows[sam.id].state(meeting) == "apologies"
     assert rows[tom.id].state(meeting) == "coming"
-    counts = meetings.attendance_counts(group, meeting)
+    counts = attendance.attendance_counts(group, meeting)
     assert (counts.members, counts.present, counts.apologies, counts.coming) == (4, 0, 1, 1)
 
 
@@ -74,11 +78,11 @@ def test_someone_who_sent_apologies_and_came_after_all_counts_as_present(app, ct
     group, facilitator, people = group_with_people(1)
     (rita, rita_m) = people[0]
     meeting = plan(group, facilitator)
-    meetings.rsvp(meeting, rita, "apologies")
-    meetings.set_attendance(group, meeting, rita_m.id, "present", facilitator)
-    (row,) = [r for r in meetings.attendance_rows(group, meeting) if r.person.id == rita.id]
+    attendance.rsvp(meeting, rita, "apologies")
+    attendance.set_attendance(group, meeting, rita_m.id, "present", facilitator)
+    (row,) = [r for r in attendance.attendance_rows(group, meeting) if r.person.id == rita.id]
     assert row.state(meeting) == "present"
-    counts = meetings.attendance_counts(group, meeting)
+    counts = attendance.attendance_counts(group, meeting)
     assert (counts.present, counts.apologies) == (1, 0)
 
 
@@ -88,18 +92,18 @@ def test_checking_in_someone_who_is_not_a_member_changes_nothing(app, ctx):
     _stranger, stranger_m = make_member(make_group(), "resident")
     for member_id in (stranger_m.id, 0, -1, stranger_m.id + 1000):
         with pytest.raises(Refused, match="not a member") as refused:
-            meetings.set_attendance(group, meeting, member_id, "present", facilitator)
+            attendance.set_attendance(group, meeting, member_id, "present", facilitator)
         assert refused.value.field == "member"
         assert refused.value.status == 422
     assert count(Attendance) == 0
-    assert meetings.attendance_counts(group, meeting).present == 0
+    assert attendance.attendance_counts(group, meeting).present == 0
 
 
 def test_an_unknown_attendance_state_is_refused(app, ctx):
     group, facilitator, people = group_with_people(1)
     meeting = plan(group, facilitator)
     with pytest.raises(Refused):
-        meetings.set_attendance(group, meeting, people[0][1].id, "asleep", facilitator)
+        attendance.set_attendance(group, meeting, people[0][1].id, "asleep", facilitator)
     assert count(Attendance) == 0
 
 
@@ -109,34 +113,34 @@ def test_attendance_cannot_change_after_the_meeting(app, ctx, state):
     (rita, rita_m), (_sam, sam_m) = people
     if state == "finished":
         meeting, _items = under_way(group, facilitator)
-        meetings.set_attendance(group, meeting, rita_m.id, "present", facilitator)
-        meetings.set_guests(meeting, 3)
-        meetings.finish_meeting(meeting)
+        attendance.set_attendance(group, meeting, rita_m.id, "present", facilitator)
+        attendance.set_guests(meeting, 3)
+        live.finish_meeting(meeting)
     else:
         meeting = plan(group, facilitator)
-        meetings.set_attendance(group, meeting, rita_m.id, "present", facilitator)
-        meetings.cancel_meeting(group, meeting, facilitator, "No room")
+        attendance.set_attendance(group, meeting, rita_m.id, "present", facilitator)
+        planning.cancel_meeting(group, meeting, facilitator, "No room")
     db.session.commit()  # the requests so far are done
     for member_id, new_state in ((rita_m.id, "clear"), (sam_m.id, "present")):
         with pytest.raises(Refused) as refused:
-            meetings.set_attendance(group, meeting, member_id, new_state, facilitator)
+            attendance.set_attendance(group, meeting, member_id, new_state, facilitator)
         assert refused.value.status == 409
     with pytest.raises(Refused) as refused:
-        meetings.set_guests(meeting, 10)
+        attendance.set_guests(meeting, 10)
     assert refused.value.status == 409
     db.session.rollback()
     db.session.expire_all()
-    assert meetings.present_user_ids(meeting) == [rita.id]
+    assert attendance.present_user_ids(meeting) == [rita.id]
     assert db.session.get(Meeting, meeting.id).guests == (3 if state == "finished" else 0)
 
 
 def test_guests_are_counted_not_named(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    meetings.set_guests(meeting, 4)
+    attendance.set_guests(meeting, 4)
     for bad in (-1, 100_001):
         with pytest.raises(Refused) as refused:
-            meetings.set_guests(meeting, bad)
+            attendance.set_guests(meeting, bad)
         assert refused.value.field == "guests"
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).guests == 4
@@ -148,43 +152,43 @@ def test_guests_are_counted_not_named(app, ctx):
 def test_a_meeting_starts_once_steps_through_its_agenda_and_finishes(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    meetings.add_item(group, meeting, title="Welcome")
-    meetings.add_item(group, meeting, title="Damp survey")
+    agenda.add_item(group, meeting, title="Welcome")
+    agenda.add_item(group, meeting, title="Damp survey")
 
     with pytest.raises(Refused) as refused:
-        meetings.step_to(meeting, 2)
+        live.step_to(meeting, 2)
     assert refused.value.status == 409  # not started yet
 
-    meetings.start_meeting(meeting)
+    live.start_meeting(meeting)
     started_at = meeting.started_at
     assert (meeting.status, meeting.current_position) == ("under_way", 1)
-    meetings.start_meeting(meeting)  # a second click, or a second facilitator: harmless
+    live.start_meeting(meeting)  # a second click, or a second facilitator: harmless
     db.session.expire_all()
     meeting = db.session.get(Meeting, meeting.id)
     assert meeting.status == "under_way" and meeting.started_at == started_at
 
-    meetings.step_to(meeting, 2)
+    live.step_to(meeting, 2)
     assert db.session.get(Meeting, meeting.id).current_position == 2
-    rows = meetings.agenda(meeting)
-    assert meetings.current_item(meeting, rows).item.title == "Damp survey"
+    rows = agenda.agenda(meeting)
+    assert live.current_item(meeting, rows).item.title == "Damp survey"
     for outside in (0, 3, -1):
         with pytest.raises(Refused) as refused:
-            meetings.step_to(meeting, outside)
+            live.step_to(meeting, outside)
         assert 400 <= refused.value.status < 500
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).current_position == 2
 
-    meetings.finish_meeting(meeting)
-    meetings.finish_meeting(meeting)  # harmless too
+    live.finish_meeting(meeting)
+    live.finish_meeting(meeting)  # harmless too
     db.session.expire_all()
     meeting = db.session.get(Meeting, meeting.id)
     assert meeting.status == "finished" and meeting.current_position is None
     assert meeting.finished_at is not None
     with pytest.raises(Refused) as refused:
-        meetings.start_meeting(meeting)
+        live.start_meeting(meeting)
     assert refused.value.status == 409
     with pytest.raises(Refused) as refused:
-        meetings.step_to(meeting, 1)
+        live.step_to(meeting, 1)
     assert refused.value.status == 409
     assert db.session.get(Meeting, meeting.id).status == "finished"
 
@@ -193,11 +197,11 @@ def test_a_planned_or_cancelled_meeting_cannot_finish_and_a_cancelled_one_cannot
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
     with pytest.raises(Refused) as refused:
-        meetings.finish_meeting(meeting)
+        live.finish_meeting(meeting)
     assert refused.value.status == 409
-    meetings.cancel_meeting(group, meeting, facilitator, "No room")
+    planning.cancel_meeting(group, meeting, facilitator, "No room")
     with pytest.raises(Refused) as refused:
-        meetings.start_meeting(meeting)
+        live.start_meeting(meeting)
     assert refused.value.status == 409
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).status == "cancelled"
@@ -234,7 +238,7 @@ def _capture(group, meeting, item, by, key="key-1", **fields):
         "decided_by_kind": "council_cabinet",
     }
     values.update(fields)
-    return meetings.capture_decision(group, meeting, item, by, capture_key=key, **values)
+    return captures.capture_decision(group, meeting, item, by, capture_key=key, **values)
 
 
 def test_a_decision_captured_with_two_members_in_the_room_tells_exactly_those_two_in_person(
@@ -246,8 +250,8 @@ def test_a_decision_captured_with_two_members_in_the_room_tells_exactly_those_tw
     mailbox.clear()
     for person in here:
         membership = membership_of(group, person)
-        meetings.set_attendance(group, meeting, membership.id, "present", facilitator)
-    meetings.step_to(meeting, 2)
+        attendance.set_attendance(group, meeting, membership.id, "present", facilitator)
+    live.step_to(meeting, 2)
 
     decision = _capture(group, meeting, items[1], facilitator)
 
@@ -269,7 +273,7 @@ def test_a_decision_captured_with_two_members_in_the_room_tells_exactly_those_tw
         select(MeetingDecision).where(MeetingDecision.decision_id == decision.id)
     )
     assert (link.meeting_id, link.agenda_item_id) == (meeting.id, items[1].id)
-    assert meetings.meeting_of_decision(decision.id).id == meeting.id
+    assert captures.meeting_of_decision(decision.id).id == meeting.id
 
     # Told in person, at the moment it was taken: exactly those checked in.
     rows = {
@@ -330,9 +334,9 @@ def test_someone_checked_in_then_undone_is_not_counted_as_in_the_room(app, ctx):
     group, facilitator, people = group_with_people(2)
     (rita, rita_m), (sam, sam_m) = people
     meeting, items = under_way(group, facilitator)
-    meetings.set_attendance(group, meeting, rita_m.id, "present", facilitator)
-    meetings.set_attendance(group, meeting, sam_m.id, "present", facilitator)
-    meetings.set_attendance(group, meeting, sam_m.id, "clear", facilitator)
+    attendance.set_attendance(group, meeting, rita_m.id, "present", facilitator)
+    attendance.set_attendance(group, meeting, sam_m.id, "present", facilitator)
+    attendance.set_attendance(group, meeting, sam_m.id, "clear", facilitator)
     decision = _capture(group, meeting, items[0], facilitator)
     rows = {
         r.person.id: r
@@ -345,7 +349,7 @@ def test_someone_checked_in_then_undone_is_not_counted_as_in_the_room(app, ctx):
 def test_the_same_capture_form_sent_twice_records_one_decision(app, ctx):
     group, facilitator, people = group_with_people(2)
     meeting, items = under_way(group, facilitator)
-    meetings.set_attendance(group, meeting, people[0][1].id, "present", facilitator)
+    attendance.set_attendance(group, meeting, people[0][1].id, "present", facilitator)
     first = _capture(group, meeting, items[0], facilitator, key="same-key")
     db.session.commit()
     with pytest.raises(Refused, match="already been recorded") as refused:
@@ -378,9 +382,9 @@ def test_decisions_are_captured_only_while_the_meeting_is_under_way(app, ctx, st
         meeting, (item, _other) = finished(group, facilitator)
     else:
         meeting = plan(group, facilitator)
-        item = meetings.add_item(group, meeting, title="Welcome")
+        item = agenda.add_item(group, meeting, title="Welcome")
         if state == "cancelled":
-            meetings.cancel_meeting(group, meeting, facilitator, "No room")
+            planning.cancel_meeting(group, meeting, facilitator, "No room")
     with pytest.raises(Refused, match="Start the meeting") as refused:
         _capture(group, meeting, item, facilitator)
     assert refused.value.status == 409
@@ -450,14 +454,14 @@ def test_telling_the_room_records_those_present_as_told_about_an_earlier_decisio
     meeting, _items = under_way(group, facilitator)
 
     with pytest.raises(Refused, match="Nobody has been checked in") as refused:
-        meetings.tell_the_room(group, meeting, earlier, facilitator)
+        captures.tell_the_room(group, meeting, earlier, facilitator)
     assert refused.value.status == 409
 
-    meetings.set_attendance(group, meeting, rita_m.id, "present", facilitator)
-    meetings.set_attendance(group, meeting, sam_m.id, "present", facilitator)
+    attendance.set_attendance(group, meeting, rita_m.id, "present", facilitator)
+    attendance.set_attendance(group, meeting, sam_m.id, "present", facilitator)
     told_at = utcnow()
-    assert meetings.tell_the_room(group, meeting, earlier, facilitator, now=told_at) == 2
-    assert meetings.tell_the_room(group, meeting, earlier, facilitator) == 0  # already recorded
+    assert captures.tell_the_room(group, meeting, earlier, facilitator, now=told_at) == 2
+    assert captures.tell_the_room(group, meeting, earlier, facilitator) == 0  # already recorded
 
     rows = {
         r.person.id: r
@@ -478,9 +482,9 @@ def test_the_room_is_told_only_while_the_meeting_is_under_way(app, ctx):
     group, facilitator, people = group_with_people(1)
     earlier = record(group, facilitator)
     meeting = plan(group, facilitator)
-    meetings.set_attendance(group, meeting, people[0][1].id, "present", facilitator)
+    attendance.set_attendance(group, meeting, people[0][1].id, "present", facilitator)
     with pytest.raises(Refused) as refused:
-        meetings.tell_the_room(group, meeting, earlier, facilitator)
+        captures.tell_the_room(group, meeting, earlier, facilitator)
     assert refused.value.status == 409
     assert count(Notice, Notice.channel == "in_person") == 0
 
@@ -493,22 +497,22 @@ def test_two_facilitators_saving_the_same_notes_lose_nothing(app, ctx):
     helper, _ = make_member(group, "resident_adviser", name="Ade Adviser")
     meeting, (item, *_rest) = under_way(group, facilitator)
 
-    meetings.save_notes(meeting, item, helper, "Ade: the survey starts in May.", 0)
-    with pytest.raises(meetings.NotesConflict) as conflict:
-        meetings.save_notes(meeting, item, facilitator, "Fatima: tenants want notice.", 0)
+    live.save_notes(meeting, item, helper, "Ade: the survey starts in May.", 0)
+    with pytest.raises(common.NotesConflict) as conflict:
+        live.save_notes(meeting, item, facilitator, "Fatima: tenants want notice.", 0)
     assert conflict.value.theirs == "Ade: the survey starts in May."
     assert conflict.value.version == 1
     assert conflict.value.by == "Ade Adviser"
     assert conflict.value.at is not None
 
     db.session.expire_all()
-    stored = meetings.get_item(meeting, item.id)
+    stored = agenda.get_item(meeting, item.id)
     assert stored.notes == "Ade: the survey starts in May." and stored.notes_version == 1
 
     combined = "Ade: the survey starts in May.\nFatima: tenants want notice."
-    meetings.save_notes(meeting, stored, facilitator, combined, conflict.value.version)
+    live.save_notes(meeting, stored, facilitator, combined, conflict.value.version)
     db.session.expire_all()
-    stored = meetings.get_item(meeting, item.id)
+    stored = agenda.get_item(meeting, item.id)
     assert stored.notes == combined and stored.notes_version == 2
     assert stored.notes_updated_by_id == facilitator.id
 
@@ -516,23 +520,23 @@ def test_two_facilitators_saving_the_same_notes_lose_nothing(app, ctx):
 def test_notes_are_taken_only_while_under_way_or_before_the_minutes_are_published(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    item = meetings.add_item(group, meeting, title="Welcome")
+    item = agenda.add_item(group, meeting, title="Welcome")
     with pytest.raises(Refused) as refused:
-        meetings.save_notes(meeting, item, facilitator, "Too early", 0)
+        live.save_notes(meeting, item, facilitator, "Too early", 0)
     assert refused.value.status == 409
-    meetings.start_meeting(meeting)
+    live.start_meeting(meeting)
     with pytest.raises(Refused) as refused:
-        meetings.save_notes(meeting, item, facilitator, "x" * 20_001, 0)
+        live.save_notes(meeting, item, facilitator, "x" * 20_001, 0)
     assert refused.value.field == "notes"
-    meetings.finish_meeting(meeting)
-    meetings.save_notes(meeting, item, facilitator, "Written up afterwards", 0)  # still allowed
-    meetings.start_minutes(group, meeting)
-    meetings.publish_minutes(group, meeting, facilitator)
+    live.finish_meeting(meeting)
+    live.save_notes(meeting, item, facilitator, "Written up afterwards", 0)  # still allowed
+    minutes.start_minutes(group, meeting)
+    minutes.publish_minutes(group, meeting, facilitator)
     with pytest.raises(Refused) as refused:
-        meetings.save_notes(meeting, item, facilitator, "Too late", 1)
+        live.save_notes(meeting, item, facilitator, "Too late", 1)
     assert refused.value.status == 409
     db.session.expire_all()
-    assert meetings.get_item(meeting, item.id).notes == "Written up afterwards"
+    assert agenda.get_item(meeting, item.id).notes == "Written up afterwards"
 
 
 # Actions captured in the room ----------------------------------------------------------
@@ -542,19 +546,19 @@ def test_an_action_captured_in_the_room_tells_its_owner(app, ctx):
     group, facilitator, people = group_with_people(2)
     (ade, _), (other, _) = people
     meeting, items = under_way(group, facilitator)
-    meetings.step_to(meeting, 2)
+    live.step_to(meeting, 2)
     decision = _capture(group, meeting, items[1], facilitator)
     due = meeting.starts_at.date() + timedelta(days=14)
-    action = meetings.create_action(
+    action = captures.capture_action(
         group,
+        meeting,
+        items[1],
         facilitator,
+        capture_key="action-key",
         title="Book the church hall",
         owner_id=ade.id,
         due_on=due,
         decision_id=decision.id,
-        meeting=meeting,
-        item=items[1],
-        capture_key="action-key",
     )
     db.session.commit()
     action = db.session.get(Action, action.id)
@@ -567,19 +571,20 @@ def test_an_action_captured_in_the_room_tells_its_owner(app, ctx):
     (told,) = announcements("action", action.id)
     assert "Book the church hall" in told.title
     assert channels_by_person(told) == {ade.id: {"in_app"}}
-    assert [a.title for a in meetings.captured(meeting).actions[items[1].id]] == [
+    assert [a.title for a in captures.captured(meeting).actions[items[1].id]] == [
         "Book the church hall"
     ]
-    assert [a.id for a, _owner in meetings.actions_for_decisions([decision.id])] == [action.id]
+    assert [a.id for a, _owner in actions.actions_for_decisions([decision.id])] == [action.id]
 
     with pytest.raises(Refused, match="already been recorded") as refused:
-        meetings.create_action(
+        captures.capture_action(
             group,
+            meeting,
+            None,
             facilitator,
+            capture_key="action-key",
             title="Book the church hall",
             owner_id=ade.id,
-            meeting=meeting,
-            capture_key="action-key",
         )
     assert refused.value.status == 409
     db.session.rollback()
@@ -591,13 +596,14 @@ def test_an_action_is_captured_only_while_the_meeting_is_under_way(app, ctx):
     group, facilitator, people = group_with_people(1)
     meeting, _items = finished(group, facilitator)
     with pytest.raises(Refused) as refused:
-        meetings.create_action(
+        captures.capture_action(
             group,
+            meeting,
+            None,
             facilitator,
+            capture_key="late",
             title="Too late",
             owner_id=people[0][0].id,
-            meeting=meeting,
-            capture_key="late",
         )
     assert refused.value.status == 409
     assert count(Action) == 0
@@ -612,7 +618,7 @@ def _capture_at_once(app, senders: int = 6):
 
     group, facilitator, people = group_with_people(2)
     meeting, items = under_way(group, facilitator)
-    meetings.set_attendance(group, meeting, people[0][1].id, "present", facilitator)
+    attendance.set_attendance(group, meeting, people[0][1].id, "present", facilitator)
     db.session.commit()
     ids = (group.id, meeting.id, items[0].id, facilitator.id)
     errors, recorded = [], []
@@ -624,7 +630,7 @@ def _capture_at_once(app, senders: int = 6):
                 together.wait(timeout=30)
                 fresh_group = db.session.get(Group, ids[0])
                 fresh_meeting = db.session.get(Meeting, ids[1])
-                item = meetings.get_item(fresh_meeting, ids[2])
+                item = agenda.get_item(fresh_meeting, ids[2])
                 by = db.session.get(User, ids[3])
                 decision = _capture(fresh_group, fresh_meeting, item, by, key="twice")
                 db.session.commit()  # as its request does
@@ -669,14 +675,14 @@ def test_a_capture_that_passed_the_check_just_before_another_landed_is_refused_a
     meeting, items = under_way(group, facilitator)
     _capture(group, meeting, items[0], facilitator, key="raced")
     db.session.commit()
-    real_check = meetings._already_captured
+    real_check = captures._already_captured
     checks = []
 
-    def misses_the_first_time(model, key):
+    def misses_the_first_time(key):
         checks.append(key)
-        return False if len(checks) == 1 else real_check(model, key)
+        return False if len(checks) == 1 else real_check(key)
 
-    monkeypatch.setattr(meetings, "_already_captured", misses_the_first_time)
+    monkeypatch.setattr(captures, "_already_captured", misses_the_first_time)
     with pytest.raises(Refused, match="already been recorded") as refused:
         _capture(group, meeting, items[0], facilitator, key="raced")
     assert refused.value.status == 409
@@ -694,11 +700,11 @@ def test_an_action_capture_that_passed_the_check_just_before_another_landed_is_r
 ):
     group, facilitator, _people = group_with_people(1)
     meeting, _items = under_way(group, facilitator)
-    fields = {"title": "Twice", "owner_name": "Highways", "meeting": meeting}
-    meetings.create_action(group, facilitator, capture_key="raced", **fields)
+    fields = {"title": "Twice", "owner_name": "Highways"}
+    captures.capture_action(group, meeting, None, facilitator, capture_key="raced", **fields)
     db.session.commit()
-    monkeypatch.setattr(meetings, "_already_captured", lambda model, key: False)
+    monkeypatch.setattr(actions, "_already_captured", lambda key: False)
     with pytest.raises(Refused, match="already been recorded") as refused:
-        meetings.create_action(group, facilitator, capture_key="raced", **fields)
+        captures.capture_action(group, meeting, None, facilitator, capture_key="raced", **fields)
     assert refused.value.status == 409
     assert count(Action) == 1

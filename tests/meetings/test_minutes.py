@@ -9,7 +9,7 @@ import pytest
 from app.dbtypes import utcnow
 from app.errors import Refused
 from app.extensions import db
-from app.meetings import services as meetings
+from app.meetings import attendance, captures, common, live, minutes, planning
 from app.meetings.models import Meeting
 from app.notices import worker
 from app.notices.models import Announcement
@@ -40,11 +40,11 @@ def _meeting_with_captures():
     group, facilitator, people = group_with_people(2)
     (ade, ade_m), (_sam, _sam_m) = people
     meeting, items = under_way(group, facilitator, ("Welcome", "Damp survey", "Any other business"))
-    meetings.set_attendance(group, meeting, ade_m.id, "present", facilitator)
-    meetings.save_notes(meeting, items[0], facilitator, "Fatima welcomed everyone.", 0)
-    meetings.step_to(meeting, 2)
-    meetings.save_notes(meeting, items[1], facilitator, "Riverside Homes will survey by May.", 0)
-    decision = meetings.capture_decision(
+    attendance.set_attendance(group, meeting, ade_m.id, "present", facilitator)
+    live.save_notes(meeting, items[0], facilitator, "Fatima welcomed everyone.", 0)
+    live.step_to(meeting, 2)
+    live.save_notes(meeting, items[1], facilitator, "Riverside Homes will survey by May.", 0)
+    decision = captures.capture_decision(
         group,
         meeting,
         items[1],
@@ -55,32 +55,33 @@ def _meeting_with_captures():
         decided_by_kind="council_cabinet",
     )
     due = meeting.starts_at.date() + timedelta(days=10)
-    meetings.create_action(
+    captures.capture_action(
         group,
+        meeting,
+        items[1],
         facilitator,
+        capture_key="a1",
         title="Write to Riverside Homes",
         owner_id=ade.id,
         due_on=due,
-        meeting=meeting,
-        item=items[1],
-        capture_key="a1",
     )
-    meetings.create_action(
+    captures.capture_action(
         group,
+        meeting,
+        None,
         facilitator,
+        capture_key="a2",
         title="Put up posters",
         owner_name="Elm Street tenants' association",
-        meeting=meeting,
-        capture_key="a2",
     )
-    meetings.finish_meeting(meeting)
+    live.finish_meeting(meeting)
     return group, facilitator, people, meeting, items, decision
 
 
 def test_the_draft_has_each_items_notes_and_what_was_decided_and_agreed_under_it(app, ctx):
     group, _facilitator, people, meeting, items, decision = _meeting_with_captures()
     ade = people[0][0]
-    text = meetings.draft_minutes(group, meeting)
+    text = minutes.draft_minutes(group, meeting)
     sections = _sections(text)
     assert list(sections) == [
         "1. Welcome",
@@ -103,14 +104,14 @@ def test_minutes_are_drafted_once_the_meeting_has_finished_and_only_once(app, ct
     group, facilitator, _people = group_with_people(1)
     meeting, items = under_way(group, facilitator)
     with pytest.raises(Refused) as refused:
-        meetings.start_minutes(group, meeting)
+        minutes.start_minutes(group, meeting)
     assert refused.value.status == 409
-    meetings.finish_meeting(meeting)
-    meetings.start_minutes(group, meeting)
+    live.finish_meeting(meeting)
+    minutes.start_minutes(group, meeting)
     assert meeting.minutes_version == 1 and "## 1. Welcome" in meeting.minutes_text
 
-    meetings.save_minutes(meeting, "Edited by hand.", 1)
-    meetings.start_minutes(group, meeting)  # opening the page again keeps the edits
+    minutes.save_minutes(meeting, "Edited by hand.", 1)
+    minutes.start_minutes(group, meeting)  # opening the page again keeps the edits
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
     assert (stored.minutes_text, stored.minutes_version) == ("Edited by hand.", 2)
@@ -119,17 +120,17 @@ def test_minutes_are_drafted_once_the_meeting_has_finished_and_only_once(app, ct
 def test_saving_minutes_from_a_stale_version_loses_nothing(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting, _items = finished(group, facilitator)
-    meetings.start_minutes(group, meeting)
-    meetings.save_minutes(meeting, "Fatima's version.", 1)
-    with pytest.raises(meetings.NotesConflict) as conflict:
-        meetings.save_minutes(meeting, "Ade's version.", 1)
+    minutes.start_minutes(group, meeting)
+    minutes.save_minutes(meeting, "Fatima's version.", 1)
+    with pytest.raises(common.NotesConflict) as conflict:
+        minutes.save_minutes(meeting, "Ade's version.", 1)
     assert conflict.value.theirs == "Fatima's version."
     assert conflict.value.version == 2
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
     assert (stored.minutes_text, stored.minutes_version) == ("Fatima's version.", 2)
 
-    meetings.save_minutes(stored, "Fatima's version.\n\nAde's version.", conflict.value.version)
+    minutes.save_minutes(stored, "Fatima's version.\n\nAde's version.", conflict.value.version)
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
     assert stored.minutes_text == "Fatima's version.\n\nAde's version."
@@ -142,10 +143,10 @@ def test_saving_minutes_from_a_stale_version_loses_nothing(app, ctx):
 def test_empty_or_huge_minutes_are_refused(app, ctx, text, message):
     group, facilitator, _people = group_with_people(1)
     meeting, _items = finished(group, facilitator)
-    meetings.start_minutes(group, meeting)
+    minutes.start_minutes(group, meeting)
     draft = meeting.minutes_text
     with pytest.raises(Refused, match=message) as refused:
-        meetings.save_minutes(meeting, text, 1)
+        minutes.save_minutes(meeting, text, 1)
     assert refused.value.field == "text"
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
@@ -160,8 +161,8 @@ def test_publishing_tells_every_member_once(app, ctx, mailbox):
     meeting, _items = finished(group, facilitator)
     worker.work_once()
     mailbox.clear()
-    meetings.start_minutes(group, meeting)
-    meetings.publish_minutes(group, meeting, facilitator)
+    minutes.start_minutes(group, meeting)
+    minutes.publish_minutes(group, meeting, facilitator)
 
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
@@ -176,7 +177,7 @@ def test_publishing_tells_every_member_once(app, ctx, mailbox):
     assert "Minutes" in message["Subject"] and "Riverside group meeting" in message["Subject"]
 
     with pytest.raises(Refused, match="already been published") as refused:
-        meetings.publish_minutes(group, stored, facilitator)
+        minutes.publish_minutes(group, stored, facilitator)
     assert refused.value.status == 409
     assert count(Announcement, Announcement.subject_kind == "minutes") == 1
 
@@ -185,16 +186,16 @@ def test_minutes_are_published_only_when_the_meeting_has_finished_and_they_are_w
     group, facilitator, _people = group_with_people(1)
     meeting, _items = under_way(group, facilitator)
     with pytest.raises(Refused, match="finished") as refused:
-        meetings.publish_minutes(group, meeting, facilitator)
+        minutes.publish_minutes(group, meeting, facilitator)
     assert refused.value.status == 409
-    meetings.finish_meeting(meeting)
+    live.finish_meeting(meeting)
     with pytest.raises(Refused, match="Write the minutes first") as refused:
-        meetings.publish_minutes(group, meeting, facilitator)
+        minutes.publish_minutes(group, meeting, facilitator)
     assert refused.value.status == 409
     cancelled = plan(group, facilitator)
-    meetings.cancel_meeting(group, cancelled, facilitator, "No room")
+    planning.cancel_meeting(group, cancelled, facilitator, "No room")
     with pytest.raises(Refused) as refused:
-        meetings.publish_minutes(group, cancelled, facilitator)
+        minutes.publish_minutes(group, cancelled, facilitator)
     assert refused.value.status == 409
     assert count(Announcement, Announcement.subject_kind == "minutes") == 0
     db.session.expire_all()
@@ -204,12 +205,12 @@ def test_minutes_are_published_only_when_the_meeting_has_finished_and_they_are_w
 def test_published_minutes_cannot_be_edited(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting, _items = finished(group, facilitator)
-    meetings.start_minutes(group, meeting)
-    meetings.save_minutes(meeting, "The final words.", 1)
-    meetings.publish_minutes(group, meeting, facilitator)
+    minutes.start_minutes(group, meeting)
+    minutes.save_minutes(meeting, "The final words.", 1)
+    minutes.publish_minutes(group, meeting, facilitator)
     for version in (2, 1):
         with pytest.raises(Refused, match="published") as refused:
-            meetings.save_minutes(meeting, "Rewritten history.", version)
+            minutes.save_minutes(meeting, "Rewritten history.", version)
         assert refused.value.status == 409
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
@@ -220,14 +221,14 @@ def test_the_attendance_record_is_kept_for_the_minutes(app, ctx):
     group, facilitator, people = group_with_people(3)
     (rita, rita_m), (sam, _sam_m), (tom, _tom_m) = people
     meeting, _items = under_way(group, facilitator)
-    meetings.rsvp(meeting, sam, "apologies")
-    meetings.set_attendance(group, meeting, rita_m.id, "present", facilitator)
-    meetings.set_attendance(
+    attendance.rsvp(meeting, sam, "apologies")
+    attendance.set_attendance(group, meeting, rita_m.id, "present", facilitator)
+    attendance.set_attendance(
         group, meeting, membership_of(group, facilitator).id, "present", facilitator
     )
-    meetings.set_guests(meeting, 2)
-    meetings.finish_meeting(meeting)
-    states = {r.person.id: r.state(meeting) for r in meetings.attendance_rows(group, meeting)}
+    attendance.set_guests(meeting, 2)
+    live.finish_meeting(meeting)
+    states = {r.person.id: r.state(meeting) for r in attendance.attendance_rows(group, meeting)}
     assert states == {
         facilitator.id: "present",
         rita.id: "present",
@@ -240,7 +241,7 @@ def test_the_attendance_record_is_kept_for_the_minutes(app, ctx):
 def test_someone_who_joined_after_the_meeting_is_not_on_its_record(app, ctx):
     group, facilitator, people = group_with_people(1)
     starts = utcnow() - timedelta(days=10)
-    meeting = meetings.plan_meeting(
+    meeting = planning.plan_meeting(
         group,
         facilitator,
         title="Last month",
@@ -252,10 +253,10 @@ def test_someone_who_joined_after_the_meeting_is_not_on_its_record(app, ctx):
     )
     backdate_members(group, days=30)
     newcomer, _ = make_member(group, "resident")
-    names = {row.person.name for row in meetings.attendance_rows(group, meeting)}
+    names = {row.person.name for row in attendance.attendance_rows(group, meeting)}
     assert newcomer.name not in names
     assert people[0][0].name in names and facilitator.name in names
-    assert meetings.attendance_counts(group, meeting).members == 2
+    assert attendance.attendance_counts(group, meeting).members == 2
 
 
 def test_published_minutes_print_the_chain_head_of_that_moment(app, ctx, login):
@@ -263,9 +264,9 @@ def test_published_minutes_print_the_chain_head_of_that_moment(app, ctx, login):
 
     group, facilitator, _people = group_with_people(1)
     meeting, _items = finished(group, facilitator)
-    meetings.start_minutes(group, meeting)
+    minutes.start_minutes(group, meeting)
     head = chain.head(group.id)
-    meetings.publish_minutes(group, meeting, facilitator)
+    minutes.publish_minutes(group, meeting, facilitator)
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).minutes_chain_head == head
     client = login(facilitator)

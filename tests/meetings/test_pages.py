@@ -12,12 +12,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.actions import services as actions
+from app.actions.models import Action
 from app.chain.models import LogEntry
 from app.dbtypes import LOCAL_ZONE, local_today
 from app.decisions.models import Decision
 from app.extensions import db
-from app.meetings import services as meetings
-from app.meetings.models import Action, AgendaItem, Attendance, Meeting, MeetingDecision, Paper
+from app.meetings import agenda, attendance, captures, live, minutes, papers, planning
+from app.meetings.models import AgendaItem, Attendance, Meeting, MeetingDecision, Paper
 from app.notices.models import Announcement
 from tests.conftest import client_for, count
 from tests.factories import make_group, make_member
@@ -140,7 +142,7 @@ def test_changing_a_meeting_through_the_form_and_refusing_it_once_started(app, c
     assert response.status_code == 422
     assert "The meeting must end after it starts" in html(response)
 
-    meetings.start_meeting(meeting)
+    live.start_meeting(meeting)
     assert client.get(url).status_code == 409
     response = client.post(url, data=meeting_form(place="Elsewhere"))
     assert response.status_code == 409
@@ -181,7 +183,7 @@ def test_a_resident_answers_with_the_rsvp_buttons(app, ctx):
     response = client.post(f"{base(group, meeting)}/rsvp", data={"answer": "coming"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith("#rsvp")
-    assert meetings.my_attendance(meeting, rita).rsvp == "coming"
+    assert attendance.my_attendance(meeting, rita).rsvp == "coming"
     assert "You said you are coming." in html(client.get(base(group, meeting)))
 
     response = client.post(f"{base(group, meeting)}/rsvp", data={"answer": "apologies"}, headers=HX)
@@ -191,7 +193,7 @@ def test_a_resident_answers_with_the_rsvp_buttons(app, ctx):
     assert fragment.lstrip().startswith('<section class="lb-section lb-rsvp" id="rsvp"')
     assert "You sent your apologies." in fragment
     db.session.expire_all()
-    assert meetings.my_attendance(meeting, rita).rsvp == "apologies"
+    assert attendance.my_attendance(meeting, rita).rsvp == "apologies"
     assert count(Attendance) == 1
 
 
@@ -206,7 +208,7 @@ def test_a_bad_or_late_rsvp_is_refused(app, ctx):
         )
         assert response.status_code == 422
         assert "Choose whether you are coming" in html(response)
-    meetings.cancel_meeting(group, meeting, facilitator, "No room")
+    planning.cancel_meeting(group, meeting, facilitator, "No room")
     for headers in ({}, HX):
         response = client.post(
             f"{base(group, meeting)}/rsvp", data={"answer": "coming"}, headers=headers
@@ -234,7 +236,7 @@ def test_a_resident_cannot_run_the_meeting_and_a_non_member_sees_nothing(app, ct
         f"{base(group, meeting)}/attendance", data={"member": rita_m.id, "state": "present"}
     )
     assert response.status_code == 403
-    assert meetings.present_user_ids(meeting) == []
+    assert attendance.present_user_ids(meeting) == []
     for url in (
         base(group, meeting),
         f"{base(group, meeting)}/live",
@@ -276,11 +278,11 @@ def test_checking_in_with_a_plain_form_redirects_and_with_htmx_answers_the_atten
     assert fragment.lstrip().startswith('<section id="attendance"')
     assert 'id="live-item"' not in fragment
     assert "2 of 3 members here" in fragment
-    assert sorted(meetings.present_user_ids(meeting)) == sorted([rita.id, sam.id])
+    assert sorted(attendance.present_user_ids(meeting)) == sorted([rita.id, sam.id])
 
     response = client.post(url, data={"member": sam_m.id, "state": "clear"}, headers=HX)
     assert response.status_code == 200 and "1 of 3 members here" in html(response)
-    assert meetings.present_user_ids(meeting) == [rita.id]
+    assert attendance.present_user_ids(meeting) == [rita.id]
 
 
 def test_an_htmx_check_in_shows_its_message_and_its_error_in_the_fragment(app, ctx):
@@ -399,7 +401,7 @@ def test_moving_agenda_items_with_the_order_the_page_showed(app, ctx):
     assert response.status_code == 409
     assert "The agenda changed since you opened this page" in html(response)
     db.session.expire_all()
-    assert [r.item.title for r in meetings.agenda(meeting)] == ["A", "C", "B"]
+    assert [r.item.title for r in agenda.agenda(meeting)] == ["A", "C", "B"]
 
 
 @pytest.mark.parametrize(
@@ -415,7 +417,7 @@ def test_a_junk_order_never_gives_a_server_error_and_moves_nothing(app, ctx, ord
     )
     assert 400 <= response.status_code < 500, response.status_code
     db.session.expire_all()
-    assert [r.item.title for r in meetings.agenda(meeting)] == ["A", "B"]
+    assert [r.item.title for r in agenda.agenda(meeting)] == ["A", "B"]
 
 
 def test_adding_agenda_items_through_the_form(app, ctx):
@@ -449,7 +451,7 @@ def test_adding_agenda_items_through_the_form(app, ctx):
         response = client.post(url, data={**data, **bad})
         assert response.status_code != 303, bad  # its status: see the 422 test below
         assert message in html(response), bad
-    assert [r.item.title for r in meetings.agenda(meeting)] == ["Damp survey", "Welcome"]
+    assert [r.item.title for r in agenda.agenda(meeting)] == ["Damp survey", "Welcome"]
 
 
 def _other_groups_decision():
@@ -462,7 +464,7 @@ def _other_groups_decision():
 def test_an_item_with_notes_cannot_be_removed(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting, (first, second, _third) = under_way(group, facilitator)
-    meetings.save_notes(meeting, first, facilitator, "Said hello.", 0)
+    live.save_notes(meeting, first, facilitator, "Said hello.", 0)
     client = client_for(app, facilitator)
     response = client.post(f"{base(group, meeting)}/agenda/{first.id}/remove")
     assert response.status_code == 409
@@ -513,14 +515,14 @@ def test_a_notes_conflict_answers_409_and_shows_both_texts(app, ctx):
         if headers:
             assert is_fragment(page) and page.lstrip().startswith('<section id="notes"')
     db.session.expire_all()
-    assert meetings.get_item(meeting, item.id).notes == "Ade's notes."
+    assert agenda.get_item(meeting, item.id).notes == "Ade's notes."
 
     response = second.post(
         url, data={"notes-notes": "Ade's notes. Fatima's notes.", "notes-version": "1"}, headers=HX
     )
     assert response.status_code == 200
     db.session.expire_all()
-    assert meetings.get_item(meeting, item.id).notes == "Ade's notes. Fatima's notes."
+    assert agenda.get_item(meeting, item.id).notes == "Ade's notes. Fatima's notes."
 
 
 @pytest.mark.parametrize(
@@ -538,7 +540,7 @@ def test_bad_notes_answer_422_and_save_nothing(app, ctx, data):
     response = client.post(f"{base(group, meeting)}/agenda/{item.id}/notes", data=data)
     assert response.status_code == 422
     db.session.expire_all()
-    assert meetings.get_item(meeting, item.id).notes == ""
+    assert agenda.get_item(meeting, item.id).notes == ""
 
 
 def test_a_version_number_too_big_for_the_database_never_gives_a_server_error(app, ctx):
@@ -551,11 +553,11 @@ def test_a_version_number_too_big_for_the_database_never_gives_a_server_error(ap
         data={"notes-notes": "ok", "notes-version": huge},
     )
     assert 400 <= response.status_code < 500, response.status_code
-    meetings.finish_meeting(meeting)
+    live.finish_meeting(meeting)
     response = client.post(f"{base(group, meeting)}/minutes", data={"text": "ok", "version": huge})
     assert 400 <= response.status_code < 500, response.status_code
     db.session.expire_all()
-    assert meetings.get_item(meeting, item.id).notes == ""
+    assert agenda.get_item(meeting, item.id).notes == ""
     assert db.session.get(Meeting, meeting.id).minutes_version == 0
 
 
@@ -577,8 +579,8 @@ def _edit_urls(group, meeting, item, action):
 def test_a_form_that_fails_validation_answers_422(app, ctx, view):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    item = meetings.add_item(group, meeting, title="Welcome")
-    action = meetings.create_action(group, facilitator, title="Fix it", owner_name="Highways")
+    item = agenda.add_item(group, meeting, title="Welcome")
+    action = actions.create_action(group, facilitator, title="Fix it", owner_name="Highways")
     url, data = _edit_urls(group, meeting, item, action)[view]
     response = client_for(app, facilitator).post(url, data=data)
     assert response.status_code == 422
@@ -590,15 +592,15 @@ def test_a_form_that_fails_validation_answers_422(app, ctx, view):
 def test_a_form_that_fails_validation_shows_the_error_and_saves_nothing(app, ctx, view):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    item = meetings.add_item(group, meeting, title="Welcome")
-    action = meetings.create_action(group, facilitator, title="Fix it", owner_name="Highways")
+    item = agenda.add_item(group, meeting, title="Welcome")
+    action = actions.create_action(group, facilitator, title="Fix it", owner_name="Highways")
     url, data = _edit_urls(group, meeting, item, action)[view]
     response = client_for(app, facilitator).post(url, data=data)
     assert response.status_code != 303
     assert "govuk-error-summary" in html(response)
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).status == "planned"
-    assert [r.item.title for r in meetings.agenda(meeting)] == ["Welcome"]
+    assert [r.item.title for r in agenda.agenda(meeting)] == ["Welcome"]
     assert count(Paper) == 0
     assert [a.title for a in db.session.scalars(select(Action))] == ["Fix it"]
 
@@ -664,8 +666,8 @@ def test_capturing_a_decision_with_a_plain_form_and_sending_it_twice(app, ctx):
         client.post(
             f"{base(group, meeting)}/attendance", data={"member": membership.id, "state": "present"}
         )
-    live = html(client.get(f"{base(group, meeting)}/live"))
-    key = re.search(r'name="decision-capture_key"[^>]*value="([^"]+)"', live).group(1)
+    page = html(client.get(f"{base(group, meeting)}/live"))
+    key = re.search(r'name="decision-capture_key"[^>]*value="([^"]+)"', page).group(1)
 
     url = f"{base(group, meeting)}/decisions"
     response = client.post(url, data=decision_form(key))
@@ -853,12 +855,12 @@ def test_telling_the_room_about_a_decision_on_the_agenda(app, ctx):
     (rita, rita_m), (sam, _sam_m) = people
     earlier = record(group, facilitator, title="Bins move to Tuesdays")
     meeting = plan(group, facilitator)
-    meetings.add_item(group, meeting, title="Council news", decision_id=earlier.id)
-    meetings.start_meeting(meeting)
-    meetings.set_attendance(group, meeting, rita_m.id, "present", facilitator)
+    agenda.add_item(group, meeting, title="Council news", decision_id=earlier.id)
+    live.start_meeting(meeting)
+    attendance.set_attendance(group, meeting, rita_m.id, "present", facilitator)
     client = client_for(app, facilitator)
-    live = html(client.get(f"{base(group, meeting)}/live"))
-    assert "Record that everyone here has been told about decision 1" in live
+    page = html(client.get(f"{base(group, meeting)}/live"))
+    assert "Record that everyone here has been told about decision 1" in page
     response = client.post(f"{base(group, meeting)}/tell", data={"decision": str(earlier.id)})
     assert response.status_code == 303
     told = client.get(f"/groups/{group.slug}/decisions/{earlier.id}/informed.json").get_json()
@@ -955,19 +957,18 @@ def test_a_script_in_a_title_is_shown_as_text_everywhere(app, ctx):
     group, facilitator, people = group_with_people(1)
     script = "<script>alert(1)</script>"
     meeting = plan(group, facilitator, title=f"Meeting {script}", place=f"Hall {script}")
-    meetings.add_item(group, meeting, title=f"Item {script}", lead=script)
-    meetings.add_paper(meeting, facilitator, title=f"Paper {script}", url="https://e.org/p")
-    meetings.start_meeting(meeting)
-    meetings.save_notes(
-        meeting, meetings.agenda(meeting)[0].item, facilitator, f"Notes {script}", 0
-    )
-    meetings.create_action(
+    agenda.add_item(group, meeting, title=f"Item {script}", lead=script)
+    papers.add_paper(meeting, facilitator, title=f"Paper {script}", url="https://e.org/p")
+    live.start_meeting(meeting)
+    live.save_notes(meeting, agenda.agenda(meeting)[0].item, facilitator, f"Notes {script}", 0)
+    captures.capture_action(
         group,
+        meeting,
+        None,
         facilitator,
+        capture_key="a",
         title=f"Action {script}",
         owner_id=people[0][0].id,
-        meeting=meeting,
-        capture_key="a",
     )
     client = client_for(app, facilitator)
     for url in (
@@ -984,7 +985,7 @@ def test_a_script_in_a_title_is_shown_as_text_everywhere(app, ctx):
         page = html(response)
         assert script not in page, url
         assert "&lt;script&gt;" in page, url
-    meetings.finish_meeting(meeting)
+    live.finish_meeting(meeting)
     page = html(client.get(f"{base(group, meeting)}/minutes"))
     assert script not in page and "&lt;script&gt;" in page
 
@@ -1011,7 +1012,7 @@ def test_huge_input_is_refused_without_a_server_error(app, ctx):
         assert response.status_code == 422, (url, response.status_code)
     assert count(Meeting) == 1
     assert count(Decision) == count(Action) == count(Paper) == 0
-    assert meetings.get_item(meeting, item.id).notes == ""
+    assert agenda.get_item(meeting, item.id).notes == ""
 
 
 def test_the_live_page_search_box_takes_any_text(app, ctx):
@@ -1028,70 +1029,6 @@ def test_the_live_page_search_box_takes_any_text(app, ctx):
         assert "<b>" not in html(response).split('id="find-member"')[1][:200]
 
 
-# Actions pages ------------------------------------------------------------------------------
-
-
-def test_the_owner_of_an_action_may_say_how_it_is_going_and_others_may_not(app, ctx):
-    group, facilitator, people = group_with_people(2)
-    (ade, _), (sam, _) = people
-    action = meetings.create_action(
-        group, facilitator, title="Write to the council", owner_id=ade.id
-    )
-    url = f"/groups/{group.slug}/actions/{action.id}"
-    owner, other = client_for(app, ade), client_for(app, sam)
-    assert "Say how it is going" in html(owner.get(url))
-    assert "Say how it is going" not in html(other.get(url))
-
-    response = other.post(url, data={"status": "done", "note": "Not mine"})
-    assert response.status_code == 403
-    response = owner.post(url, data={"status": "dropped", "note": ""})
-    assert response.status_code == 422 and "Say why it is not going ahead" in html(response)
-    response = owner.post(url, data={"status": "done", "note": "Sent on Monday."})
-    assert response.status_code == 303
-    db.session.expire_all()
-    assert db.session.get(Action, action.id).status == "done"
-    assert "Sent on Monday." in html(other.get(url))
-
-
-def test_the_group_page_shows_next_meetings_and_overdue_actions(app, ctx):
-    group, facilitator, people = group_with_people(1)
-    plan(group, facilitator, title="Next month's meeting")
-    late = meetings.create_action(
-        group,
-        facilitator,
-        title="Fix the gate",
-        owner_name="Riverside Homes",
-        due_on=local_today() - timedelta(days=3),
-        today=local_today() - timedelta(days=10),
-    )
-    client = client_for(app, people[0][0])
-    page = html(client.get(f"/groups/{group.slug}"))
-    assert "Next month&#39;s meeting" in page
-    assert "Overdue actions" in page and "Fix the gate" in page
-    page = html(client.get(f"/groups/{group.slug}/actions?show=overdue"))
-    assert "Fix the gate" in page and f"/actions/{late.id}" in page
-    assert client.get(f"/groups/{group.slug}/actions?show=%00&page=-5").status_code == 200
-
-
-def test_facilitators_send_reminders_from_the_actions_page(app, ctx):
-    group, facilitator, people = group_with_people(1)
-    meetings.create_action(
-        group,
-        facilitator,
-        title="Fix the gate",
-        owner_id=people[0][0].id,
-        due_on=local_today() + timedelta(days=1),
-    )
-    url = f"/groups/{group.slug}/actions/remind"
-    assert client_for(app, people[0][0]).post(url).status_code == 403
-    client = client_for(app, facilitator)
-    response = client.post(url)
-    assert response.status_code == 303
-    assert "1 owner is being reminded." in html(client.get(f"/groups/{group.slug}/actions"))
-    client.post(url)
-    assert "Nobody needed a reminder" in html(client.get(f"/groups/{group.slug}/actions"))
-
-
 # Lists, print and what a decision links to ------------------------------------------------
 
 
@@ -1101,7 +1038,7 @@ def test_the_meetings_list_shows_upcoming_and_past_meetings(app, ctx):
     group, facilitator, people = group_with_people(1)
     plan(group, facilitator, title="Next week's meeting")
     earlier, _items = held_earlier(group, facilitator, hours_ago=30)
-    meetings.finish_meeting(earlier)
+    live.finish_meeting(earlier)
     client = client_for(app, people[0][0])
     upcoming = html(client.get(f"/groups/{group.slug}/meetings"))
     past = html(client.get(f"/groups/{group.slug}/meetings?past=1"))
@@ -1114,17 +1051,17 @@ def test_the_print_view_shows_the_agenda_and_once_published_the_minutes(app, ctx
     group, facilitator, people = group_with_people(1)
     rita, rita_m = people[0]
     meeting, _items = under_way(group, facilitator, ("Welcome", "Damp survey"))
-    meetings.set_attendance(group, meeting, rita_m.id, "present", facilitator)
+    attendance.set_attendance(group, meeting, rita_m.id, "present", facilitator)
     client = client_for(app, rita)
     url = f"{base(group, meeting)}/print"
     page = html(client.get(url))
     assert "Damp survey" in page and "Private draft words" not in page
     assert client.get(url + "?large=1").status_code == 200
-    meetings.finish_meeting(meeting)
-    meetings.start_minutes(group, meeting)
-    meetings.save_minutes(meeting, "Private draft words", 1)
+    live.finish_meeting(meeting)
+    minutes.start_minutes(group, meeting)
+    minutes.save_minutes(meeting, "Private draft words", 1)
     assert "Private draft words" not in html(client.get(url))  # a draft is not shown
-    meetings.publish_minutes(group, meeting, facilitator)
+    minutes.publish_minutes(group, meeting, facilitator)
     page = html(client.get(url))
     assert "Private draft words" in page and rita.name in page
 
@@ -1133,7 +1070,7 @@ def test_a_decision_taken_at_a_meeting_links_to_it_and_to_what_is_being_done(app
     group, facilitator, people = group_with_people(1)
     ade = people[0][0]
     meeting, items = under_way(group, facilitator)
-    decision = meetings.capture_decision(
+    decision = captures.capture_decision(
         group,
         meeting,
         items[0],
@@ -1143,16 +1080,17 @@ def test_a_decision_taken_at_a_meeting_links_to_it_and_to_what_is_being_done(app
         summary="Of each survey visit.",
         decided_by_kind="council_cabinet",
     )
-    meetings.create_action(
+    captures.capture_action(
         group,
+        meeting,
+        None,
         facilitator,
+        capture_key="a",
         title="Write to Riverside Homes",
         owner_id=ade.id,
         decision_id=decision.id,
-        meeting=meeting,
-        capture_key="a",
     )
-    meetings.finish_meeting(meeting)
+    live.finish_meeting(meeting)
     client = client_for(app, ade)
     page = html(client.get(f"/groups/{group.slug}/decisions/{decision.id}"))
     assert "At the meeting" in page and f'href="{base(group, meeting)}"' in page

@@ -6,7 +6,7 @@ import pytest
 
 from app.errors import Refused
 from app.extensions import db
-from app.meetings import services as meetings
+from app.meetings import papers
 from app.meetings.models import Paper
 from app.uploads import services as uploads
 from app.uploads.models import Upload
@@ -30,7 +30,7 @@ def test_a_paper_uploaded_as_a_pdf_is_kept_and_members_can_download_it(app, ctx,
         content_type="multipart/form-data",
     )
     assert response.status_code == 303
-    ((paper, upload),) = meetings.papers(meeting)
+    ((paper, upload),) = papers.papers(meeting)
     assert paper.title == "Damp survey summary" and paper.url == ""
     assert upload.original_name == "survey.pdf" and upload.content_type == "application/pdf"
     assert len(stored_files(upload_folder)) == 1
@@ -48,7 +48,7 @@ def test_a_paper_uploaded_as_a_pdf_is_kept_and_members_can_download_it(app, ctx,
 def test_someone_outside_the_group_cannot_download_a_paper(app, ctx, upload_folder):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    paper = meetings.add_paper(
+    paper = papers.add_paper(
         meeting, facilitator, title="Agenda", file=samples.file("agenda.pdf", samples.pdf())
     )
     url = f"{papers_url(group, meeting)}/{paper.id}/file"
@@ -59,7 +59,7 @@ def test_someone_outside_the_group_cannot_download_a_paper(app, ctx, upload_fold
 def test_a_link_paper_has_no_file_to_download(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    paper = meetings.add_paper(meeting, facilitator, title="Agenda", url="https://example.org/a")
+    paper = papers.add_paper(meeting, facilitator, title="Agenda", url="https://example.org/a")
     url = f"{papers_url(group, meeting)}/{paper.id}/file"
     assert client_for(app, facilitator).get(url).status_code == 404
 
@@ -99,10 +99,10 @@ def test_a_paper_needs_a_link_or_a_file_but_not_both(app, ctx, upload_folder):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
     with pytest.raises(Refused, match="or choose a file") as refused:
-        meetings.add_paper(meeting, facilitator, title="Nothing")
+        papers.add_paper(meeting, facilitator, title="Nothing")
     assert refused.value.field == "url"
     with pytest.raises(Refused, match="not both"):
-        meetings.add_paper(
+        papers.add_paper(
             meeting,
             facilitator,
             title="Both",
@@ -115,7 +115,7 @@ def test_a_paper_needs_a_link_or_a_file_but_not_both(app, ctx, upload_folder):
 def test_removing_a_paper_removes_its_file(app, ctx, upload_folder):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    paper = meetings.add_paper(
+    paper = papers.add_paper(
         meeting, facilitator, title="Agenda", file=samples.file("agenda.pdf", samples.pdf())
     )
     assert len(stored_files(upload_folder)) == 1
@@ -125,12 +125,10 @@ def test_removing_a_paper_removes_its_file(app, ctx, upload_folder):
     assert stored_files(upload_folder) == []
 
 
-def test_a_paper_file_whose_request_is_not_saved_leaves_no_file_behind(
-    app, ctx, upload_folder
-):
+def test_a_paper_file_whose_request_is_not_saved_leaves_no_file_behind(app, ctx, upload_folder):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    meetings.add_paper(
+    papers.add_paper(
         meeting, facilitator, title="Agenda", file=samples.file("agenda.pdf", samples.pdf())
     )
     assert len(stored_files(upload_folder)) == 1

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.dbtypes import utcnow
 from app.errors import Refused
 from app.extensions import db
-from app.meetings import services as meetings
+from app.meetings import agenda, attendance, captures, live, papers, planning
 from app.meetings.models import AgendaItem, Attendance, Meeting, Paper
 from app.notices import worker
 from app.notices.models import Announcement, Notice
@@ -87,7 +87,7 @@ def test_a_new_meeting_starts_planned_with_sequence_zero_and_no_agenda(app, ctx)
     assert stored.online_link == "https://meet.example.org/riverside"
     assert stored.access_features == ["step_free", "hearing_loop"]  # each once, in order
     assert stored.created_by_id == facilitator.id
-    assert meetings.agenda(stored) == []
+    assert agenda.agenda(stored) == []
 
 
 def test_an_online_meeting_needs_no_place(app, ctx):
@@ -211,7 +211,7 @@ def test_a_meeting_whose_start_has_passed_can_still_have_its_notes_changed(app, 
     # Nobody pressed "start" on the night; the facilitator adds a line afterwards.
     group, facilitator, _people = group_with_people(1)
     starts = utcnow() - timedelta(hours=3)
-    meeting = meetings.plan_meeting(
+    meeting = planning.plan_meeting(
         group,
         facilitator,
         title="Forgotten",
@@ -257,11 +257,11 @@ def test_a_started_finished_or_cancelled_meeting_cannot_be_changed(app, ctx, sta
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
     if state == "cancelled":
-        meetings.cancel_meeting(group, meeting, facilitator, "The hall flooded")
+        planning.cancel_meeting(group, meeting, facilitator, "The hall flooded")
     else:
-        meetings.start_meeting(meeting)
+        live.start_meeting(meeting)
         if state == "finished":
-            meetings.finish_meeting(meeting)
+            live.finish_meeting(meeting)
     db.session.commit()
     told_before = len(announcements("meeting", meeting.id))
     with pytest.raises(Refused) as refused:
@@ -277,13 +277,13 @@ def test_cancelling_needs_a_reason_tells_members_and_raises_the_sequence(app, ct
     group, facilitator, people = group_with_people(2)
     meeting = plan(group, facilitator)
     with pytest.raises(Refused) as refused:
-        meetings.cancel_meeting(group, meeting, facilitator, "   ")
+        planning.cancel_meeting(group, meeting, facilitator, "   ")
     assert refused.value.field == "reason"
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).status == "planned"
     assert len(announcements("meeting", meeting.id)) == 1
 
-    meetings.cancel_meeting(group, meeting, facilitator, "The hall flooded")
+    planning.cancel_meeting(group, meeting, facilitator, "The hall flooded")
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
     assert stored.status == "cancelled" and stored.cancel_reason == "The hall flooded"
@@ -296,9 +296,9 @@ def test_cancelling_needs_a_reason_tells_members_and_raises_the_sequence(app, ct
 def test_a_meeting_cannot_be_cancelled_twice_or_once_it_has_started(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    meetings.cancel_meeting(group, meeting, facilitator, "The hall flooded")
+    planning.cancel_meeting(group, meeting, facilitator, "The hall flooded")
     with pytest.raises(Refused) as refused:
-        meetings.cancel_meeting(group, meeting, facilitator, "Again")
+        planning.cancel_meeting(group, meeting, facilitator, "Again")
     assert refused.value.status == 409
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
@@ -307,7 +307,7 @@ def test_a_meeting_cannot_be_cancelled_twice_or_once_it_has_started(app, ctx):
 
     started, _items = under_way(group, facilitator)
     with pytest.raises(Refused) as refused:
-        meetings.cancel_meeting(group, started, facilitator, "Too late")
+        planning.cancel_meeting(group, started, facilitator, "Too late")
     assert refused.value.status == 409
     db.session.expire_all()
     assert db.session.get(Meeting, started.id).status == "under_way"
@@ -318,13 +318,13 @@ def test_a_meeting_cannot_be_cancelled_twice_or_once_it_has_started(app, ctx):
 
 def _positions(meeting) -> list[tuple[int, str]]:
     db.session.expire_all()
-    return [(row.item.position, row.item.title) for row in meetings.agenda(meeting)]
+    return [(row.item.position, row.item.title) for row in agenda.agenda(meeting)]
 
 
 def test_agenda_items_are_numbered_in_the_order_they_are_added(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
-    item = meetings.add_item(
+    item = agenda.add_item(
         group, meeting, title="  Welcome  ", lead="Fatima", minutes_allowed=5, details=" Hello "
     )
     assert (item.title, item.lead, item.minutes_allowed, item.details) == (
@@ -349,7 +349,7 @@ def test_bad_agenda_items_are_refused(app, ctx, fields, field):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
     with pytest.raises(Refused) as refused:
-        meetings.add_item(group, meeting, **fields)
+        agenda.add_item(group, meeting, **fields)
     assert refused.value.field == field
     assert count(AgendaItem) == 0
 
@@ -359,7 +359,7 @@ def test_an_agenda_has_at_most_forty_items(app, ctx):
     meeting = plan(group, facilitator)
     with_agenda(group, meeting, [f"Item {n}" for n in range(1, 41)])
     with pytest.raises(Refused, match="at most 40"):
-        meetings.add_item(group, meeting, title="One too many")
+        agenda.add_item(group, meeting, title="One too many")
     db.session.rollback()
     assert count(AgendaItem, AgendaItem.meeting_id == meeting.id) == 40
     assert [p for p, _t in _positions(meeting)] == list(range(1, 41))
@@ -392,7 +392,7 @@ def test_agenda_links_must_belong_to_the_same_group(app, ctx):
         ("decision_id", decision.id),
     ):
         with pytest.raises(Refused) as refused:
-            meetings.add_item(group, meeting, title="Borrowed", **{name: value})
+            agenda.add_item(group, meeting, title="Borrowed", **{name: value})
         assert refused.value.field == name
     assert count(AgendaItem) == 0
 
@@ -403,7 +403,7 @@ def test_agenda_links_must_belong_to_the_same_group(app, ctx):
         group, facilitator, title="Vote", method="approval", options=[("A", None), ("B", None)]
     )
     own_decision = record(group, facilitator, title="Bins on Tuesdays")
-    item = meetings.add_item(
+    item = agenda.add_item(
         group,
         meeting,
         title="Ours",
@@ -412,14 +412,14 @@ def test_agenda_links_must_belong_to_the_same_group(app, ctx):
         decision_id=own_decision.id,
     )
     db.session.commit()
-    (row,) = meetings.agenda(meeting)
+    (row,) = agenda.agenda(meeting)
     assert row.id == item.id
     assert row.priority_title == "Damp"
     assert row.ballot.id == own_ballot.id
     assert row.decision.title == "Bins on Tuesdays"
 
     with pytest.raises(Refused) as refused:
-        meetings.change_item(group, meeting, item, title="Ours", decision_id=decision.id)
+        agenda.change_item(group, meeting, item, title="Ours", decision_id=decision.id)
     assert refused.value.field == "decision_id"
     db.session.rollback()
     db.session.expire_all()
@@ -430,9 +430,9 @@ def test_items_move_up_and_down_when_the_agenda_is_as_the_page_showed_it(app, ct
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
     a, b, c = with_agenda(group, meeting, ("A", "B", "C"))
-    meetings.move_item(meeting, c, "up", [a.id, b.id, c.id])
+    agenda.move_item(meeting, c, "up", [a.id, b.id, c.id])
     assert _positions(meeting) == [(1, "A"), (2, "C"), (3, "B")]
-    meetings.move_item(meeting, a, "down", [a.id, c.id, b.id])
+    agenda.move_item(meeting, a, "down", [a.id, c.id, b.id])
     assert _positions(meeting) == [(1, "C"), (2, "A"), (3, "B")]
 
 
@@ -442,10 +442,10 @@ def test_moving_the_first_item_up_or_the_last_down_is_refused(app, ctx):
     a, b = with_agenda(group, meeting, ("A", "B"))
     for item, direction in ((a, "up"), (b, "down")):
         with pytest.raises(Refused) as refused:
-            meetings.move_item(meeting, item, direction, [a.id, b.id])
+            agenda.move_item(meeting, item, direction, [a.id, b.id])
         assert refused.value.status == 409
     with pytest.raises(Refused):
-        meetings.move_item(meeting, a, "sideways", [a.id, b.id])
+        agenda.move_item(meeting, a, "sideways", [a.id, b.id])
     assert _positions(meeting) == [(1, "A"), (2, "B")]
 
 
@@ -455,17 +455,17 @@ def test_a_stale_order_moves_nothing(app, ctx):
     a, b, c = with_agenda(group, meeting, ("A", "B", "C"))
     seen = [a.id, b.id, c.id]
     # Someone else moved C up after this page was loaded.
-    meetings.move_item(meeting, c, "up", seen)
+    agenda.move_item(meeting, c, "up", seen)
     with pytest.raises(Refused, match="changed since") as refused:
-        meetings.move_item(meeting, a, "down", seen)
+        agenda.move_item(meeting, a, "down", seen)
     assert refused.value.status == 409
     assert _positions(meeting) == [(1, "A"), (2, "C"), (3, "B")]
 
     # Someone else added an item.
     seen = [a.id, c.id, b.id]
-    meetings.add_item(group, meeting, title="D")
+    agenda.add_item(group, meeting, title="D")
     with pytest.raises(Refused) as refused:
-        meetings.move_item(meeting, b, "up", seen)
+        agenda.move_item(meeting, b, "up", seen)
     assert refused.value.status == 409
     assert _positions(meeting) == [(1, "A"), (2, "C"), (3, "B"), (4, "D")]
 
@@ -473,7 +473,7 @@ def test_a_stale_order_moves_nothing(app, ctx):
     d = db.session.scalar(select(AgendaItem).where(AgendaItem.title == "D"))
     for seen in ([a.id, c.id, b.id], [a.id, c.id, b.id, d.id, d.id], []):
         with pytest.raises(Refused) as refused:
-            meetings.move_item(meeting, b, "up", seen)
+            agenda.move_item(meeting, b, "up", seen)
         assert refused.value.status == 409
     assert _positions(meeting) == [(1, "A"), (2, "C"), (3, "B"), (4, "D")]
 
@@ -482,7 +482,7 @@ def test_removing_an_item_renumbers_the_rest(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
     _a, b, _c = with_agenda(group, meeting, ("A", "B", "C"))
-    meetings.remove_item(meeting, b)
+    agenda.remove_item(meeting, b)
     assert _positions(meeting) == [(1, "A"), (2, "C")]
 
 
@@ -491,9 +491,9 @@ def test_an_item_with_notes_decisions_or_actions_stays_on_the_agenda(app, ctx, c
     group, facilitator, people = group_with_people(1)
     meeting, (first, *_rest) = under_way(group, facilitator)
     if capture == "notes":
-        meetings.save_notes(meeting, first, facilitator, "Fatima welcomed everyone.", 0)
+        live.save_notes(meeting, first, facilitator, "Fatima welcomed everyone.", 0)
     elif capture == "decision":
-        meetings.capture_decision(
+        captures.capture_decision(
             group,
             meeting,
             first,
@@ -504,17 +504,17 @@ def test_an_item_with_notes_decisions_or_actions_stays_on_the_agenda(app, ctx, c
             decided_by_kind="council_cabinet",
         )
     else:
-        meetings.create_action(
+        captures.capture_action(
             group,
+            meeting,
+            first,
             facilitator,
+            capture_key="a1",
             title="Write to the council",
             owner_id=people[0][0].id,
-            meeting=meeting,
-            item=first,
-            capture_key="a1",
         )
     with pytest.raises(Refused, match="stays on the record") as refused:
-        meetings.remove_item(meeting, first)
+        agenda.remove_item(meeting, first)
     assert refused.value.status == 409
     assert count(AgendaItem, AgendaItem.id == first.id) == 1
     assert _positions(meeting)[0] == (1, "Welcome")
@@ -525,12 +525,12 @@ def test_the_agenda_of_a_finished_or_cancelled_meeting_cannot_change(app, ctx):
     done, (item, _other) = finished(group, facilitator)
     cancelled = plan(group, facilitator)
     (kept,) = with_agenda(group, cancelled, ("Kept",))
-    meetings.cancel_meeting(group, cancelled, facilitator, "No room")
+    planning.cancel_meeting(group, cancelled, facilitator, "No room")
     for meeting, existing in ((done, item), (cancelled, kept)):
         for attempt in (
-            lambda m=meeting: meetings.add_item(group, m, title="Late"),
-            lambda m=meeting, i=existing: meetings.change_item(group, m, i, title="Renamed"),
-            lambda m=meeting, i=existing: meetings.remove_item(m, i),
+            lambda m=meeting: agenda.add_item(group, m, title="Late"),
+            lambda m=meeting, i=existing: agenda.change_item(group, m, i, title="Renamed"),
+            lambda m=meeting, i=existing: agenda.remove_item(m, i),
         ):
             with pytest.raises(Refused) as refused:
                 attempt()
@@ -548,35 +548,35 @@ def test_papers_must_be_web_links(app, ctx):
     meeting = plan(group, facilitator)
     for url in ("javascript:alert(1)", "file:///etc/passwd", "www.example.org/a.pdf", ""):
         with pytest.raises(Refused) as refused:
-            meetings.add_paper(meeting, facilitator, title="Survey", url=url)
+            papers.add_paper(meeting, facilitator, title="Survey", url=url)
         assert refused.value.field == "url"
     with pytest.raises(Refused) as refused:
-        meetings.add_paper(meeting, facilitator, title=" ", url="https://example.org/a.pdf")
+        papers.add_paper(meeting, facilitator, title=" ", url="https://example.org/a.pdf")
     assert refused.value.field == "title"
     assert count(Paper) == 0
 
-    paper = meetings.add_paper(
+    paper = papers.add_paper(
         meeting, facilitator, title="Damp survey", url="https://example.org/survey.pdf"
     )
-    meetings.add_paper(meeting, facilitator, title="Old minutes", url="http://example.org/m")
-    assert [p.title for p, _file in meetings.papers(meeting)] == ["Damp survey", "Old minutes"]
-    meetings.remove_paper(meeting, paper.id)
+    papers.add_paper(meeting, facilitator, title="Old minutes", url="http://example.org/m")
+    assert [p.title for p, _file in papers.papers(meeting)] == ["Damp survey", "Old minutes"]
+    papers.remove_paper(meeting, paper.id)
     with pytest.raises(Refused) as refused:
-        meetings.remove_paper(meeting, paper.id)
+        papers.remove_paper(meeting, paper.id)
     assert refused.value.status == 409
-    assert [p.title for p, _file in meetings.papers(meeting)] == ["Old minutes"]
+    assert [p.title for p, _file in papers.papers(meeting)] == ["Old minutes"]
 
 
 def test_a_cancelled_meeting_takes_no_papers_and_a_meeting_at_most_thirty(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting = plan(group, facilitator)
     for n in range(30):
-        meetings.add_paper(meeting, facilitator, title=f"Paper {n}", url=f"https://e.org/{n}")
+        papers.add_paper(meeting, facilitator, title=f"Paper {n}", url=f"https://e.org/{n}")
     with pytest.raises(Refused, match="at most 30"):
-        meetings.add_paper(meeting, facilitator, title="One more", url="https://e.org/x")
-    meetings.cancel_meeting(group, meeting, facilitator, "No room")
+        papers.add_paper(meeting, facilitator, title="One more", url="https://e.org/x")
+    planning.cancel_meeting(group, meeting, facilitator, "No room")
     with pytest.raises(Refused) as refused:
-        meetings.add_paper(meeting, facilitator, title="Late", url="https://e.org/late")
+        papers.add_paper(meeting, facilitator, title="Late", url="https://e.org/late")
     assert refused.value.status == 409
     assert count(Paper) == 30
 
@@ -588,17 +588,17 @@ def test_a_members_answer_is_kept_and_a_new_answer_replaces_it(app, ctx):
     group, facilitator, people = group_with_people(2)
     (rita, _), (sam, _) = people
     meeting = plan(group, facilitator)
-    meetings.rsvp(meeting, rita, "coming")
-    meetings.rsvp(meeting, sam, "coming")
-    counts = meetings.attendance_counts(group, meeting)
+    attendance.rsvp(meeting, rita, "coming")
+    attendance.rsvp(meeting, sam, "coming")
+    counts = attendance.attendance_counts(group, meeting)
     assert (counts.members, counts.coming, counts.apologies, counts.present) == (3, 2, 0, 0)
 
-    meetings.rsvp(meeting, rita, "apologies")
+    attendance.rsvp(meeting, rita, "apologies")
     assert count(Attendance, Attendance.user_id == rita.id) == 1
-    assert meetings.my_attendance(meeting, rita).rsvp == "apologies"
-    counts = meetings.attendance_counts(group, meeting)
+    assert attendance.my_attendance(meeting, rita).rsvp == "apologies"
+    counts = attendance.attendance_counts(group, meeting)
     assert (counts.coming, counts.apologies) == (1, 1)
-    states = {r.person.id: r.state(meeting) for r in meetings.attendance_rows(group, meeting)}
+    states = {r.person.id: r.state(meeting) for r in attendance.attendance_rows(group, meeting)}
     assert states == {facilitator.id: "no_reply", rita.id: "apologies", sam.id: "coming"}
 
 
@@ -606,7 +606,7 @@ def test_an_answer_must_be_coming_or_apologies(app, ctx):
     group, facilitator, people = group_with_people(1)
     meeting = plan(group, facilitator)
     with pytest.raises(Refused) as refused:
-        meetings.rsvp(meeting, people[0][0], "maybe")
+        attendance.rsvp(meeting, people[0][0], "maybe")
     assert refused.value.field == "answer"
     assert count(Attendance) == 0
 
@@ -619,9 +619,9 @@ def test_answers_are_closed_once_a_meeting_is_over_or_cancelled(app, ctx, state)
         meeting, _items = finished(group, facilitator)
     else:
         meeting = plan(group, facilitator)
-        meetings.cancel_meeting(group, meeting, facilitator, "No room")
+        planning.cancel_meeting(group, meeting, facilitator, "No room")
     with pytest.raises(Refused) as refused:
-        meetings.rsvp(meeting, rita, "coming")
+        attendance.rsvp(meeting, rita, "coming")
     assert refused.value.status == 409
     assert count(Attendance, Attendance.user_id == rita.id) == 0
 
@@ -632,10 +632,10 @@ def test_upcoming_meetings_for_the_group_page_leave_out_cancelled_and_other_grou
     later = plan(group, facilitator, title="Later", starts_at=starts, ends_at=ends)
     sooner = plan(group, facilitator, title="Sooner")
     dropped = plan(group, facilitator, title="Dropped")
-    meetings.cancel_meeting(group, dropped, facilitator, "No room")
+    planning.cancel_meeting(group, dropped, facilitator, "No room")
     other = make_group()
     other_facilitator, _ = make_member(other, "facilitator")
     plan(other, other_facilitator, title="Elsewhere")
-    assert [m.title for m in meetings.upcoming_meetings(group, 5)] == ["Sooner", "Later"]
-    assert [m.id for m in meetings.upcoming_meetings(group, 1)] == [sooner.id]
-    assert later.id in [m.id for m in meetings.meetings_page(group, 1, 10).items]
+    assert [m.title for m in planning.upcoming_meetings(group, 5)] == ["Sooner", "Later"]
+    assert [m.id for m in planning.upcoming_meetings(group, 1)] == [sooner.id]
+    assert later.id in [m.id for m in planning.meetings_page(group, 1, 10).items]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.actions import services as actions
 from app.enquiries import services as enquiries
 from app.errors import Refused
-from app.meetings import services as meetings
+from app.meetings import agenda
 from tests.conftest import client_for
 from tests.decisions.helpers import record
 from tests.enquiries.helpers import make_enquiry, make_priority
@@ -29,7 +30,7 @@ def chain(app, ctx):
     enquiry = make_enquiry(group, adviser, priority)
     decision = record(group, officer, title="Riverside Homes to fix the Elm Street vents")
     enquiries.link_decision(enquiry, decision, adviser)
-    action = meetings.create_action(
+    action = actions.create_action(
         group,
         facilitator,
         title="Check every vent is working",
@@ -74,8 +75,8 @@ def test_a_decision_page_names_the_enquiry_it_came_from(app, chain):
 def test_an_agenda_item_can_be_about_an_enquiry_of_this_group_only(app, chain):
     group, resident, _priority, enquiry, _decision, _action, facilitator = chain
     meeting = plan(group, facilitator)
-    item = meetings.add_item(group, meeting, title="What residents found", enquiry_id=enquiry.id)
-    (row,) = meetings.agenda(meeting)
+    item = agenda.add_item(group, meeting, title="What residents found", enquiry_id=enquiry.id)
+    (row,) = agenda.agenda(meeting)
     assert (row.item.id, row.enquiry_question) == (item.id, enquiry.question)
     page = html(client_for(app, resident).get(f"/groups/{group.slug}/meetings/{meeting.id}"))
     assert f"/groups/{group.slug}/enquiries/{enquiry.id}" in page
@@ -84,6 +85,6 @@ def test_an_agenda_item_can_be_about_an_enquiry_of_this_group_only(app, chain):
     stranger, _ = make_member(elsewhere, "resident_adviser")
     other = make_enquiry(elsewhere, stranger)
     with pytest.raises(Refused) as refused:
-        meetings.add_item(group, meeting, title="Theirs", enquiry_id=other.id)
+        agenda.add_item(group, meeting, title="Theirs", enquiry_id=other.id)
     assert refused.value.field == "enquiry_id"
-    assert len(meetings.agenda(meeting)) == 1
+    assert len(agenda.agenda(meeting)) == 1

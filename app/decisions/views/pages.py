@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.services import people_by_id
+from app.actions import services as actions
+from app.actions.labels import ACTION_STATUS_LABELS
 from app.dbtypes import local_to_utc, utcnow
 from app.decisions import bp, chain, reports, told, upcoming
 from app.decisions import services as decisions
@@ -18,8 +20,7 @@ from app.decisions.views.common import labels, load_decision
 from app.enquiries import services as enquiries
 from app.extensions import htmx
 from app.forms import EmptyForm, parse_clock
-from app.meetings import services as meetings
-from app.meetings.labels import ACTION_STATUS_LABELS
+from app.meetings import captures
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, membership, public
@@ -114,8 +115,8 @@ def show(slug: str, decision_id: int):
     withdrawn = notices.withdrawals("decision", decision.id)
     return render_template(
         "decisions/show.html",
-        meeting=meetings.meeting_of_decision(decision.id) if member else None,
-        actions=meetings.actions_for_decisions([decision.id]) if member else [],
+        meeting=captures.meeting_of_decision(decision.id) if member else None,
+        actions=actions.actions_for_decisions([decision.id]) if member else [],
         came_from=enquiries.enquiries_for_decision(decision.id) if member else [],
         ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
         group=group,

@@ -1,8 +1,8 @@
 import click
 from flask.cli import AppGroup
 
+from app.actions import services as actions
 from app.extensions import db
-from app.meetings import services as meetings
 
 actions_cli = AppGroup("actions", help="Actions agreed at meetings.")
 
@@ -13,6 +13,6 @@ def remind():
 
     Run it daily from cron; it is safe to run more often.
     """
-    count = meetings.remind_owners()
+    count = actions.remind_owners()
     db.session.commit()
     click.echo(f"Reminded the owners of {count} action(s).")
