@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.config import ROOT, Config, check_production_config
 from app.errors import Refused
-from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, undo
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -197,7 +197,7 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Refused)
     def refused(error: Refused):
         # Nothing of a refused request is kept, and the page is drawn from what is stored.
-        db.session.rollback()
+        undo()
         return render_error(error.status, str(error))
 
     @app.errorhandler(HTTPException)

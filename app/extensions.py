@@ -11,7 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Named constraints keep migrations portable between SQLite and PostgreSQL.
 NAMING = {
@@ -47,3 +47,32 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+# Whether the current transaction has written anything: a request that was refused
+# before it wrote need not roll back (which would make its page read everything again).
+_WROTE = "wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _wrote_by_flush(session, flush_context):
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _wrote_by_statement(state):
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _fresh_transaction(session):
+    session.info.pop(_WROTE, None)
+
+
+def undo() -> None:
+    """Forget what the request has written so far, if it wrote anything; the page that
+    answers a refusal is then drawn from what is stored."""
+    if db.session.info.get(_WROTE):
+        db.session.rollback()

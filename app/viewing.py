@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.errors import Refused
-from app.extensions import db
+from app.extensions import undo
 from app.groups import services as groups
 from app.permissions import require
 
@@ -48,7 +48,7 @@ def show_error(form, message: str, field_name: str | None = None) -> None:
 def refused(form, exc: Refused, field_name: str | None = None) -> int:
     """Show a service's refusal on the form, by its field (or `field_name`, or the first
     field), keeping nothing of the request; return the 4xx it carries."""
-    db.session.rollback()
+    undo()
     show_error(form, str(exc), exc.field or field_name)
     form.refused_status = exc.status
     return exc.status
@@ -56,7 +56,7 @@ def refused(form, exc: Refused, field_name: str | None = None) -> int:
 
 def flash_refusal(exc: Refused) -> None:
     """Keep nothing of the request, and say why on the next page."""
-    db.session.rollback()
+    undo()
     flash(str(exc), "error")
 
 

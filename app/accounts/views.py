@@ -10,7 +10,7 @@ from app.accounts import bp
 from app.accounts import services as accounts
 from app.accounts.forms import ForgotPasswordForm, ProfileForm, ResetPasswordForm, SignInForm
 from app.errors import Refused
-from app.extensions import db, limiter
+from app.extensions import limiter, undo
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.permissions import public
@@ -118,7 +118,7 @@ def reset_password(token: str):
             try:
                 accounts.complete_password_reset(token, form.password.data)
             except Refused as exc:
-                db.session.rollback()
+                undo()
                 return render_template("accounts/link_problem.html", message=str(exc)), 410
             logout_user()
             session.clear()

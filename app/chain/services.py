@@ -61,38 +61,40 @@ class Link:
     notice_id: int | None = None
 
 
-def append(group_id: int, links: Iterable[Link]) -> list[LogEntry]:
-    """Add links to the end of the group's chain, in order (the caller commits)."""
+def append(group_id: int, links: Iterable[Link]) -> None:
+    """Add links to the end of the group's chain, in order, in one statement (the
+    caller commits)."""
     links = list(links)
     if not links:
-        return []
+        return
     lock(group_id)
-    last = db.session.scalar(
-        select(LogEntry).where(LogEntry.group_id == group_id).order_by(LogEntry.seq.desc()).limit(1)
-    )
-    prev, seq = (last.entry_hash, last.seq) if last else (GENESIS, 0)
+    last = db.session.execute(
+        select(LogEntry.seq, LogEntry.entry_hash)
+        .where(LogEntry.group_id == group_id)
+        .order_by(LogEntry.seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev = (last.seq, last.entry_hash) if last else (0, GENESIS)
     now = utcnow()
-    added = []
+    rows = []
     for link in links:
         seq += 1
         digest = entry_hash(prev, link.kind, link.content)
-        added.append(
-            LogEntry(
-                group_id=group_id,
-                seq=seq,
-                kind=link.kind,
-                decision_id=link.decision_id,
-                amendment_id=link.amendment_id,
-                notice_id=link.notice_id,
-                prev_hash=prev,
-                entry_hash=digest,
-                created_at=now,
-            )
+        rows.append(
+            {
+                "group_id": group_id,
+                "seq": seq,
+                "kind": link.kind,
+                "decision_id": link.decision_id,
+                "amendment_id": link.amendment_id,
+                "notice_id": link.notice_id,
+                "prev_hash": prev,
+                "entry_hash": digest,
+                "created_at": now,
+            }
         )
         prev = digest
-    db.session.add_all(added)
-    db.session.flush()
-    return added
+    db.session.execute(LogEntry.__table__.insert(), rows)
 
 
 def head(group_id: int) -> str:

@@ -38,7 +38,7 @@ from app.enquiries.forms import (
 )
 from app.enquiries.models import STATUSES
 from app.errors import Invalid, Refused
-from app.extensions import db, htmx
+from app.extensions import htmx, undo
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.labels import ROLE_LABELS
@@ -234,7 +234,7 @@ def team_remove(slug: str, enquiry_id: int, member_id: int):
     try:
         removed = enquiries.remove_from_team(enquiry, person.id)
     except Refused as exc:
-        db.session.rollback()
+        undo()
         error, removed = str(exc), False
     if htmx:  # the new team list, with the refusal in it if there was one (htmx swaps 200s)
         return render_template(

@@ -9,7 +9,7 @@ from app.actions import services as actions
 from app.decisions import services as decisions
 from app.decisions.reports import open_grapevine_count
 from app.errors import Refused
-from app.extensions import db
+from app.extensions import undo
 from app.forms import EmptyForm
 from app.groups import bp
 from app.groups import services as groups
@@ -289,7 +289,7 @@ def join(token: str):
                     token, user=None, name=form.name.data, password=form.password.data
                 )
             except Refused as exc:
-                db.session.rollback()
+                undo()
                 return render_template("accounts/link_problem.html", message=str(exc)), exc.status
             session.clear()
             login_user(user)

@@ -251,36 +251,63 @@ def record_told(
             ),
             "members",
         )
-    recorded: list[Notice] = []
-    for user_id in user_ids:
-        notice = existing.get(user_id)
-        if notice is not None and notice.reached_at is not None:
-            continue
-        if notice is None:
-            notice = Notice(
-                announcement_id=announcement.id,
-                group_id=announcement.group_id,
-                subject_kind=announcement.subject_kind,
-                subject_id=announcement.subject_id,
-                version=announcement.version,
-                user_id=user_id,
-                channel=channel,
-                attempts=0,
-                created_at=now,
-            )
-            db.session.add(notice)
-        notice.sent_at = notice.delivered_at = notice.reached_at = told_at
-        notice.recorded_by_id = recorded_by.id
-        notice.recorded_at = now
-        notice.note = (note or "").strip()[:500] or None
-        recorded.append(notice)
+    # A queued letter or call is completed; everyone else gets a new record. One
+    # statement each, however many people were told.
+    told = {
+        "sent_at": told_at,
+        "delivered_at": told_at,
+        "reached_at": told_at,
+        "recorded_by_id": recorded_by.id,
+        "recorded_at": now,
+        "note": (note or "").strip()[:500] or None,
+    }
+    queued = [existing[uid].id for uid in user_ids if uid in existing and uid not in already]
+    fresh = [uid for uid in user_ids if uid not in existing]
     try:
-        db.session.flush()
+        if queued:
+            db.session.execute(
+                update(Notice)
+                .where(Notice.id.in_(queued), Notice.reached_at.is_(None))
+                .values(**told)
+                .execution_options(synchronize_session=False)
+            )
+        if fresh:
+            db.session.execute(
+                Notice.__table__.insert(),
+                [
+                    {
+                        "announcement_id": announcement.id,
+                        "group_id": announcement.group_id,
+                        "subject_kind": announcement.subject_kind,
+                        "subject_id": announcement.subject_id,
+                        "version": announcement.version,
+                        "user_id": user_id,
+                        "channel": channel,
+                        "attempts": 0,
+                        "created_at": now,
+                        **told,
+                    }
+                    for user_id in fresh
+                ],
+            )
     except IntegrityError as exc:  # someone recorded the same people at the same moment
         db.session.rollback()
         raise Conflict(
             _("Someone else recorded this at the same time. Try again."), "members"
         ) from exc
+    recorded = list(
+        db.session.scalars(
+            select(Notice)
+            .where(
+                Notice.announcement_id == announcement.id,
+                Notice.channel == channel,
+                Notice.user_id.in_(user_ids),
+                Notice.withdrawn_at.is_(None),
+                Notice.recorded_at == now,  # just now: not those recorded before
+            )
+            .execution_options(populate_existing=True)
+        )
+    )
     chain_told(announcement.group_id, recorded)
     return len(recorded), len(already)
 

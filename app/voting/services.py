@@ -234,8 +234,11 @@ def open_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) ->
     people = group_services.everyone_to_tell(
         group, None if ballot.voters == "all_members" else RESIDENT_ROLES
     )
-    for person in people:
-        db.session.add(EligibleVoter(ballot_id=ballot.id, user_id=person.id))
+    if people:
+        db.session.execute(
+            EligibleVoter.__table__.insert(),
+            [{"ballot_id": ballot.id, "user_id": person.id} for person in people],
+        )
     options = ballot_options(ballot)
     ballot.eligible_count = len(people)
     ballot.fingerprint = fingerprint(ballot, options, [u.id for u in people])

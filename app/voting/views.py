@@ -15,7 +15,7 @@ from app.comments import services as comments
 from app.dbtypes import local_to_utc
 from app.enquiries import services as enquiries
 from app.errors import Invalid, Refused
-from app.extensions import db
+from app.extensions import undo
 from app.forms import CommentForm, EmptyForm, parse_clock
 from app.pagination import page_arg, page_size
 from app.viewing import comment_posted, flash_refusal, form_status, found, load_group, save_form
@@ -285,7 +285,7 @@ def ballot_vote(slug: str, ballot_id: int):
         choices = _choices_from(request.form, item, options)
         row = voting.cast(item, current_user, choices)
     except Refused as exc:
-        db.session.rollback()
+        undo()
         return _ballot_page(group, item, error=str(exc), status=exc.status, submitted=None)
     flash(_("Your vote has been counted. Your receipt code is %(code)s.", code=row.receipt))
     return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id) + "#my-vote", 303)
@@ -371,7 +371,7 @@ def ballot_assist(slug: str, ballot_id: int):
                 item, voter, choices, assisted_by=current_user, assisted_note=form.note.data
             )
         except Refused as exc:
-            db.session.rollback()
+            undo()
             error, status = str(exc), exc.status
         else:
             flash(_("%(name)s's vote has been entered and marked as assisted.", name=voter.name))
@@ -407,7 +407,7 @@ def ballot_paper(slug: str, ballot_id: int):
         except ValueError:
             error = _("Enter a number of slips from 0 upwards for each option")
         except Refused as exc:
-            db.session.rollback()
+            undo()
             error, status = str(exc), exc.status
         else:
             flash(_("The paper slips have been added."))

@@ -18,7 +18,7 @@ from app.actions.forms import CaptureActionForm
 from app.decisions import services as decisions
 from app.decisions.upcoming import open_forward_plan
 from app.errors import Invalid, Refused
-from app.extensions import db, htmx
+from app.extensions import htmx, undo
 from app.forms import none_choice
 from app.groups import services as groups
 from app.meetings import agenda, attendance, bp, captures, live
@@ -231,7 +231,7 @@ def live_answer(
 
 
 def _live_refusal(group, meeting, exc, fragment="_live_item.html"):
-    db.session.rollback()
+    undo()
     return live_answer(group, meeting, fragment, status=exc.status, error=str(exc))
 
 
@@ -353,7 +353,7 @@ def notes(slug: str, meeting_id: int, item_id: int):
             **answer,
         )
     except Refused as exc:
-        db.session.rollback()
+        undo()
         return live_answer(
             group,
             meeting,
@@ -395,7 +395,7 @@ def open_ballot(slug: str, meeting_id: int):
     try:
         voting.open_ballot(group, ballot)
     except Refused as exc:
-        db.session.rollback()
+        undo()
         return live_answer(group, meeting, "_live_ballots.html", status=409, error=str(exc))
     return live_answer(
         group,

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.errors import Refused
-from app.extensions import db, htmx
+from app.extensions import htmx, undo
 from app.meetings import agenda, attendance, bp, captures, papers
 from app.meetings.forms import RsvpForm
 from app.meetings.labels import labels
@@ -42,7 +42,7 @@ def meeting_page(group, meeting, *, error: str | None = None, status: int = 200)
 
 def refused_on_page(group, meeting, exc: Refused):
     """Keep nothing of the request, and show the meeting's page with the reason."""
-    db.session.rollback()
+    undo()
     return meeting_page(group, meeting, error=str(exc), status=exc.status)
 
 
@@ -65,7 +65,7 @@ def rsvp(slug: str, meeting_id: int):
             attendance.rsvp(meeting, current_user, form.answer.data)
             status = 200
         except Refused as exc:
-            db.session.rollback()
+            undo()
             error, status = str(exc), exc.status
     if htmx:
         return render_template("meetings/_rsvp.html", **rsvp_part(group, meeting, error)), status
