@@ -157,7 +157,7 @@ def publish_minutes(group: Group, meeting: Meeting, by: User, now: datetime | No
             )
         ),
         url=path_for("meetings.minutes", slug=group.slug, meeting_id=meeting.id),
-        people=[u for _m, u in group_services.all_members(group)],
+        people=group_services.everyone_to_tell(group),
         now=now,
         author=by,
     )

@@ -129,7 +129,7 @@ def _announce_meeting(group: Group, meeting: Meeting, title: str, opening: str, 
             part for part in (opening, details_text(meeting), meeting.description) if part
         ),
         url=path_for("meetings.show", slug=group.slug, meeting_id=meeting.id),
-        people=[u for _m, u in group_services.all_members(group)],
+        people=group_services.everyone_to_tell(group),
         now=now,
     )
 
