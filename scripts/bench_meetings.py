@@ -97,6 +97,7 @@ def build():
             summary="Agreed.",
             decided_by_kind="council_cabinet",
         )
+    db.session.commit()  # services never commit: the builder is one long command
     return facilitator, {
         "meetings list": "/groups/busy/meetings?past=1",
         "meeting page": f"/groups/busy/meetings/{meeting.id}",
