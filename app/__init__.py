@@ -254,7 +254,16 @@ def _register_templating(app: Flask) -> None:
 
     @app.context_processor
     def per_request():
-        return {"csp_nonce": g.get("csp_nonce", ""), "unread_count": _unread_count}
+        return {
+            "csp_nonce": g.get("csp_nonce", ""),
+            "unread_count": _unread_count,
+            "desk_to_do": _desk_to_do,
+        }
+
+    def _desk_to_do(group) -> int:
+        from app.notices.desk import counts
+
+        return counts(group.id).to_do
 
     def _unread_count() -> int:
         from app.notices.services import unread_count

@@ -70,6 +70,21 @@ class Config:
 
     PAGE_SIZE = 25
 
+    #: When digests go (London time): the hour, and for weekly ones the weekday (0 Monday).
+    DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
+    DIGEST_WEEKDAY = int(os.environ.get("DIGEST_WEEKDAY", "0"))
+    #: GOV.UK Notify (optional): the API key, the email and text templates (each with
+    #: ((subject)) and ((body)) placeholders), whether letters go through it, where its
+    #: API is (for tests), and the bearer token its delivery callbacks carry.
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+    NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+    NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+    NOTIFY_LETTERS = _bool("NOTIFY_LETTERS")
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
+    #: The postal address letters come from, printed above the member's address.
+    LETTERS_FROM = os.environ.get("LETTERS_FROM", "")
+
 
 class TestConfig(Config):
     TESTING = True

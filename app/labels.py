@@ -13,6 +13,7 @@ ROLE_LABELS = {
 CHANNEL_LABELS = {
     "in_app": _l("On Logbook"),
     "email": _l("Email"),
+    "sms": _l("Text message"),
     "letter": _l("Letter by post"),
     "phone": _l("Phone call"),
     "in_person": _l("In person"),
@@ -50,8 +51,16 @@ TOLD_CHANNEL_LABELS = {**CHANNEL_LABELS, "other": _l("Another way")}
 TOLD_BY_WORDS = {
     "in_app": _l("on Logbook"),
     "email": _l("by email"),
+    "sms": _l("by text message"),
     "letter": _l("by letter"),
     "phone": _l("by phone"),
     "in_person": _l("in person"),
     "other": _l("another way"),
+}
+
+#: How often someone hears by email or letter.
+DIGEST_LABELS = {
+    "each": _l("Each thing as it happens"),
+    "daily": _l("Once a day, all together (email only)"),
+    "weekly": _l("Once a week, all together (email or letter)"),
 }

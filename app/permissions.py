@@ -38,6 +38,8 @@ GROUP_ACTIONS: dict[str, frozenset[str]] = {
     "decision.amend": RECORDERS,
     "decision.acknowledge": EVERY_ROLE,
     "decision.record_told": RECORDERS,
+    #: The delivery desk: letters to post, calls to make, emails that failed.
+    "desk.use": RECORDERS,
     "decision.figures": EVERY_ROLE,
     "forward_plan.view": EVERY_ROLE,
     "forward_plan.publish": RECORDERS,

@@ -9,7 +9,10 @@ from app.dbtypes import UTCDateTime, utcnow
 from app.extensions import db
 
 #: Ways a member can be told things, in the order forms show them.
-CHANNELS = ("in_app", "email", "letter", "phone", "in_person")
+CHANNELS = ("in_app", "email", "sms", "letter", "phone", "in_person")
+#: How often news reaches someone by email or letter: each thing as it happens, or
+#: gathered into one message a day or a week.
+DIGESTS = ("each", "daily", "weekly")
 
 
 class User(db.Model):
@@ -28,6 +31,12 @@ class User(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     postal_address: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(10), default="en")
+    #: One of DIGESTS.
+    digest: Mapped[str] = mapped_column(String(10), default="each")
+    #: Letters in large print.
+    large_print: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When a call found the phone number wrong: it needs checking before the next call.
+    phone_wrong_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Part of the private calendar link; bumped to stop an old link working.
     feed_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

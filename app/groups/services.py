@@ -29,6 +29,22 @@ def get_group(slug: str) -> Group | None:
     return db.session.scalar(select(Group).where(Group.slug == slug))
 
 
+def get_group_by_id(group_id: int) -> Group | None:
+    return db.session.get(Group, group_id)
+
+
+def facilitator_names(group: Group) -> list[str]:
+    """Who to ask about the group, by name (letters name them)."""
+    return list(
+        db.session.scalars(
+            select(User.name)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.group_id == group.id, Membership.role == "facilitator")
+            .order_by(User.name)
+        )
+    )
+
+
 def groups_of(user: User) -> list[tuple[Group, str]]:
     rows = db.session.execute(
         select(Group, Membership.role)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dbtypes import UTCDateTime, utcnow
@@ -13,7 +13,23 @@ from app.extensions import db
 #: Channels that someone records by hand after telling a person.
 MANUAL_CHANNELS = ("phone", "letter", "in_person", "other")
 #: What an announcement can be about.
-SUBJECT_KINDS = ("decision", "forward_plan", "ballot", "meeting", "minutes", "action")
+SUBJECT_KINDS = (
+    "decision",
+    "forward_plan",
+    "ballot",
+    "ballot_result",
+    "meeting",
+    "agenda",
+    "minutes",
+    "action",
+    "action_progress",
+    "priority",
+    "grapevine",
+    "comment",
+    "overdue",
+)
+#: What can happen when someone rings a member from the call sheet.
+CALL_OUTCOMES = ("told", "no_answer", "wrong_number")
 
 
 class Announcement(db.Model):
@@ -105,3 +121,107 @@ class Notice(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     #: Given up after too many failures; shown to facilitators to follow up by hand.
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: For email (and letters) gathered into a digest: the digest that carries it.
+    digest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("digests.id", ondelete="SET NULL"), index=True
+    )
+    #: For a letter: the printed letter it went in.
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letters.id", ondelete="SET NULL"), index=True
+    )
+    #: When sent through GOV.UK Notify: its id there, and the status it last gave.
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    provider_status: Mapped[str | None] = mapped_column(String(40))
+
+
+class LetterPack(db.Model):
+    """Letters printed together from the delivery desk: one page (or more) per member."""
+
+    __tablename__ = "letter_packs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Letter(db.Model):
+    """One member's letter in a pack: every notice waiting for them, with the name and
+    address as they were when it was printed, so printing it again gives the same page."""
+
+    __tablename__ = "letters"
+    __table_args__ = (UniqueConstraint("pack_id", "user_id", name="uq_letters_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_id: Mapped[int] = mapped_column(
+        ForeignKey("letter_packs.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    large_print: Mapped[bool] = mapped_column(default=False)
+    #: Marked as posted: when and by whom (the moment its notices count as told).
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Posted by GOV.UK Notify instead: its id there, the status it last gave, and why
+    #: it could not be posted (the letter then goes back to the desk).
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    provider_status: Mapped[str | None] = mapped_column(String(40))
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class CallAttempt(db.Model):
+    """Someone rang a member from the call sheet: what happened, kept for each try."""
+
+    __tablename__ = "call_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: One of CALL_OUTCOMES.
+    outcome: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(500))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Digest(db.Model):
+    """One email gathering a member's news of a day or a week (in every group)."""
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("user_id", "period", name="uq_digests_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: "daily" or "weekly", and the period it gathers ("2026-11-27", "2026-W48"): one each.
+    cadence: Mapped[str] = mapped_column(String(10))
+    period: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The outbox, as for a notice: accepted by the mail server, tries, a worker's lease.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Sent through GOV.UK Notify: its id there and the status it last gave. Its news
+    #: counts as told when Notify says it was delivered.
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    provider_status: Mapped[str | None] = mapped_column(String(40))
+
+
+class JobRun(db.Model):
+    """A scheduled job done once: (name, key) is unique, so when two workers find the same
+    thing due, the second cannot claim it."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("name", "key", name="uq_job_runs_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(120))
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,7 +8,7 @@ with channel "email") until the worker (`app.notices.worker`) sends them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +21,7 @@ from app.chain import services as chain
 from app.dbtypes import utcnow
 from app.errors import Conflict, Invalid
 from app.extensions import db
+from app.notices import notify, schedule
 from app.notices.models import MANUAL_CHANNELS, Announcement, Notice
 from app.pagination import Page, paginate
 
@@ -96,6 +97,7 @@ def announce(
     in_person_note: str = "",
     recorded_by: User | None = None,
     author: User | None = None,
+    quiet: bool = False,
 ) -> Announcement:
     """Record an announcement and queue one notice per person per preferred channel.
 
@@ -104,6 +106,10 @@ def announce(
     top, not a letter, a call or an email about something they already heard.
     The `author` (who recorded what is announced) has seen it: their inbox copy
     is seen at `now`. Everyone told at once joins the group's chain.
+
+    Email to someone who takes a digest waits in that digest; a letter to someone
+    who takes a weekly one waits for the week's letter. A `quiet` announcement
+    (news of progress) goes to the inbox and into digests only.
     """
     now = now or utcnow()
     in_person = set(in_person)
@@ -123,15 +129,18 @@ def announce(
     )
     db.session.add(announcement)
     db.session.flush()
+    people = list(people)
+    digests = schedule.digests_for(people, now)
     rows = []
     for person in people:
-        channels = channels_for(person)
+        channels = channels_for(person, quiet=quiet)
         if person.id in in_person:
             channels = [c for c in channels if c == "in_app"] + ["in_person"]
         for channel in channels:
             is_app = channel == "in_app"
             told_here = channel == "in_person"
             seen_here = is_app and author is not None and person.id == author.id
+            digest_id = digests.get(person.id) if channel == "email" else None
             rows.append(
                 {
                     "announcement_id": announcement.id,
@@ -151,7 +160,8 @@ def announce(
                     "recorded_by_id": recorded_by.id if told_here and recorded_by else None,
                     "recorded_at": now if told_here else None,
                     "note": note if told_here else None,
-                    "next_attempt_at": now if channel == "email" else None,
+                    "digest_id": digest_id,
+                    "next_attempt_at": _first_attempt(person, channel, digest_id, now),
                 }
             )
     if rows:
@@ -171,22 +181,37 @@ def announce(
     return announcement
 
 
-def channels_for(person: User) -> list[str]:
-    """Where a person's notices go: the inbox if they can sign in, plus what they asked for.
-
-    In person needs no queued notice: whoever tells them records it.
-    """
-    channels = []
-    if person.can_sign_in:
-        channels.append("in_app")
+def channels_for(person: User, quiet: bool = False) -> list[str]:
+    """Where a person's notices go: the inbox if they can sign in, plus what they asked
+    for. A letter or a call is queued even when the address or number is missing, so
+    the delivery desk shows them as a problem to fix rather than skipping them. In
+    person needs no queued notice: whoever tells them records it. A quiet
+    announcement goes to the inbox, and by email only to those who take a digest."""
+    channels = ["in_app"] if person.can_sign_in else []
     preferred = set(person.preferred_channels or [])
+    if quiet:
+        if "email" in preferred and person.email and person.digest in schedule.GATHERED:
+            channels.append("email")
+        return channels
     if "email" in preferred and person.email:
         channels.append("email")
-    if "letter" in preferred and person.postal_address:
+    if "sms" in preferred and person.phone and notify.texts_available():
+        channels.append("sms")
+    if "letter" in preferred:
         channels.append("letter")
-    if "phone" in preferred and person.phone:
+    if "phone" in preferred:
         channels.append("phone")
     return channels
+
+
+def _first_attempt(person: User, channel: str, digest_id: int | None, now: datetime):
+    """When a queued notice is due: email and texts at once (an email in a digest waits
+    for its digest, and is never sent alone), a letter now or with the weekly letter."""
+    if channel in ("email", "sms"):
+        return None if digest_id else now
+    if channel == "letter":
+        return schedule.next_digest_time(now, "weekly") if person.digest == "weekly" else now
+    return None
 
 
 def announcement_for(subject_kind: str, subject_id: int, version: int) -> Announcement | None:
@@ -505,6 +530,37 @@ def withdrawals(subject_kind: str, subject_id: int) -> list[Notice]:
     )
 
 
+#: How a notice about something reads now that the thing has moved on (a vote that has
+#: closed must not still say "Vote now"): per subject kind, a function from subject ids
+#: to the title to show instead, registered by the domain that owns the thing.
+CURRENT_TITLES: dict[str, Callable[[list[int]], dict[int, str]]] = {}
+
+
+def current_title(kind: str):
+    """Register `titles(ids) -> {id: title}` for notices about things of this kind."""
+
+    def register(titles):
+        CURRENT_TITLES[kind] = titles
+        return titles
+
+    return register
+
+
+def current_titles(announcements: Iterable[Announcement]) -> dict[int, str]:
+    """For each announcement whose subject has moved on: the title to show now (by
+    announcement id). One query per kind that registered one."""
+    by_kind: dict[str, set[int]] = {}
+    for item in announcements:
+        if item.subject_kind in CURRENT_TITLES:
+            by_kind.setdefault(item.subject_kind, set()).add(item.subject_id)
+    now_reads = {kind: CURRENT_TITLES[kind](sorted(ids)) for kind, ids in by_kind.items()}
+    return {
+        item.id: now_reads[item.subject_kind][item.subject_id]
+        for item in announcements
+        if item.subject_id in now_reads.get(item.subject_kind, {})
+    }
+
+
 def inbox(user: User, page: int, per_page: int) -> Page:
     query = (
         select(Notice, Announcement)
@@ -524,18 +580,6 @@ def unread_count(user: User) -> int:
         )
         or 0
     )
-
-
-def pending_by_hand(group_id: int, channel: str, page: int, per_page: int) -> Page:
-    """Letters to post or calls to make: queued notices nobody has recorded yet."""
-    query = (
-        select(Notice, Announcement, User)
-        .join(Announcement, Announcement.id == Notice.announcement_id)
-        .join(User, User.id == Notice.user_id)
-        .where(Notice.group_id == group_id, Notice.channel == channel, Notice.reached_at.is_(None))
-        .order_by(Notice.created_at, Notice.id)
-    )
-    return paginate(query, page, per_page, rows=True)
 
 
 def failed_emails(group_id: int) -> int:

@@ -22,15 +22,16 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.chain import services as chain
 from app.dbtypes import utcnow
-from app.errors import Refused
+from app.errors import Conflict, Refused
 from app.extensions import db
 from app.links import absolute
 from app.mail import MailCaught, MailNotSent, build_message, deliver
-from app.notices.models import Announcement, Notice
+from app.notices.models import Announcement, JobRun, Notice
 from app.notices.services import chain_told
 
 log = logging.getLogger(__name__)
@@ -209,6 +210,22 @@ def due_job(name: str, due: Callable[[datetime], list[int]]):
         return run
 
     return register
+
+
+def once(name: str, key: str | int, now: datetime) -> None:
+    """Claim one scheduled thing ("vote reminder", ballot 7) for the job running now. The
+    claim is a row that can exist once: a second worker doing the same thing at the same
+    moment waits for the first, then is refused (Conflict), and its job is undone."""
+    db.session.add(JobRun(name=name, key=str(key), done_at=now))
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("Another worker has already done this.")) from exc
+
+
+def not_done(name: str, key_column):
+    """A condition for `due` queries: no claim yet for this job and key."""
+    return ~select(JobRun.id).where(JobRun.name == name, JobRun.key == key_column).exists()
 
 
 def run_due(now: datetime | None = None) -> dict[str, int]:

@@ -167,9 +167,7 @@ def test_members_who_joined_after_a_decision_are_not_counted(app, ctx):
     newcomer, _ = make_member(group, "resident")
     assert list(rows_for(group, decision)) == [officer.id]
     with pytest.raises(Refused, match="Joined the group after") as refused:
-        record_told(
-            group, decision, officer, people=[newcomer], channel="phone", told_at=utcnow()
-        )
+        record_told(group, decision, officer, people=[newcomer], channel="phone", told_at=utcnow())
     assert refused.value.status == 422
     assert count(Notice, Notice.user_id == newcomer.id, Notice.channel == "phone") == 0
 
@@ -210,9 +208,7 @@ def test_a_report_from_someone_already_told_is_not_heard_first(app, ctx):
     group, officer, (resident,) = group_of("resident")
     decision = record(group, officer, days_ago=3)
     notices.mark_seen(resident.id, "decision", decision.id)
-    report = report_grapevine(
-        group, resident, what="Heard it too", heard_when="", heard_by_whom=""
-    )
+    report = report_grapevine(group, resident, what="Heard it too", heard_when="", heard_by_whom="")
     link_grapevine(group, report, decision, officer)
     assert rows_for(group, decision)[resident.id].heard_first_via_grapevine_at is None
 
@@ -262,9 +258,7 @@ def test_a_record_outside_its_bounds_is_refused_and_nothing_is_saved(app, ctx, t
     group, officer, (tom,) = group_of("resident")
     decision = record(group, officer, days_ago=3)
     with pytest.raises(Refused, match=message) as refused:
-        record_told(
-            group, decision, officer, people=[tom], channel="phone", told_at=told(decision)
-        )
+        record_told(group, decision, officer, people=[tom], channel="phone", told_at=told(decision))
     assert refused.value.status == 422 and refused.value.field == "told_on"
     assert count(Notice, Notice.channel == "phone") == 0
 
@@ -291,9 +285,7 @@ def test_recording_the_same_person_and_channel_twice_is_a_clash(app, ctx):
     assert refused.value.status == 409
     assert count(Notice, Notice.channel == "phone") == 1  # Doris was not half-recorded
     # Another way of telling the same person is a record of its own.
-    record_told(
-        group, decision, officer, people=[tom], channel="letter", told_at=utcnow()
-    )
+    record_told(group, decision, officer, people=[tom], channel="letter", told_at=utcnow())
 
 
 def test_a_withdrawn_record_stops_counting_and_stays_in_the_history(app, ctx):

@@ -277,8 +277,7 @@ def test_a_decision_captured_with_two_members_in_the_room_tells_exactly_those_tw
 
     # Told in person, at the moment it was taken: exactly those checked in.
     rows = {
-        r.person.id: r
-        for r in informed_for(group, decisions.states_for([decision]))[decision.id]
+        r.person.id: r for r in informed_for(group, decisions.states_for([decision]))[decision.id]
     }
     assert len(rows) == 6
     for person in here:
@@ -320,8 +319,7 @@ def test_a_decision_captured_with_two_members_in_the_room_tells_exactly_those_tw
     assert "Small grant pays for a damp advice session" in message["Subject"]
     notices.mark_seen(away_phone.id, "decision", decision.id)
     rows = {
-        r.person.id: r
-        for r in informed_for(group, decisions.states_for([decision]))[decision.id]
+        r.person.id: r for r in informed_for(group, decisions.states_for([decision]))[decision.id]
     }
     assert (rows[away_email.id].status, rows[away_email.id].channel) == ("told_on_time", "email")
     assert (rows[away_phone.id].status, rows[away_phone.id].channel) == ("told_on_time", "in_app")
@@ -339,8 +337,7 @@ def test_someone_checked_in_then_undone_is_not_counted_as_in_the_room(app, ctx):
     attendance.set_attendance(group, meeting, sam_m.id, "clear", facilitator)
     decision = _capture(group, meeting, items[0], facilitator)
     rows = {
-        r.person.id: r
-        for r in informed_for(group, decisions.states_for([decision]))[decision.id]
+        r.person.id: r for r in informed_for(group, decisions.states_for([decision]))[decision.id]
     }
     assert rows[rita.id].channel == "in_person"
     assert rows[sam.id].status == "not_told"
@@ -464,8 +461,7 @@ def test_telling_the_room_records_those_present_as_told_about_an_earlier_decisio
     assert captures.tell_the_room(group, meeting, earlier, facilitator) == 0  # already recorded
 
     rows = {
-        r.person.id: r
-        for r in informed_for(group, decisions.states_for([earlier]))[earlier.id]
+        r.person.id: r for r in informed_for(group, decisions.states_for([earlier]))[earlier.id]
     }
     for person in (rita, sam):
         assert rows[person.id].channel == "in_person"

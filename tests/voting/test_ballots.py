@@ -289,9 +289,7 @@ def test_voting_before_a_vote_opens_is_refused(app, ctx, login):
     assert "has not opened yet" in response.get_data(as_text=True)
 
 
-def test_planned_times_open_and_close_a_vote_by_the_worker_with_no_page_viewed(
-    app, ctx, login
-):
+def test_planned_times_open_and_close_a_vote_by_the_worker_with_no_page_viewed(app, ctx, login):
     from datetime import timedelta
 
     from sqlalchemy import update

@@ -10,8 +10,11 @@ from app.permissions import require
 
 @bp.route("/inbox")
 def inbox():
+    page = notices.inbox(current_user, page_arg(), page_size())
     return render_template(
-        "notices/inbox.html", page=notices.inbox(current_user, page_arg(), page_size())
+        "notices/inbox.html",
+        page=page,
+        titles=notices.current_titles(announcement for _notice, announcement in page.items),
     )
 
 

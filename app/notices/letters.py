@@ -1,0 +1,42 @@
+"""The letter pack as a PDF: A4, each member's letter starting on its own page, their
+name and address placed for a DL window envelope, in their language and, when they
+asked for it, in large print. Drawn by WeasyPrint from the same kind of HTML template
+as any page, with print CSS: no second layout language to maintain."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from markupsafe import Markup
+
+from app.groups import services as groups
+from app.links import absolute
+from app.notices.desk import letters_of
+from app.notices.models import LetterPack
+
+
+def pack_pdf(pack: LetterPack) -> bytes:
+    """Every letter in the pack, as one PDF to print (the same pack prints the same)."""
+    from weasyprint import HTML
+
+    group = groups.get_group_by_id(pack.group_id)
+    contacts = groups.facilitator_names(group)
+    pages = []
+    for letter, announcements in letters_of(pack):
+        with force_locale(letter.language or "en"):
+            pages.append(
+                Markup(
+                    render_template(
+                        "notices/letter.html",
+                        letter=letter,
+                        group=group,
+                        pack=pack,
+                        announcements=announcements,
+                        contacts=contacts,
+                        absolute=absolute,
+                        sender=current_app.config["LETTERS_FROM"],
+                    )
+                )
+            )
+    html = render_template("notices/letters.html", pages=pages, pack=pack, group=group)
+    return HTML(string=html, base_url=current_app.root_path).write_pdf()
