@@ -73,15 +73,19 @@ class Config:
     #: When digests go (London time): the hour, and for weekly ones the weekday (0 Monday).
     DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
     DIGEST_WEEKDAY = int(os.environ.get("DIGEST_WEEKDAY", "0"))
-    #: GOV.UK Notify (optional): the API key, the email and text templates (each with
-    #: ((subject)) and ((body)) placeholders), whether letters go through it, where its
-    #: API is (for tests), and the bearer token its delivery callbacks carry.
+    #: GOV.UK Notify (optional; see app/notices/notify.py): the API key as Notify shows
+    #: it ("{name}-{service id}-{secret}"), the email template (subject "((subject))",
+    #: message "((body))") and the text template (message "((body))"), whether letters
+    #: go through it (precompiled PDFs), where its API is (tests point this at a fake),
+    #: the bearer token its delivery callbacks carry, and how many seconds to wait for
+    #: its answer.
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
     NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
     NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
     NOTIFY_LETTERS = _bool("NOTIFY_LETTERS")
     NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
     NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
+    NOTIFY_TIMEOUT = float(os.environ.get("NOTIFY_TIMEOUT", "20"))
     #: The postal address letters come from, printed above the member's address.
     LETTERS_FROM = os.environ.get("LETTERS_FROM", "")
 
@@ -104,6 +108,15 @@ class TestConfig(Config):
     )
     #: Most tests post forms directly; test_csrf turns this on to prove the guard works.
     WTF_CSRF_ENABLED = False
+    #: Never the real Notify, whatever the environment says: tests that use it point
+    #: these at their own fake (tests/fake_notify.py).
+    NOTIFY_API_KEY = ""
+    NOTIFY_EMAIL_TEMPLATE_ID = ""
+    NOTIFY_SMS_TEMPLATE_ID = ""
+    NOTIFY_LETTERS = False
+    NOTIFY_BASE_URL = "http://127.0.0.1:9"
+    NOTIFY_CALLBACK_TOKEN = ""
+    NOTIFY_TIMEOUT = 5
 
 
 def check_production_config(config: dict) -> None:

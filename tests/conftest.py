@@ -23,6 +23,7 @@ from sqlalchemy import MetaData, event, func, select
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db, limiter
+from tests.fake_notify import FakeNotify
 
 
 def free_port() -> int:
@@ -73,6 +74,14 @@ def mailbox(smtp_server):
     smtp_server.handler.clear()
     yield smtp_server.handler
     smtp_server.handler.clear()
+
+
+@pytest.fixture
+def notify_server():
+    """A fake GOV.UK Notify on a free local port, for one test (tests/fake_notify.py)."""
+    server = FakeNotify().start()
+    yield server
+    server.stop()
 
 
 def database_url(tmp_path_factory, name: str) -> str:

@@ -114,9 +114,20 @@ def waiting_page(
         ):
             rows[notice.user_id].notices.append((notice, announcement))
         if channel == "phone":
+            # Only the tries since the oldest news still waiting was queued: the calls
+            # that ended in telling them earlier news are done with.
+            first_waiting = (
+                select(func.min(Notice.created_at))
+                .where(_waiting(channel, group_id, now), Notice.user_id == CallAttempt.user_id)
+                .scalar_subquery()
+            )
             for attempt in db.session.scalars(
                 select(CallAttempt)
-                .where(CallAttempt.group_id == group_id, CallAttempt.user_id.in_(ids))
+                .where(
+                    CallAttempt.group_id == group_id,
+                    CallAttempt.user_id.in_(ids),
+                    CallAttempt.at >= first_waiting,
+                )
                 .order_by(CallAttempt.at, CallAttempt.id)
             ):
                 rows[attempt.user_id].attempts.append(attempt)

@@ -238,6 +238,24 @@ def test_the_call_sheet_keeps_tries_until_someone_is_told(riverside, client):
     assert chain.verify(group.id).ok
 
 
+def test_the_tries_start_again_with_the_next_news(riverside, client):
+    group, facilitator, officer = riverside
+    tom = by_phone(group)
+    backdate_members(group)
+    record(group, officer, title="Bins move to Wednesdays")
+    web = client_for(client.application, facilitator)
+    url = f"/groups/{group.slug}/desk/calls/{tom.id}"
+    assert web.post(url, data={"outcome": "no_answer"}).status_code == 303
+    assert web.post(url, data={"outcome": "told"}).status_code == 303
+
+    record(group, officer, title="Library opens on Sundays")
+    sheet = web.get(f"/groups/{group.slug}/desk/calls")
+    assert "Library opens on Sundays" in sheet.text and "Tried" not in sheet.text
+    assert web.post(url, data={"outcome": "no_answer"}).status_code == 303
+    sheet = web.get(f"/groups/{group.slug}/desk/calls")
+    assert "Tried 1 time, no answer" in sheet.text
+
+
 def test_a_wrong_number_moves_them_to_the_problems(riverside, client):
     group, facilitator, officer = riverside
     tom = by_phone(group)
