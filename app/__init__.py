@@ -108,7 +108,13 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_jobs() -> None:
     """What the worker does when its time comes, registered by the domains that own it."""
-    from app.voting import jobs  # noqa: F401  (registers on import)
+    from app.decisions import coming as plan_ahead  # noqa: F401  (registers on import)
+    from app.meetings import coming as meetings_ahead  # noqa: F401
+
+    # Last: digests go out after what the jobs above announced, so it is in them.
+    from app.notices import digests  # noqa: F401
+    from app.voting import coming as votes_closing  # noqa: F401
+    from app.voting import jobs  # noqa: F401
 
 
 def _register_guards(app: Flask) -> None:
@@ -249,6 +255,7 @@ def _register_templating(app: Flask) -> None:
         TOLD_TAGS=labels.TOLD_TAGS,
         TOLD_CHANNEL_LABELS=labels.TOLD_CHANNEL_LABELS,
         TOLD_BY_WORDS=labels.TOLD_BY_WORDS,
+        DIGEST_LABELS=labels.DIGEST_LABELS,
         mail_is_caught=catching,
     )
 

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovPasswordInput,
     GovRadioInput,
     GovSubmitInput,
@@ -9,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    BooleanField,
     EmailField,
     PasswordField,
     RadioField,
@@ -19,10 +21,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Optional
 
-from app.accounts.models import CHANNELS
+from app.accounts.models import CHANNELS, DIGESTS
 from app.config import Config
 from app.forms import limited, strip
-from app.labels import CHANNEL_LABELS
+from app.labels import CHANNEL_LABELS, DIGEST_LABELS
 
 
 def email_field(label=None, required=True):
@@ -80,8 +82,8 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField(_l("Save new password"), widget=GovSubmitInput())
 
 
-def channel_choices():
-    return [(code, CHANNEL_LABELS[code]) for code in CHANNELS]
+def channel_choices(texts: bool = True):
+    return [(code, CHANNEL_LABELS[code]) for code in CHANNELS if texts or code != "sms"]
 
 
 def language_choices():
@@ -89,7 +91,18 @@ def language_choices():
 
 
 class ProfileFieldsMixin:
-    """The parts of a profile a person, or a facilitator for them, can keep up to date."""
+    """The parts of a profile a person, or a facilitator for them, can keep up to date.
+
+    Text messages are offered only when the site can send them (`texts`, from the
+    view); someone who chose them before keeps the choice on the form, and is asked
+    to choose another way.
+    """
+
+    def __init__(self, *args, texts: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.texts = texts
+        had_texts = "sms" in (self.preferred_channels.data or [])
+        self.preferred_channels.choices = channel_choices(texts or had_texts)
 
     preferred_channels = SelectMultipleField(
         _l("How would you like to be told about decisions?"),
@@ -111,6 +124,21 @@ class ProfileFieldsMixin:
         filters=[strip],
         widget=GovTextArea(),
     )
+    digest = RadioField(
+        _l("How often would you like the group's news?"),
+        description=_l(
+            "All together means one email a day or a week with everything in it. Letters "
+            "come one a week if you choose once a week; calls and texts come as things happen."
+        ),
+        choices=[(code, DIGEST_LABELS[code]) for code in DIGESTS],
+        # Left out (an older form, a script): how often stays as it was.
+        validators=[Optional()],
+        widget=GovRadioInput(),
+    )
+    large_print = BooleanField(
+        _l("Send letters in large print"),
+        widget=GovCheckboxInput(),
+    )
     language = RadioField(
         _l("Language for Logbook"),
         choices=language_choices(),
@@ -126,6 +154,16 @@ class ProfileFieldsMixin:
         if "letter" in channels and not self.postal_address.data:
             self.postal_address.errors = list(self.postal_address.errors) + [
                 _l("Enter a postal address, or untick letters")
+            ]
+            ok = False
+        if "sms" in channels and not self.texts:
+            self.preferred_channels.errors = list(self.preferred_channels.errors) + [
+                _l("This site cannot send text messages. Choose another way to be told")
+            ]
+            ok = False
+        if "sms" in channels and not self.phone.data:
+            self.phone.errors = list(self.phone.errors) + [
+                _l("Enter a mobile number, or untick text messages")
             ]
             ok = False
         if "phone" in channels and not self.phone.data:

@@ -201,10 +201,30 @@ def complete_password_reset(token: str, password: str) -> User:
     return user
 
 
+#: What a person, or a facilitator for them, may change about how they are told.
+PROFILE_FIELDS = (
+    "name",
+    "preferred_channels",
+    "phone",
+    "postal_address",
+    "language",
+    "digest",
+    "large_print",
+)
+
+
 def update_profile(user: User, **fields) -> None:
-    for name in ("name", "preferred_channels", "phone", "postal_address", "language"):
-        if name in fields:
+    """Change someone's details. A new phone number is a fresh start: one found wrong
+    on the call sheet is no longer marked so."""
+    if "phone" in fields and (fields["phone"] or None) != (user.phone or None):
+        user.phone_wrong_at = None
+    for name in PROFILE_FIELDS:
+        if name in fields and fields[name] is not None:
             setattr(user, name, fields[name])
+    if "phone" in fields and fields["phone"] is None:
+        user.phone = None
+    if "postal_address" in fields and fields["postal_address"] is None:
+        user.postal_address = None
     db.session.flush()
 
 

@@ -13,6 +13,7 @@ from app.errors import Refused
 from app.extensions import limiter, undo
 from app.forms import EmptyForm
 from app.groups import services as groups
+from app.notices import notify, schedule
 from app.permissions import public
 
 
@@ -130,7 +131,7 @@ def reset_password(token: str):
 
 @bp.route("/account", methods=["GET", "POST"])
 def profile():
-    form = ProfileForm(obj=current_user)
+    form = ProfileForm(obj=current_user, texts=notify.texts_available())
     if form.validate_on_submit():
         accounts.update_profile(
             current_user,
@@ -139,8 +140,13 @@ def profile():
             phone=form.phone.data or None,
             postal_address=form.postal_address.data or None,
             language=form.language.data,
+            digest=form.digest.data,
+            large_print=form.large_print.data,
         )
         flash(_("Your details have been saved."))
+        note = schedule.digest_note(current_user)
+        if note:
+            flash(note)
         return redirect(url_for("accounts.profile"), 303)
     status = 422 if form.errors else 200
     return render_template("accounts/profile.html", form=form), status

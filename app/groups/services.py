@@ -102,9 +102,7 @@ def add_member(group: Group, user: User, role: str) -> Membership:
 def add_member_without_email(group: Group, *, name: str, role: str, **profile) -> Membership:
     """A person the group tells by letter, phone or in person: no account to sign in with."""
     user = accounts.create_user(email=None, name=name)
-    for key in ("preferred_channels", "phone", "postal_address", "language"):
-        if profile.get(key) is not None:
-            setattr(user, key, profile[key])
+    accounts.update_profile(user, **profile)
     found = add_member(group, user, role)
     db.session.flush()
     return found
@@ -181,10 +179,7 @@ def update_member(membership: Membership, user: User, *, role: str, **profile) -
         if not others:
             raise Invalid(_("A group needs at least one facilitator. Add another one first."))
     membership.role = role
-    for key in ("name", "preferred_channels", "phone", "postal_address", "language"):
-        if key in profile:
-            setattr(user, key, profile[key])
-    db.session.flush()
+    accounts.update_profile(user, **profile)
 
 
 def update_settings(group: Group, **settings) -> None:

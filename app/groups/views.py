@@ -22,6 +22,7 @@ from app.groups.forms import (
     SettingsForm,
 )
 from app.meetings import planning as meetings
+from app.notices import notify, schedule
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
 from app.viewing import flash_refusal, form_status, found, load_group, save_form
@@ -121,20 +122,16 @@ def member(slug: str, member_id: int):
 def add_member(slug: str):
     group = load_group(slug)
     require(current_user, "group.manage_members", group)
-    form = MemberForm()
+    form = MemberForm(texts=notify.texts_available())
     if request.method == "GET":
         form.preferred_channels.data = ["letter"]
+        form.digest.data = "each"
     if form.validate_on_submit():
         created = groups.add_member_without_email(
-            group,
-            name=form.name.data,
-            role=form.role.data,
-            preferred_channels=form.preferred_channels.data,
-            phone=form.phone.data or None,
-            postal_address=form.postal_address.data or None,
-            language=form.language.data,
+            group, name=form.name.data, role=form.role.data, **_profile(form)
         )
         flash(_("%(name)s has been added to the group.", name=form.name.data))
+        _say_how_news_comes(created.user_id)
         return redirect(url_for("groups.member", slug=slug, member_id=created.id), 303)
     return render_template(
         "groups/member_form.html", group=group, form=form, adding=True
@@ -146,25 +143,19 @@ def edit_member(slug: str, member_id: int):
     group = load_group(slug)
     membership, person = found(groups.get_member(group, member_id))
     require(current_user, "member.edit", membership)
-    form = MemberForm(obj=person)
+    form = MemberForm(obj=person, texts=notify.texts_available())
     if request.method == "GET":
         form.role.data = membership.role
     saved = save_form(
         form,
         lambda: groups.update_member(
-            membership,
-            person,
-            role=form.role.data,
-            name=form.name.data,
-            preferred_channels=form.preferred_channels.data,
-            phone=form.phone.data or None,
-            postal_address=form.postal_address.data or None,
-            language=form.language.data,
+            membership, person, role=form.role.data, name=form.name.data, **_profile(form)
         ),
         "role",
     )
     if saved:
         flash(_("Changes to %(name)s have been saved.", name=person.name))
+        _say_how_news_comes(person.id)
         return redirect(url_for("groups.member", slug=slug, member_id=member_id), 303)
     return render_template(
         "groups/member_form.html",
@@ -174,6 +165,24 @@ def edit_member(slug: str, member_id: int):
         person=person,
         membership=membership,
     ), form_status(form)
+
+
+def _profile(form) -> dict:
+    """How a member wants to be told, from the member form."""
+    return {
+        "preferred_channels": form.preferred_channels.data,
+        "phone": form.phone.data or None,
+        "postal_address": form.postal_address.data or None,
+        "language": form.language.data,
+        "digest": form.digest.data,
+        "large_print": form.large_print.data,
+    }
+
+
+def _say_how_news_comes(user_id: int) -> None:
+    note = schedule.digest_note(accounts.people_by_id([user_id])[user_id])
+    if note:
+        flash(note)
 
 
 @bp.route("/groups/<slug>/invitations", methods=["GET", "POST"])

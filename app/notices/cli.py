@@ -9,14 +9,17 @@ notices_cli = AppGroup("notices", help="Deliver notices to members.")
 
 
 @notices_cli.command("work")
-@click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+@click.option("--once", is_flag=True, help="Do what is due now, then stop (for cron).")
 @click.option("--poll", default=5.0, show_default=True, help="Seconds between checks.")
 def work(once, poll):
-    """Send queued notice emails through SMTP, retrying with backoff."""
+    """Run what is due (votes opening and closing, reminders, digests...) and send
+    queued emails, retrying with backoff."""
     if once:
         result = worker.work_once()
+        done = ", ".join(f"{name}: {n}" for name, n in result.done.items()) or "nothing"
         click.echo(
-            f"Sent {result.sent}, not sent {result.failed}, still queued {worker.queued_emails()}."
+            f"Done {done}. Sent {result.sent}, not sent {result.failed}, "
+            f"still queued {worker.queued_emails()}."
         )
         return
     if catching():

@@ -30,8 +30,9 @@ from app.pagination import Page, paginate
 # What is waiting ---------------------------------------------------------------
 
 
-def _waiting(channel: str, group_id: int, now: datetime):
-    """Conditions for a notice on `channel` that is still waiting to be told by hand."""
+def _waiting(channel: str, group_id: int | None, now: datetime):
+    """Conditions for a notice on `channel` that is still waiting to be told by hand
+    (in one group, or with no group given in any)."""
     other = aliased(Notice)
     told_otherwise = exists().where(
         other.announcement_id == Notice.announcement_id,
@@ -49,7 +50,6 @@ def _waiting(channel: str, group_id: int, now: datetime):
         newer.withdrawn_at.is_(None),
     )
     conditions = [
-        Notice.group_id == group_id,
         Notice.channel == channel,
         Notice.reached_at.is_(None),
         Notice.withdrawn_at.is_(None),
@@ -57,9 +57,16 @@ def _waiting(channel: str, group_id: int, now: datetime):
         ~told_otherwise,
         ~overtaken,
     ]
+    if group_id is not None:
+        conditions.append(Notice.group_id == group_id)
     if channel == "letter":
         conditions += [Notice.letter_id.is_(None), Notice.next_attempt_at <= now]
     return and_(*conditions)
+
+
+def waiting_letter(now: datetime):
+    """A letter due now, in any group, to someone with an address (joined to User)."""
+    return and_(_waiting("letter", None, now), _reachable("letter"))
 
 
 def _reachable(channel: str):
@@ -183,9 +190,10 @@ def counts(group_id: int, now: datetime | None = None) -> Counts:
 # Letters ---------------------------------------------------------------------
 
 
-def make_pack(group_id: int, by: User, now: datetime | None = None) -> LetterPack:
+def make_pack(group_id: int, by: User | None, now: datetime | None = None) -> LetterPack:
     """Put every letter that is due (and can be addressed) into a new pack: one letter
-    per person, holding all that waits for them. Refused when nothing is due."""
+    per person, holding all that waits for them. Refused when nothing is due. A pack
+    made by nobody (`by` None) is the worker's, for GOV.UK Notify to post."""
     now = now or utcnow()
     chain.lock(group_id)  # one pack at a time, so no notice goes in two
     due = list(
@@ -199,7 +207,7 @@ def make_pack(group_id: int, by: User, now: datetime | None = None) -> LetterPac
     )
     if not due:
         raise Conflict(_("There are no letters to send just now."))
-    pack = LetterPack(group_id=group_id, created_at=now, created_by_id=by.id)
+    pack = LetterPack(group_id=group_id, created_at=now, created_by_id=by.id if by else None)
     db.session.add(pack)
     db.session.flush()
     letters: dict[int, Letter] = {}
@@ -450,9 +458,12 @@ def send_another_way(group_id: int, notice_id: int, channel: str, now: datetime 
 # Telling ---------------------------------------------------------------------
 
 
-def reach(notices: list[Notice], *, told_at: datetime, by: User, note: str = "", now: datetime):
-    """Queued notices (letters, calls) told as queued: they reach their person now, by
-    hand, and join the chain. One statement, however many."""
+def reach(
+    notices: list[Notice], *, told_at: datetime, by: User | None, note: str = "", now: datetime
+):
+    """Queued notices (letters, calls) told as queued: they reach their person at
+    `told_at`, by this person's hand (or GOV.UK Notify's, `by` None), and join the
+    chain. One statement, however many."""
     if not notices:
         return
     ids = [n.id for n in notices]
@@ -463,7 +474,7 @@ def reach(notices: list[Notice], *, told_at: datetime, by: User, note: str = "",
             sent_at=told_at,
             delivered_at=told_at,
             reached_at=told_at,
-            recorded_by_id=by.id,
+            recorded_by_id=by.id if by else None,
             recorded_at=now,
             note=(note or "").strip()[:500] or None,
         )

@@ -9,9 +9,11 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 
+from app.accounts.services import people_by_id
 from app.groups import services as groups
 from app.links import absolute
 from app.notices.desk import letters_of
+from app.notices.digests import coming_up
 from app.notices.models import LetterPack
 
 
@@ -22,8 +24,13 @@ def pack_pdf(pack: LetterPack) -> bytes:
     group = groups.get_group_by_id(pack.group_id)
     contacts = groups.facilitator_names(group)
     pages = []
-    for letter, announcements in letters_of(pack):
+    rows = letters_of(pack)
+    people = people_by_id([letter.user_id for letter, _a in rows])
+    for letter, announcements in rows:
+        person = people.get(letter.user_id)
         with force_locale(letter.language or "en"):
+            # What is coming up in this group, as it stood when the pack was made.
+            ahead = coming_up(person, [pack.group_id], pack.created_at) if person else []
             pages.append(
                 Markup(
                     render_template(
@@ -32,6 +39,7 @@ def pack_pdf(pack: LetterPack) -> bytes:
                         group=group,
                         pack=pack,
                         announcements=announcements,
+                        ahead=ahead,
                         contacts=contacts,
                         absolute=absolute,
                         sender=current_app.config["LETTERS_FROM"],

@@ -171,6 +171,9 @@ class Letter(db.Model):
     provider_status: Mapped[str | None] = mapped_column(String(40))
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    #: Tries at handing it to Notify, and when to try again (Notify busy or out of reach).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CallAttempt(db.Model):

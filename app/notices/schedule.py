@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -83,3 +84,22 @@ def digests_for(people, now: datetime) -> dict[int, int]:
         )
         if (user_id, period) in periods
     }
+
+
+def digest_note(person) -> str | None:
+    """What someone's choice of gathered news means when they cannot have it by email:
+    said plainly when they save it, so nobody waits for a digest that cannot come."""
+    channels = set(person.preferred_channels or [])
+    if person.digest not in GATHERED or ("email" in channels and person.email):
+        return None
+    if "letter" in channels and person.digest == "weekly":
+        return _("Without email, the week's news comes as one letter a week.")
+    if "letter" in channels:
+        return _(
+            "Daily news comes by email only. Without email, letters come as things "
+            "happen; choose once a week for one letter a week."
+        )
+    return _(
+        "News gathered together comes by email or letter only. Without either, it waits "
+        "in the Logbook inbox, and comes the other ways chosen as things happen."
+    )

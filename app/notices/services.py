@@ -130,13 +130,16 @@ def announce(
     db.session.add(announcement)
     db.session.flush()
     people = list(people)
-    digests = schedule.digests_for(people, now)
-    rows = []
+    channels_of = {}
     for person in people:
         channels = channels_for(person, quiet=quiet)
         if person.id in in_person:
             channels = [c for c in channels if c == "in_app"] + ["in_person"]
-        for channel in channels:
+        channels_of[person.id] = channels
+    digests = schedule.digests_for([p for p in people if "email" in channels_of[p.id]], now)
+    rows = []
+    for person in people:
+        for channel in channels_of[person.id]:
             is_app = channel == "in_app"
             told_here = channel == "in_person"
             seen_here = is_app and author is not None and person.id == author.id

@@ -95,6 +95,8 @@ def upgrade():
     sa.Column('provider_status', sa.String(length=40), nullable=True),
     sa.Column('failed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_letters_group_id_groups'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['pack_id'], ['letter_packs.id'], name=op.f('fk_letters_pack_id_letter_packs'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['posted_by_id'], ['users.id'], name=op.f('fk_letters_posted_by_id_users'), ondelete='SET NULL'),

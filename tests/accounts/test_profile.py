@@ -139,3 +139,78 @@ def test_unknown_channel_is_refused(client, login):
 
     assert response.status_code == 422
     assert reloaded(user).preferred_channels == ["in_app"]
+
+
+def test_choosing_a_weekly_digest_and_large_print(client, login):
+    user = make_user()
+    login(user)
+    page = client.get("/account")
+    assert "How often would you like the group" in html(page)
+    assert "Send letters in large print" in html(page)
+
+    saved = client.post(
+        "/account", data=details(digest="weekly", large_print="y"), follow_redirects=True
+    )
+    assert saved.status_code == 200
+    assert (reloaded(user).digest, reloaded(user).large_print) == ("weekly", True)
+    # They have email: the digest comes by email, nothing more to say.
+    assert "Without email" not in html(saved)
+
+
+def test_a_digest_without_email_says_plainly_how_news_will_come(client, login):
+    user = make_user()
+    login(user)
+    weekly = client.post(
+        "/account",
+        data=details(preferred_channels=["letter"], digest="weekly"),
+        follow_redirects=True,
+    )
+    assert "comes as one letter a week" in html(weekly)
+    daily = client.post(
+        "/account",
+        data=details(preferred_channels=["letter"], digest="daily"),
+        follow_redirects=True,
+    )
+    assert "Daily news comes by email only" in html(daily)
+    assert reloaded(user).digest == "daily"  # kept as chosen, with the consequence said
+    inbox_only = client.post(
+        "/account",
+        data=details(preferred_channels=["in_app"], digest="weekly"),
+        follow_redirects=True,
+    )
+    assert "waits in the Logbook inbox" in html(inbox_only)
+
+
+def test_text_messages_are_offered_only_when_the_site_can_send_them(
+    app, client, login, monkeypatch
+):
+    user = make_user()
+    login(user)
+    assert 'value="sms"' not in html(client.get("/account"))
+    refused = client.post(
+        "/account", data=details(preferred_channels=["sms"], phone="07700 900123")
+    )
+    assert refused.status_code == 422
+    assert "cannot send text messages" in html(refused)
+    assert reloaded(user).preferred_channels != ["sms"]
+
+    monkeypatch.setitem(app.config, "NOTIFY_API_KEY", "key")
+    monkeypatch.setitem(app.config, "NOTIFY_SMS_TEMPLATE_ID", "template")
+    assert 'value="sms"' in html(client.get("/account"))
+    no_number = client.post("/account", data=details(preferred_channels=["sms"]))
+    assert no_number.status_code == 422 and "Enter a mobile number" in html(no_number)
+    ok = client.post("/account", data=details(preferred_channels=["sms"], phone="07700 900123"))
+    assert ok.status_code == 303 and reloaded(user).preferred_channels == ["sms"]
+
+
+def test_a_new_phone_number_clears_a_wrong_number_mark(client, login):
+    from app.dbtypes import utcnow
+
+    user = make_user()
+    user.phone, user.phone_wrong_at = "0161 000 0000", utcnow()
+    db.session.commit()
+    login(user)
+    client.post("/account", data=details(phone="0161 000 0000"))
+    assert reloaded(user).phone_wrong_at is not None  # same number: still wrong
+    client.post("/account", data=details(phone="0161 496 0000"))
+    assert reloaded(user).phone_wrong_at is None

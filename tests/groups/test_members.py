@@ -71,6 +71,20 @@ def test_facilitator_adds_a_member_without_email(app, group, facilitator):
     assert "Letter by post" in html(page)
 
 
+def test_a_facilitator_sets_up_a_weekly_large_print_letter(app, group, facilitator):
+    client = client_for(app, facilitator)
+    added = client.post(
+        f"/groups/{group.slug}/members/new",
+        data=member_data(digest="weekly", large_print="y"),
+        follow_redirects=True,
+    )
+    assert added.status_code == 200
+    assert "comes as one letter a week" in html(added)
+    assert "Letters in large print" in html(added)
+    person = db.session.scalar(select(User).where(User.name == "Doris Hughes"))
+    assert (person.digest, person.large_print) == ("weekly", True)
+
+
 def test_adding_a_member_who_wants_letters_needs_an_address(app, group, facilitator):
     client = client_for(app, facilitator)
 
