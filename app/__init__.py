@@ -107,12 +107,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_jobs() -> None:
-    """What the worker does when its time comes, registered by the domains that own it."""
+    """What the worker does when its time comes, registered by the domains that own it
+    (the order they run in is each job's `order`, not the order of these imports)."""
     from app.decisions import coming as plan_ahead  # noqa: F401  (registers on import)
     from app.meetings import coming as meetings_ahead  # noqa: F401
-
-    # Last: digests go out after what the jobs above announced, so it is in them.
-    from app.notices import digests  # noqa: F401
+    from app.notices import by_notify, digests  # noqa: F401
     from app.voting import coming as votes_closing  # noqa: F401
     from app.voting import jobs  # noqa: F401
 
@@ -320,6 +319,13 @@ def _register_templating(app: Flask) -> None:
         if value is None:
             return ""
         return format_datetime(value, "EEEE d MMMM yyyy, HH:mm")
+
+    @app.template_filter("notify_status")
+    def notify_status(value, kind=None):
+        """GOV.UK Notify's word for where a message is, in plain words."""
+        from app.notices.notify import describe
+
+        return describe(value, kind)
 
     @app.template_filter("clock")
     def clock(value):

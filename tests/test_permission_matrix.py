@@ -90,6 +90,9 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "notices.calls_told_in_person": ("POST", RECORDERS, False),
     "notices.failed": ("GET", RECORDERS, False),
     "notices.failed_another_way": ("POST", RECORDERS, False),
+    # GOV.UK Notify's delivery receipts: nobody without the site's bearer token (a site
+    # with no token set, like this one, takes none: 404; tests/notices/test_by_notify.py).
+    "notices.notify_receipt": ("POST", set(), True),
     # Public views: they check membership themselves, unless the group publishes its log.
     "decisions.log": ("GET", MEMBERS, True),
     "decisions.show": ("GET", MEMBERS, True),
@@ -467,6 +470,9 @@ def check_visitors(app, people, url_args, url, method, allowed):
             if response.status_code in (302, 303):
                 # The sign-in wall redirects with ?next=; any other redirect is the page's own.
                 assert "next=" not in response.headers["Location"], where
+        elif request_endpoint(app, url, method) in TOKEN_ONLY:
+            # Open to anyone who holds its token, and nobody else: refused, not sent to sign in.
+            assert response.status_code in (401, 403, 404), where
         elif visitor == "anonymous":
             assert response.status_code == 302, where
             assert response.headers["Location"].startswith("/sign-in?next="), where
@@ -475,6 +481,15 @@ def check_visitors(app, people, url_args, url, method, allowed):
             assert response.status_code == 404, where
         else:
             assert response.status_code == 403, where
+
+
+#: Public routes that answer only to a token (never a sign-in page): everyone else is refused.
+TOKEN_ONLY = {"notices.notify_receipt"}
+
+
+def request_endpoint(app, url, method):
+    adapter = app.url_map.bind("localhost")
+    return adapter.match(url.split("?")[0], method=method)[0]
 
 
 def test_only_the_routes_marked_public_skip_the_sign_in_wall(app):

@@ -256,13 +256,13 @@ def packs_page(group_id: int, page: int, per_page: int) -> Page:
     return paginate(query, page, per_page, rows=True)
 
 
-def letters_of(pack: LetterPack) -> list[tuple[Letter, list]]:
-    """Each letter in a pack with what it says: [(Letter, [Announcement, ...])]."""
-    letters = list(
-        db.session.scalars(
-            select(Letter).where(Letter.pack_id == pack.id).order_by(Letter.name, Letter.id)
-        )
-    )
+def letters_of(pack: LetterPack, letter_id: int | None = None) -> list[tuple[Letter, list]]:
+    """Each letter in a pack (or the one asked for) with what it says:
+    [(Letter, [Announcement, ...])]."""
+    query = select(Letter).where(Letter.pack_id == pack.id)
+    if letter_id is not None:
+        query = query.where(Letter.id == letter_id)
+    letters = list(db.session.scalars(query.order_by(Letter.name, Letter.id)))
     told = defaultdict(list)
     if letters:
         for letter_id, announcement in db.session.execute(
@@ -296,6 +296,14 @@ def mark_posted(
     letters = list(db.session.scalars(query.with_for_update()))
     if not letters:
         raise NotFound(_("There is no such letter."))
+    by_notify = db.session.scalar(
+        select(func.count())
+        .select_from(LetterPack)
+        .where(LetterPack.id.in_({letter.pack_id for letter in letters}))
+        .where(LetterPack.created_by_id.is_(None))
+    )
+    if by_notify:
+        raise Conflict(_("GOV.UK Notify posts these letters: Logbook hears from it when they go."))
     waiting = [letter for letter in letters if letter.posted_at is None]
     if not waiting:
         raise Conflict(
@@ -401,15 +409,22 @@ def _reached_by_phone_sheet():
 
 # Emails that failed for good ---------------------------------------------------------
 
+#: Channels where a message can fail for good: emails and texts after all their tries,
+#: and letters GOV.UK Notify could not post.
+FAILABLE = ("email", "sms", "letter")
+
 
 def _failed(group_id: int):
+    """An email, text or GOV.UK Notify letter given up on, its news not yet told or
+    queued to be told another way."""
     other = aliased(Notice)
     return and_(
         Notice.group_id == group_id,
-        Notice.channel == "email",
+        Notice.channel.in_(FAILABLE),
         Notice.failed_at.is_not(None),
         Notice.withdrawn_at.is_(None),
         ~exists().where(
+            other.id != Notice.id,
             other.announcement_id == Notice.announcement_id,
             other.user_id == Notice.user_id,
             or_(other.reached_at.is_not(None), other.channel.in_(("letter", "phone"))),
@@ -438,6 +453,24 @@ def send_another_way(group_id: int, notice_id: int, channel: str, now: datetime 
     if notice is None:
         raise Conflict(_("That email has already been dealt with."))
     now = now or utcnow()
+    if notice.channel == channel:
+        # A letter that could not be posted, to be sent again: the same notice, queued
+        # afresh (its failure stays in the log of this request, not on the notice).
+        db.session.execute(
+            update(Notice)
+            .where(Notice.id == notice.id)
+            .values(
+                failed_at=None,
+                last_error=None,
+                letter_id=None,
+                provider_id=None,
+                provider_status=None,
+                attempts=0,
+                next_attempt_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return
     db.session.add(
         Notice(
             announcement_id=notice.announcement_id,

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, func, or_, select, update
 
 from app.accounts.models import User
 from app.chain import services as chain
@@ -32,9 +32,10 @@ from app.groups.models import Group
 from app.groups.services import groups_of
 from app.links import absolute
 from app.mail import MailCaught, MailNotSent, build_message, deliver
+from app.notices import notify
 from app.notices.models import Announcement, Digest, Notice
 from app.notices.services import chain_told
-from app.notices.worker import LEASE, MAX_ATTEMPTS, backoff, due_job, worker_name
+from app.notices.worker import LAST, LEASE, MAX_ATTEMPTS, backoff, due_job, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +225,7 @@ def due(now: datetime) -> list[int]:
     )
 
 
-@due_job("digests", due)
+@due_job("digests", due, order=LAST)
 def send(digest_id: int, now: datetime) -> bool:
     """Send one digest. True when the mail server accepted it (its news is then told)."""
     worker = worker_name()
@@ -249,8 +250,10 @@ def send(digest_id: int, now: datetime) -> bool:
         _finish(digest, sent_at=now)
         return False
     if not person.email:
-        _give_up(digest, written.notices, now, _("no email address"))
+        give_up(digest, written.notices, now, _("no email address"))
         return False
+    if notify.emails_available():
+        return _to_notify(digest, person, written, now)
     try:
         deliver(
             build_message(
@@ -261,12 +264,12 @@ def send(digest_id: int, now: datetime) -> bool:
             )
         )
     except MailCaught as exc:
-        _give_up(digest, written.notices, now, str(exc))
+        give_up(digest, written.notices, now, str(exc))
         return False
     except MailNotSent as exc:
         attempts = digest.attempts + 1
         if attempts >= MAX_ATTEMPTS:
-            _give_up(digest, written.notices, now, str(exc), attempts=attempts)
+            give_up(digest, written.notices, now, str(exc), attempts=attempts)
         else:
             _finish(
                 digest,
@@ -280,16 +283,55 @@ def send(digest_id: int, now: datetime) -> bool:
     return True
 
 
+def _to_notify(digest: Digest, person: User, written: Written, now: datetime) -> bool:
+    """Hand the digest to GOV.UK Notify. Its news counts as told when Notify says the
+    email was delivered (`by_notify.apply`), not when Notify takes it."""
+    from app.notices import by_notify
+
+    values = by_notify.hand_over(
+        "digest",
+        digest,
+        lambda ref: notify.send_email(person.email, written.subject, written.body, ref),
+        now,
+    )
+    if values.get("provider_id"):
+        _finish(digest, sent_at=now, **values)
+        db.session.execute(
+            update(Notice)
+            .where(Notice.id.in_([n.id for n in written.notices]), Notice.reached_at.is_(None))
+            .values(sent_at=now, attempts=Notice.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return True
+    if values.get("failed_at"):
+        give_up(digest, written.notices, now, values["last_error"], attempts=values["attempts"])
+    else:
+        _finish(digest, **values)
+    return False
+
+
 def told(digest: Digest, notices: list[Notice], at: datetime) -> None:
     """The digest reached its person: so did every notice it carries."""
+    _finish(digest, sent_at=at, attempts=digest.attempts + 1, last_error=None)
+    reached(notices, at)
+
+
+def reached(notices: list[Notice], at: datetime) -> None:
+    """News carried by a digest reached its person at `at`: each notice counts as
+    told then, and joins its group's chain."""
     for group_id in sorted({n.group_id for n in notices}):
         chain.lock(group_id)
-    _finish(digest, sent_at=at, attempts=digest.attempts + 1, last_error=None)
     ids = [n.id for n in notices]
     db.session.execute(
         update(Notice)
         .where(Notice.id.in_(ids), Notice.reached_at.is_(None))
-        .values(sent_at=at, delivered_at=at, reached_at=at, attempts=Notice.attempts + 1)
+        .values(
+            sent_at=func.coalesce(Notice.sent_at, at),
+            delivered_at=at,
+            reached_at=at,
+            # Sent by Notify earlier, that try was counted then.
+            attempts=Notice.attempts + case((Notice.sent_at.is_(None), 1), else_=0),
+        )
         .execution_options(synchronize_session=False)
     )
     reached = list(
@@ -303,7 +345,7 @@ def told(digest: Digest, notices: list[Notice], at: datetime) -> None:
         chain_told(group_id, [n for n in reached if n.group_id == group_id])
 
 
-def _give_up(digest: Digest, notices: list[Notice], now: datetime, reason: str, attempts=None):
+def give_up(digest: Digest, notices: list[Notice], now: datetime, reason: str, attempts=None):
     """Not sent and not going to be: the digest and its notices fail, and show on each
     group's delivery desk as emails that could not be sent."""
     _finish(

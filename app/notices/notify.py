@@ -142,6 +142,8 @@ from typing import Any, Literal
 
 import requests
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from notifications_python_client.errors import APIError, InvalidResponse
 from notifications_python_client.notifications import NotificationsAPIClient
 from urllib3.exceptions import MaxRetryError, NewConnectionError
@@ -185,33 +187,33 @@ PENDING = frozenset({"created", "sending", "pending", "accepted", "pending-virus
 WORTH_RESENDING = frozenset({"temporary-failure", "technical-failure"})
 
 _DESCRIPTIONS = {
-    "created": "Notify has queued it to send.",
-    "sending": "Notify has handed it on and is waiting to hear that it arrived.",
-    "pending": "Notify is waiting for the phone network to say it arrived.",
-    "sent": "Sent to an international number; that network reports nothing more.",
-    "delivered": "Delivered.",
-    "accepted": "With the printer.",
-    "received": "Printed and posted.",
-    "pending-virus-check": "Notify is checking the letter's file.",
-    "permanent-failure": (
+    "created": _l("Notify has queued it to send."),
+    "sending": _l("Notify has handed it on and is waiting to hear that it arrived."),
+    "pending": _l("Notify is waiting for the phone network to say it arrived."),
+    "sent": _l("Sent to an international number; that network reports nothing more."),
+    "delivered": _l("Delivered."),
+    "accepted": _l("With the printer."),
+    "received": _l("Printed and posted."),
+    "pending-virus-check": _l("Notify is checking the letter's file."),
+    "permanent-failure": _l(
         "It cannot be delivered: the address or number is wrong, or it was refused."
     ),
-    "temporary-failure": (
+    "temporary-failure": _l(
         "Not delivered: the inbox was full or the phone was off for 72 hours. "
         "It may work if sent again."
     ),
-    "technical-failure": "Not sent: Notify had a problem with its provider. Send it again.",
-    "validation-failed": (
+    "technical-failure": _l("Not sent: Notify had a problem with its provider. Send it again."),
+    "validation-failed": _l(
         "Notify could not print the letter: something is outside the printable area."
     ),
-    "virus-scan-failed": "Notify's virus check stopped the letter's file.",
-    "cancelled": "Cancelled before it was printed.",
-    "returned-letter": "The letter came back undelivered.",
+    "virus-scan-failed": _l("Notify's virus check stopped the letter's file."),
+    "cancelled": _l("Cancelled before it was printed."),
+    "returned-letter": _l("The letter came back undelivered."),
 }
 #: The same words mean other things for a letter.
 _LETTER_DESCRIPTIONS = {
-    "permanent-failure": "The printer cannot print the letter; it will not be posted.",
-    "technical-failure": "Not posted: Notify had a problem passing it to its printer.",
+    "permanent-failure": _l("The printer cannot print the letter; it will not be posted."),
+    "technical-failure": _l("Not posted: Notify had a problem passing it to its printer."),
 }
 
 
@@ -277,9 +279,18 @@ class Status:
     @property
     def description(self) -> str:
         """Notify's status in a few plain words, for the delivery desk."""
-        if self.kind == "letter" and self.status in _LETTER_DESCRIPTIONS:
-            return _LETTER_DESCRIPTIONS[self.status]
-        return _DESCRIPTIONS.get(self.status, f"Notify says: {self.status}.")
+        return describe(self.status, self.kind)
+
+
+def describe(status: str | None, kind: str | None = None) -> str:
+    """One of Notify's status words in a few plain words, for the delivery desk."""
+    if not status:
+        return _("Sent to GOV.UK Notify.")
+    if kind == "letter" and status in _LETTER_DESCRIPTIONS:
+        return str(_LETTER_DESCRIPTIONS[status])
+    if status in _DESCRIPTIONS:
+        return str(_DESCRIPTIONS[status])
+    return _("Notify says: %(status)s.", status=status)
 
 
 def configured() -> bool:

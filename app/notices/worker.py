@@ -31,6 +31,7 @@ from app.errors import Conflict, Refused
 from app.extensions import db
 from app.links import absolute
 from app.mail import MailCaught, MailNotSent, build_message, deliver
+from app.notices import notify
 from app.notices.models import Announcement, JobRun, Notice
 from app.notices.services import chain_told
 
@@ -40,6 +41,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 #: How long a worker may hold a notice before another worker may try it.
 LEASE = timedelta(minutes=5)
+#: The channels the worker sends itself: email (SMTP or GOV.UK Notify) and text
+#: messages (GOV.UK Notify).
+SENT_BY_WORKER = ("email", "sms")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -62,7 +66,7 @@ def claim_emails(worker: str, limit: int = 20) -> list[int]:
     due = (
         select(Notice.id)
         .where(
-            Notice.channel == "email",
+            Notice.channel.in_(SENT_BY_WORKER),
             Notice.sent_at.is_(None),
             Notice.failed_at.is_(None),
             Notice.next_attempt_at <= now,
@@ -110,21 +114,14 @@ def send_claimed(notice_id: int, worker: str) -> bool:
     if row is None:
         return False
     notice, announcement, person = row
+    if notice.channel == "sms":
+        return _by_notify(notice, announcement, person, worker)
     if not person.email:
         _finish(notice_id, worker, failed_at=utcnow(), last_error="no email address")
         return False
-    fingerprint = chain.head(notice.group_id)[: chain.SHORT]
-    body = "\n\n".join(
-        (
-            announcement.body,
-            absolute(announcement.url),
-            _(
-                "The group's log fingerprint as this was sent: %(head)s. Anyone can "
-                "compare it with the log to check nothing has been taken out since.",
-                head=fingerprint,
-            ),
-        )
-    )
+    if notify.emails_available():
+        return _by_notify(notice, announcement, person, worker)
+    body = _email_body(notice, announcement)
     message = build_message(
         person.email,
         announcement.title,
@@ -172,6 +169,51 @@ def send_claimed(notice_id: int, worker: str) -> bool:
     return True
 
 
+def _email_body(notice: Notice, announcement: Announcement) -> str:
+    fingerprint = chain.head(notice.group_id)[: chain.SHORT]
+    return "\n\n".join(
+        (
+            announcement.body,
+            absolute(announcement.url),
+            _(
+                "The group's log fingerprint as this was sent: %(head)s. Anyone can "
+                "compare it with the log to check nothing has been taken out since.",
+                head=fingerprint,
+            ),
+        )
+    )
+
+
+def _by_notify(notice: Notice, announcement: Announcement, person: User, worker: str) -> bool:
+    """Hand an email or a text to GOV.UK Notify. True if Notify took it: it counts as
+    told only when Notify says it was delivered."""
+    from app.notices import by_notify
+
+    now = utcnow()
+    if notice.channel == "sms":
+        problem = (
+            None
+            if notify.texts_available()
+            else _("This site cannot send text messages (GOV.UK Notify is not set up for them).")
+        )
+        problem = problem or (None if person.phone else _("no phone number"))
+        text = by_notify.text_of(announcement, absolute(announcement.url))
+
+        def send(reference):
+            return notify.send_sms(person.phone, text, reference)
+    else:
+        problem = None
+        body = _email_body(notice, announcement) + "\n"
+
+        def send(reference):
+            return notify.send_email(person.email, announcement.title, body, reference)
+
+    if problem:
+        _finish(notice.id, worker, attempts=notice.attempts + 1, failed_at=now, last_error=problem)
+        return False
+    return by_notify.send_notice(notice, send, now)
+
+
 def _finish(notice_id: int, worker: str, **values) -> None:
     db.session.execute(
         update(Notice)
@@ -191,22 +233,25 @@ class WorkResult:
 @dataclass
 class DueJob:
     """Something a domain does when its time comes: `due(now)` lists what is due (ids),
-    `run(id, now)` does one of them."""
+    `run(id, now)` does one of them. Jobs run by `order`, then by name."""
 
     name: str
     due: Callable[[datetime], list[int]]
     run: Callable[[int, datetime], object]
+    order: int = 0
 
 
-#: The scheduled jobs, in the order they run; domains add theirs with `due_job`.
+#: The scheduled jobs; domains add theirs with `due_job`.
 DUE_JOBS: dict[str, DueJob] = {}
+#: The order of jobs that gather what others announced (digests), after all the rest.
+LAST = 100
 
 
-def due_job(name: str, due: Callable[[datetime], list[int]]):
+def due_job(name: str, due: Callable[[datetime], list[int]], order: int = 0):
     """Register `run(id, now)` as the job that does each thing `due(now)` lists."""
 
     def register(run):
-        DUE_JOBS[name] = DueJob(name, due, run)
+        DUE_JOBS[name] = DueJob(name, due, run, order)
         return run
 
     return register
@@ -233,7 +278,7 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
     worker did first is refused, rolled back and skipped; nothing is done twice."""
     now = now or utcnow()
     done: dict[str, int] = {}
-    for job in DUE_JOBS.values():
+    for job in sorted(DUE_JOBS.values(), key=lambda job: (job.order, job.name)):
         for thing_id in _job(job.due, now):
             try:
                 _job(job.run, thing_id, now)

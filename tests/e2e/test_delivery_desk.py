@@ -123,7 +123,7 @@ def test_a_facilitator_posts_the_letters_and_works_the_call_sheet(
     # Emails that could not be sent: the page is there from the desk.
     fatima.goto("/groups/riverside/desk")
     fatima.get_by_role("link", name=re.compile(r"emails? that could not be sent")).click()
-    expect(fatima.get_by_role("heading", name="Emails that could not be sent")).to_be_visible()
+    expect(fatima.get_by_role("heading", name="Messages that could not be sent")).to_be_visible()
     check_page(fatima)
 
     # The call sheet, on the facilitator's phone.
