@@ -12,12 +12,13 @@ from sqlalchemy import update
 from app.accounts import services as accounts
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
-from app.demo import gatherings, log, research, votes
+from app.demo import delivery, gatherings, log, research, votes
 from app.enquiries import services as enquiries
 from app.extensions import db
 from app.groups import services as groups
 from app.groups.models import Membership
 from app.meetings import planning
+from app.notices import desk
 from app.permissions import role_in
 from app.voting.priorities import priorities_page
 
@@ -94,6 +95,8 @@ def load_demo() -> list[tuple[str, str]]:
         research.load_enquiries(group)
     if not planning.meetings_page(group, 1, 1, past=True).total:
         gatherings.load_meetings(group)
+    if not desk.packs_page(group.id, 1, 1).total:
+        delivery.load_delivery(group)
     db.session.commit()  # the whole demo in one transaction, like any command
     return logins
 
