@@ -88,6 +88,8 @@ class Config:
     NOTIFY_TIMEOUT = float(os.environ.get("NOTIFY_TIMEOUT", "20"))
     #: The postal address letters come from, printed above the member's address.
     LETTERS_FROM = os.environ.get("LETTERS_FROM", "")
+    #: Processes drawing a big letter pack at once (by default one per processor).
+    LETTER_PROCESSES = int(os.environ.get("LETTER_PROCESSES", "0")) or len(os.sched_getaffinity(0))
 
 
 class TestConfig(Config):

@@ -9,6 +9,11 @@ the clear zones), so that one letter on its own (`letter_pdf`) can be posted by 
 
 from __future__ import annotations
 
+import io
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
+from multiprocessing import get_context
+
 from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
@@ -33,9 +38,12 @@ def letter_pdf(letter: Letter) -> bytes:
     return _pdf(pack, letters_of(pack, letter.id))
 
 
-def _pdf(pack: LetterPack, rows) -> bytes:
-    from weasyprint import HTML
+#: Letters drawn together in one go; a bigger pack is drawn in parts, on as many
+#: processes as the site allows (`LETTER_PROCESSES`), and the parts joined in order.
+PART = 50
 
+
+def _pdf(pack: LetterPack, rows) -> bytes:
     group = groups.get_group_by_id(pack.group_id)
     contacts = groups.facilitator_names(group)
     pages = []
@@ -60,5 +68,36 @@ def _pdf(pack: LetterPack, rows) -> bytes:
                     )
                 )
             )
-    html = render_template("notices/letters.html", pages=pages, pack=pack, group=group)
-    return HTML(string=html, base_url=current_app.root_path).write_pdf()
+    parts = [
+        render_template(
+            "notices/letters.html", pages=pages[start : start + PART], pack=pack, group=group
+        )
+        for start in range(0, max(len(pages), 1), PART)
+    ]
+    base_url = current_app.root_path
+    processes = min(current_app.config["LETTER_PROCESSES"], len(parts))
+    if processes <= 1:
+        return _join([draw(html, base_url) for html in parts])
+    # Spawned, not forked: the site may be running threads, which a fork would copy.
+    with ProcessPoolExecutor(processes, mp_context=get_context("spawn")) as pool:
+        return _join(list(pool.map(draw, parts, repeat(base_url))))
+
+
+def draw(html: str, base_url: str) -> bytes:
+    """One part of a pack, drawn as a PDF (run in another process for a big pack)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def _join(parts: list[bytes]) -> bytes:
+    if len(parts) == 1:
+        return parts[0]
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -96,6 +96,30 @@ def test_a_pack_holds_one_letter_per_person_with_all_their_news(riverside, clien
     assert pdf_text(web.get(pack_url + "/letters.pdf").data) == pages
 
 
+def test_a_big_pack_drawn_in_parts_on_several_processes_keeps_every_letter_in_order(
+    riverside, client, monkeypatch
+):
+    from app.notices import letters as letter_pdfs
+
+    group, facilitator, officer = riverside
+    names = [f"Resident {n}" for n in range(5)]
+    for n, name in enumerate(names):
+        by_post(group, name=name, address=f"{n + 1} Canal Row\nRiverside")
+    backdate_members(group)
+    record(group, officer, title="Bins move to Wednesdays")
+    monkeypatch.setattr(letter_pdfs, "PART", 2)  # three parts
+    monkeypatch.setitem(client.application.config, "LETTER_PROCESSES", 2)
+
+    web = client_for(client.application, facilitator)
+    pack_url = web.post(f"/groups/{group.slug}/desk/packs").headers["Location"]
+    pages = pdf_text(web.get(pack_url + "/letters.pdf").data)
+
+    assert len(pages) == 5
+    for page, (n, name) in zip(pages, enumerate(names), strict=True):
+        assert name in page and f"{n + 1} Canal Row" in page
+        assert "Bins move to Wednesdays" in page
+
+
 def test_marking_a_pack_posted_tells_everyone_in_it_by_letter_once(riverside, client):
     group, facilitator, officer = riverside
     doris = by_post(group)
