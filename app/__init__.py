@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_jobs() -> None:
     """What the worker does when its time comes, registered by the domains that own it."""
     from app.actions import jobs as action_jobs  # noqa: F401
+    from app.decisions import jobs as decision_jobs  # noqa: F401
     from app.voting import jobs  # noqa: F401  (registers on import)
 
 
