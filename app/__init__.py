@@ -109,7 +109,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_jobs() -> None:
     """What the worker does when its time comes, registered by the domains that own it
     (the order they run in is each job's `order`, not the order of these imports)."""
-    from app.decisions import coming as plan_ahead  # noqa: F401  (registers on import)
+    from app.actions import jobs as action_jobs  # noqa: F401  (registers on import)
+    from app.decisions import coming as plan_ahead  # noqa: F401
+    from app.decisions import jobs as decision_jobs  # noqa: F401
     from app.meetings import coming as meetings_ahead  # noqa: F401
     from app.notices import by_notify, digests  # noqa: F401
     from app.voting import coming as votes_closing  # noqa: F401

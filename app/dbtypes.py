@@ -33,6 +33,11 @@ def local_today() -> date:
     return datetime.now(LOCAL_ZONE).date()
 
 
+def local_day(moment: datetime) -> date:
+    """The day it is in London at a moment (a scheduled job's "today")."""
+    return moment.astimezone(LOCAL_ZONE).date()
+
+
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC timestamp on every database.
 

@@ -44,6 +44,8 @@ GROUP_ACTIONS: dict[str, frozenset[str]] = {
     "forward_plan.view": EVERY_ROLE,
     "forward_plan.publish": RECORDERS,
     "forward_plan.comment": EVERY_ROLE,
+    #: Answering a member's comment, under it: those who publish what is coming up.
+    "forward_plan.reply": RECORDERS,
     "grapevine.view": EVERY_ROLE,
     "grapevine.report": EVERY_ROLE,
     "grapevine.resolve": RECORDERS,

@@ -18,7 +18,7 @@ from app.dbtypes import utcnow
 from app.decisions import services as decisions
 from app.decisions.reports import report_grapevine
 from app.decisions.told import record_told
-from app.decisions.upcoming import publish_forward_plan
+from app.decisions.upcoming import comment_on_plan, publish_forward_plan
 from app.enquiries import evidence
 from app.enquiries import services as enquiries
 from app.extensions import db
@@ -111,6 +111,7 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "decisions.forward_plan": ("GET", MEMBERS, False),
     "decisions.forward_plan_new": ("GET", RECORDERS, False),
     "decisions.forward_plan_entry": ("GET", MEMBERS, False),
+    "decisions.forward_plan_reply": ("POST", RECORDERS, False),
     "decisions.grapevine": ("GET", MEMBERS, False),
     "decisions.grapevine_report": ("GET", MEMBERS, False),
     "voting.priorities": ("GET", MEMBERS, False),
@@ -140,6 +141,7 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "meetings.agenda_edit": ("GET", {"facilitator"}, False),
     "meetings.agenda_move": ("POST", {"facilitator"}, False),
     "meetings.agenda_remove": ("POST", {"facilitator"}, False),
+    "meetings.agenda_send": ("POST", {"facilitator"}, False),
     "meetings.papers": ("GET", {"facilitator"}, False),
     "meetings.paper_remove": ("POST", {"facilitator"}, False),
     "meetings.paper_file": ("GET", MEMBERS, False),
@@ -196,6 +198,7 @@ POSTS: dict[str, set[str]] = {
     "decisions.withdraw_told": RECORDERS,
     "decisions.forward_plan_new": RECORDERS,
     "decisions.forward_plan_entry": MEMBERS,
+    "decisions.forward_plan_reply": RECORDERS,
     "decisions.grapevine": MEMBERS,
     "decisions.grapevine_report": RECORDERS,
     "groups.add_member": {"facilitator"},
@@ -215,6 +218,7 @@ POSTS: dict[str, set[str]] = {
     "meetings.cancel": {"facilitator"},
     "meetings.agenda_new": {"facilitator"},
     "meetings.agenda_edit": {"facilitator"},
+    "meetings.agenda_send": {"facilitator"},
     "meetings.papers": {"facilitator"},
     "meetings.minutes": {"facilitator"},
     "meetings.calendar_link": SIGNED_IN,
@@ -299,6 +303,7 @@ def world(app, ctx, tmp_path, monkeypatch):
     report = report_grapevine(
         group, people["resident"], what="Heard", heard_when="", heard_by_whom=""
     )
+    comment = comment_on_plan(entry, people["resident"], "Will the bins still come?")
     record_told(group, decision, officer, people=[subject], channel="phone", told_at=utcnow())
     (call, _person), *_ = notices.records_by_hand("decision", decision.id, 1, 10).items
     pack = desk.make_pack(group.id, officer)
@@ -378,6 +383,7 @@ def world(app, ctx, tmp_path, monkeypatch):
         "token": link.rsplit("/", 1)[1],
         "decision_id": decision.id,
         "entry_id": entry.id,
+        "comment_id": comment.id,
         "report_id": report.id,
         "notice_id": call.id,
         "priority_id": priority.id,

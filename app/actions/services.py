@@ -15,11 +15,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.actions.labels import ACTION_STATUS_LABELS
 from app.actions.models import ACTION_OPEN, ACTION_STATUSES, Action, ActionUpdate
 from app.dbtypes import local_today, utcnow
 from app.decisions import services as decisions
 from app.errors import Conflict, Invalid
 from app.extensions import db
+from app.groups import services as group_services
 from app.groups.models import Group, Membership
 from app.links import path_for
 from app.notices import services as notices
@@ -302,7 +304,42 @@ def update_progress(
     action.status = status
     action.completed_at = now if status not in ACTION_OPEN else None
     db.session.flush()
+    _tell_members_of_progress(action, by, note, now)
     return update_row
+
+
+def _tell_members_of_progress(action: Action, by: User, note: str, now: datetime) -> None:
+    """ "You said, we did": the group hears how an action is going, quietly (in the
+    inbox and in digests, never an email of its own). Whoever said it is not told."""
+    group = db.session.get(Group, action.group_id)
+    people = [p for p in group_services.everyone_to_tell(group) if p.id != by.id]
+    if not people:
+        return
+    status = str(ACTION_STATUS_LABELS[action.status])
+    notices.announce(
+        group_id=group.id,
+        subject_kind="action_progress",
+        subject_id=action.id,
+        title=_("Progress: %(title)s (%(status)s)", title=action.title, status=status),
+        body="\n\n".join(
+            part
+            for part in (
+                _(
+                    "%(name)s said how an action of %(group)s is going.",
+                    name=by.name,
+                    group=group.name,
+                ),
+                action.title,
+                _("Now: %(status)s.", status=status),
+                note,
+            )
+            if part
+        ),
+        url=path_for("actions.show", slug=group.slug, action_id=action.id),
+        people=people,
+        now=now,
+        quiet=True,
+    )
 
 
 def remind_owners(

@@ -127,7 +127,7 @@ def show(slug: str, action_id: int):
                 return redirect(_action_url(group, action), 303)
         else:
             status = 422
-    notices.mark_seen(current_user.id, "action", action.id)
+    notices.mark_seen(current_user.id, ("action", "action_progress"), action.id)
     people = people_by_id([action.owner_id, action.created_by_id])
     return render_template(
         "actions/show.html",

@@ -13,7 +13,10 @@ from app.dbtypes import utcnow
 from app.decisions.models import Decision, GrapevineReport
 from app.errors import Invalid
 from app.extensions import db
+from app.groups import services as group_services
 from app.groups.models import Group
+from app.links import path_for
+from app.notices import services as notices
 from app.pagination import Page, paginate
 
 
@@ -52,6 +55,16 @@ def link_grapevine(group: Group, report: GrapevineReport, decision: Decision, by
     report.resolved_by_id = by.id
     report.resolved_at = utcnow()
     db.session.flush()
+    _tell_reporter(
+        group,
+        report,
+        by,
+        _(
+            "It is in the log as decision %(number)d: %(title)s.",
+            number=decision.number,
+            title=decision.title,
+        ),
+    )
 
 
 def answer_grapevine(group: Group, report: GrapevineReport, answer: str, by: User) -> None:
@@ -64,6 +77,35 @@ def answer_grapevine(group: Group, report: GrapevineReport, answer: str, by: Use
     report.resolved_by_id = by.id
     report.resolved_at = utcnow()
     db.session.flush()
+    _tell_reporter(
+        group, report, by, _("%(name)s answered: %(answer)s", name=by.name, answer=answer)
+    )
+
+
+def _tell_reporter(group: Group, report: GrapevineReport, by: User, answer: str) -> None:
+    """The member who reported what they heard is told the answer (unless they answered
+    it themselves, or have since left Logbook)."""
+    reporter = db.session.get(User, report.reporter_id) if report.reporter_id else None
+    if reporter is None or reporter.id == by.id:
+        return
+    if not group_services.memberships_of(group, [reporter.id]):
+        return  # they have left the group, and could not open the report
+    notices.announce(
+        group_id=group.id,
+        subject_kind="grapevine",
+        subject_id=report.id,
+        title=_("An answer to what you heard"),
+        body="\n\n".join(
+            (
+                _("You told %(group)s you had heard this:", group=group.name),
+                report.what,
+                answer,
+            )
+        ),
+        url=path_for("decisions.grapevine_report", slug=group.slug, report_id=report.id),
+        people=[reporter],
+        now=report.resolved_at,
+    )
 
 
 def grapevine_page(group: Group, page: int, per_page: int) -> Page:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.accounts.models import User
 from app.dbtypes import utcnow
@@ -27,6 +28,7 @@ from app.decisions.services import (
 )
 from app.decisions.upcoming import decision_from_forward_plan
 from app.errors import Invalid, NotFound
+from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group, Membership
 from app.notices import services as notices
@@ -172,6 +174,20 @@ def informed_for(
             )
         result[decision.id] = rows
     return result
+
+
+def not_told_in_time(group: Group, now: datetime | None = None) -> list[tuple[int, Informed]]:
+    """(decision id, row) for every member not yet told of a decision of the group
+    when the group's window for telling them has passed ("not told, overdue"). Five
+    queries, however long the log."""
+    decisions = list(db.session.scalars(select(Decision).where(Decision.group_id == group.id)))
+    informed = informed_for(group, states_for(decisions), now)
+    return [
+        (decision_id, row)
+        for decision_id, rows in informed.items()
+        for row in rows
+        if row.status == "not_told_overdue"
+    ]
 
 
 def told_counts(rows: list[Informed]) -> Counter:

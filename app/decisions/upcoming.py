@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.comments import services as comments
+from app.comments.models import Comment
 from app.dbtypes import utcnow
 from app.decisions.models import DECIDED_BY, Decision, ForwardPlanEntry
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group
@@ -147,3 +149,51 @@ def comment_on_plan(entry: ForwardPlanEntry, author: User, body: str):
     if decision_from_forward_plan(entry) is not None:
         raise Conflict(_("This has been decided, so it takes no more comments."), "body")
     return comments.add(entry.group_id, "forward_plan", entry.id, author, body)
+
+
+def reply_on_plan(
+    group: Group, entry: ForwardPlanEntry, comment_id: int, author: User, body: str
+) -> Comment:
+    """An officer or facilitator answers a member's comment on an upcoming decision, under
+    that comment; the member who wrote it is told. Answers are welcome after the
+    decision too: hearing back is the point."""
+    original = comments.get("forward_plan", entry.id, comment_id)
+    if original is None:
+        raise NotFound(_("That comment is not on this page, so it cannot be answered here."))
+    reply = comments.add(group.id, "forward_plan", entry.id, author, body, reply_to=original)
+    commenter = db.session.get(User, original.author_id) if original.author_id else None
+    if commenter is None or commenter.id == author.id:
+        return reply
+    if not group_services.memberships_of(group, [commenter.id]):
+        return reply  # they have left the group, and could not open the page
+    page = comments.page_number_of(original, current_app.config["PAGE_SIZE"])
+    notices.announce(
+        group_id=group.id,
+        subject_kind="comment",
+        subject_id=reply.id,
+        title=_("A reply to your comment on: %(title)s", title=entry.title),
+        body="\n\n".join(
+            (
+                _(
+                    "%(name)s replied to your comment on something %(group)s will decide:",
+                    name=author.name,
+                    group=group.name,
+                ),
+                entry.title,
+                _("Their reply:"),
+                reply.body,
+                _("You wrote:"),
+                original.body,
+            )
+        ),
+        url=path_for(
+            "decisions.forward_plan_entry",
+            slug=group.slug,
+            entry_id=entry.id,
+            **({"page": page} if page > 1 else {}),
+        )
+        + f"#comment-{original.id}",
+        people=[commenter],
+        now=reply.created_at,
+    )
+    return reply

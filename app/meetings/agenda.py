@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from app.accounts.models import User
 from app.actions import services as actions
+from app.dbtypes import utcnow
 from app.decisions import services as decisions
 from app.decisions.models import Decision
 from app.enquiries import services as enquiries
 from app.enquiries.models import Enquiry
 from app.errors import Conflict, Invalid
 from app.extensions import db
+from app.groups import services as group_services
 from app.groups.models import Group
-from app.meetings.common import within
+from app.links import path_for
+from app.meetings.common import details_text, within
 from app.meetings.models import AgendaItem, Meeting, MeetingDecision
+from app.notices import services as notices
+from app.notices.models import Announcement
 from app.voting import services as voting
 from app.voting.models import Ballot, Priority
 from app.voting.priorities import get_priority
@@ -195,3 +203,86 @@ def move_item(meeting: Meeting, item: AgendaItem, direction: str, seen_order: li
     for position, each in enumerate(items, start=1):
         each.position = position
     db.session.flush()
+
+
+# Sending the agenda to members --------------------------------------------------------
+
+
+def agenda_text(rows: list[AgendaRow]) -> str:
+    """The agenda in plain text, an item a paragraph, for an email or a letter."""
+    parts = []
+    for row in rows:
+        item = row.item
+        lines = [f"{item.position}. {item.title}"]
+        about = []
+        if item.lead:
+            about.append(_("Led by %(name)s", name=item.lead))
+        if item.minutes_allowed:
+            about.append(ngettext("%(num)d minute", "%(num)d minutes", item.minutes_allowed))
+        if about:
+            lines.append("   " + ", ".join(about))
+        lines += ["   " + line for line in item.details.splitlines() if line.strip()]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def _agenda_body(group: Group, meeting: Meeting, rows: list[AgendaRow], changed: bool) -> str:
+    opening = (
+        _("The agenda of this meeting of %(group)s has changed. Here it is now.", group=group.name)
+        if changed
+        else _("Here is the agenda of the next meeting of %(group)s.", group=group.name)
+    )
+    return "\n\n".join(
+        (opening, details_text(meeting), _("Agenda"), agenda_text(rows), _("See it online:"))
+    )
+
+
+def last_agenda_sent(meeting: Meeting) -> Announcement | None:
+    """The latest agenda members were sent for a meeting (None: never sent)."""
+    return db.session.scalar(
+        select(Announcement)
+        .where(Announcement.subject_kind == "agenda", Announcement.subject_id == meeting.id)
+        .order_by(Announcement.version.desc(), Announcement.id.desc())
+        .limit(1)
+    )
+
+
+def send_agenda(
+    group: Group, meeting: Meeting, by: User, now: datetime | None = None
+) -> Announcement:
+    """Send the agenda to every member, or, once it has changed, the agenda as it is now
+    ("Agenda changed"). Each sending is the next version, so a letter of an older one
+    not yet posted is overtaken. Sending what members already have is refused."""
+    now = now or utcnow()
+    if meeting.status != "planned":
+        raise Conflict(_("The agenda can only be sent before the meeting starts."))
+    # One sending at a time per meeting: two facilitators at once send one version.
+    db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    rows = agenda(meeting)
+    if not rows:
+        raise Invalid(_("There is nothing on the agenda yet. Add the items first."))
+    last = last_agenda_sent(meeting)
+    if last is not None and last.body == _agenda_body(group, meeting, rows, last.version > 1):
+        raise Conflict(
+            _(
+                "Members already have this agenda: nothing has changed since it was sent. "
+                "Change the agenda first, then send it again."
+            )
+        )
+    changed = last is not None
+    return notices.announce(
+        group_id=group.id,
+        subject_kind="agenda",
+        subject_id=meeting.id,
+        title=(
+            _("Agenda changed: %(title)s", title=meeting.title)
+            if changed
+            else _("Agenda: %(title)s", title=meeting.title)
+        ),
+        body=_agenda_body(group, meeting, rows, changed),
+        url=path_for("meetings.show", slug=group.slug, meeting_id=meeting.id) + "#agenda",
+        people=group_services.everyone_to_tell(group),
+        now=now,
+        version=last.version + 1 if last else 1,
+        author=by,
+    )

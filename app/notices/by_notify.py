@@ -30,7 +30,7 @@ from app.extensions import db
 from app.notices import desk, notify
 from app.notices.models import Announcement, Digest, JobRun, Letter, LetterPack, Notice
 from app.notices.services import chain_told
-from app.notices.worker import MAX_ATTEMPTS, backoff, due_job, once
+from app.notices.worker import LAST, MAX_ATTEMPTS, backoff, due_job, once
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def groups_with_letters(now: datetime) -> list[int]:
     )
 
 
-@due_job("letter packs for Notify", groups_with_letters)
+@due_job("letter packs for Notify", groups_with_letters, order=LAST - 1)
 def pack_for_notify(group_id: int, now: datetime) -> None:
     """Put a group's due letters in a pack for Notify to post (made by nobody: the worker)."""
     desk.make_pack(group_id, None, now=now)
@@ -158,7 +158,7 @@ def letters_to_post(now: datetime) -> list[int]:
     )
 
 
-@due_job("letters to Notify", letters_to_post)
+@due_job("letters to Notify", letters_to_post, order=LAST - 1)
 def post_letter(letter_id: int, now: datetime) -> None:
     """Send one letter of a worker's pack to Notify, as a PDF of its own."""
     from app.notices.letters import letter_pdf

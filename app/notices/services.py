@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -375,20 +375,38 @@ def withdraw(notice: Notice, *, reason: str, by: User, now: datetime | None = No
     )
 
 
-def mark_seen(user_id: int, subject_kind: str, subject_id: int, at: datetime | None = None) -> int:
+def mark_seen(
+    user_id: int, subject_kind: str | Iterable[str], subject_id: int, at: datetime | None = None
+) -> int:
     """Opening the page about something marks its in-app notices seen (and so, told).
-    Returns how many were newly seen.
+    Returns how many were newly seen. A page about one thing that people hear about in
+    several ways (a vote, and its result) names every kind: still one query.
 
     The one write a GET may make: a person's own notices. Nothing is locked or
     written when there is nothing new to mark.
     """
+    kinds = [subject_kind] if isinstance(subject_kind, str) else list(subject_kind)
+    return mark_seen_of(user_id, {kind: [subject_id] for kind in kinds}, at)
+
+
+def mark_seen_of(
+    user_id: int, subjects: dict[str, Iterable[int]], at: datetime | None = None
+) -> int:
+    """As `mark_seen`, for a page that shows several things ({kind: ids}), like an
+    upcoming decision and the replies under its comments. One query when nothing is new."""
+    wanted = [
+        and_(Notice.subject_kind == kind, Notice.subject_id.in_(list(ids)))
+        for kind, ids in subjects.items()
+        if ids
+    ]
+    if not wanted:
+        return 0
     unseen = [
         tuple(row)
         for row in db.session.execute(
             select(Notice.id, Notice.group_id).where(
                 Notice.user_id == user_id,
-                Notice.subject_kind == subject_kind,
-                Notice.subject_id == subject_id,
+                or_(*wanted),
                 Notice.channel == "in_app",
                 Notice.seen_at.is_(None),
                 Notice.withdrawn_at.is_(None),
@@ -398,8 +416,9 @@ def mark_seen(user_id: int, subject_kind: str, subject_id: int, at: datetime | N
     if not unseen:
         return 0
     now = at or utcnow()
-    group_id = unseen[0][1]
-    chain.lock(group_id)
+    groups = sorted({group_id for _notice, group_id in unseen})
+    for group_id in groups:  # one group in practice: a page is about one group's things
+        chain.lock(group_id)
     ids = [notice_id for notice_id, _group in unseen]
     db.session.execute(
         update(Notice)
@@ -414,7 +433,8 @@ def mark_seen(user_id: int, subject_kind: str, subject_id: int, at: datetime | N
             .execution_options(populate_existing=True)
         )
     )
-    chain_told(group_id, seen)
+    for group_id in groups:
+        chain_told(group_id, [n for n in seen if n.group_id == group_id])
     return len(seen)
 
 
@@ -552,6 +572,7 @@ def current_title(kind: str):
 def current_titles(announcements: Iterable[Announcement]) -> dict[int, str]:
     """For each announcement whose subject has moved on: the title to show now (by
     announcement id). One query per kind that registered one."""
+    announcements = list(announcements)  # read twice below; a generator would be spent
     by_kind: dict[str, set[int]] = {}
     for item in announcements:
         if item.subject_kind in CURRENT_TITLES:

@@ -13,6 +13,7 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
 from app.forms import TIME_RE, ChecklistField, PlainDateField, WholeNumberField, limited, strip
+from app.voting.labels import PRIORITY_STATUS_LABELS
 from app.voting.models import DOMAINS, METHODS, PRIORITY_STATUSES, VOTERS
 
 DOMAIN_LABELS = {
@@ -21,14 +22,6 @@ DOMAIN_LABELS = {
     "cultural_coherence": _l("Culture and identity"),
     "living_environment": _l("Living environment"),
     "local_economy": _l("Local economy"),
-}
-PRIORITY_STATUS_LABELS = {
-    "proposed": _l("Proposed"),
-    "shortlisted": _l("Shortlisted"),
-    "chosen": _l("Chosen"),
-    "in_action": _l("In action"),
-    "achieved": _l("Achieved"),
-    "not_taken_forward": _l("Not taken forward"),
 }
 METHOD_LABELS = {
     "approval": _l("Approval: tick every option you support"),

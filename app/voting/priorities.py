@@ -3,15 +3,21 @@ each has got (proposed, shortlisted, chosen, in action, achieved or not taken fo
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.dbtypes import utcnow
 from app.errors import Invalid
 from app.extensions import db
 from app.groups.models import Group
+from app.links import path_for
+from app.notices import services as notices
 from app.pagination import Page, paginate
+from app.voting.labels import PRIORITY_STATUS_LABELS
 from app.voting.models import DOMAINS, PRIORITY_STATUSES, Priority, PrioritySupport
 
 
@@ -117,7 +123,21 @@ def toggle_support(priority: Priority, user: User) -> bool:
     return True
 
 
-def set_priority_status(priority: Priority, status: str, reason: str = "") -> None:
+def set_priority_status(
+    priority: Priority,
+    status: str,
+    reason: str = "",
+    *,
+    by: User | None = None,
+    why: str = "",
+    now: datetime | None = None,
+) -> bool:
+    """Move a priority on (or back). Returns whether its status changed.
+
+    When it changed, its proposer and everyone who backs it are told, with the reason
+    (or `why`, what moved it on, when that is not a reason to show on the priority).
+    Whoever changed it (`by`) is not told of what they did themselves.
+    """
     if status not in PRIORITY_STATUSES:
         raise Invalid(_("Choose a status"), "status")
     reason = (reason or "").strip()
@@ -125,9 +145,60 @@ def set_priority_status(priority: Priority, status: str, reason: str = "") -> No
         raise Invalid(
             _("Say why it is not being taken forward: everyone will see the reason"), "reason"
         )
+    changed = status != priority.status
     priority.status = status
     priority.status_reason = reason or None
     db.session.flush()
+    if changed:
+        _tell_backers(priority, reason or why, by, now or utcnow())
+    return changed
+
+
+def _tell_backers(priority: Priority, why: str, by: User | None, now: datetime) -> None:
+    """Tell the proposer and the backers of a priority where it has got to."""
+    people = list(
+        db.session.scalars(
+            select(User)
+            .where(
+                or_(
+                    User.id == priority.proposer_id,
+                    User.id.in_(
+                        select(PrioritySupport.user_id).where(
+                            PrioritySupport.priority_id == priority.id
+                        )
+                    ),
+                )
+            )
+            .order_by(User.id)
+        )
+    )
+    people = [person for person in people if by is None or person.id != by.id]
+    if not people:
+        return
+    group = db.session.get(Group, priority.group_id)
+    label = str(PRIORITY_STATUS_LABELS[priority.status])
+    notices.announce(
+        group_id=group.id,
+        subject_kind="priority",
+        subject_id=priority.id,
+        title=_("Priority update: %(title)s (%(status)s)", title=priority.title, status=label),
+        body="\n\n".join(
+            part
+            for part in (
+                _(
+                    "A priority you proposed or back in %(group)s has moved on.",
+                    group=group.name,
+                ),
+                priority.title,
+                _("It is now: %(status)s.", status=label),
+                _("Why: %(why)s", why=why) if why else "",
+            )
+            if part
+        ),
+        url=path_for("voting.priority", slug=group.slug, priority_id=priority.id),
+        people=people,
+        now=now,
+    )
 
 
 def votable_priorities(group: Group) -> list[Priority]:

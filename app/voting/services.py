@@ -36,7 +36,7 @@ from app.voting.models import (
     PaperTally,
     Priority,
 )
-from app.voting.priorities import get_priority
+from app.voting.priorities import get_priority, set_priority_status
 
 RESIDENT_ROLES = ("resident", "resident_adviser")
 
@@ -270,7 +270,103 @@ def close_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) -
     result = count_ballot(ballot)
     ballot.result = result
     db.session.flush()
+    _announce_result(group, ballot, result, now)
     return result
+
+
+def _announce_result(group: Group, ballot: Ballot, result: dict, now: datetime) -> None:
+    """Tell everyone who could vote how it came out (nobody, when nobody could)."""
+    people = list(
+        db.session.scalars(
+            select(User)
+            .join(EligibleVoter, EligibleVoter.user_id == User.id)
+            .where(EligibleVoter.ballot_id == ballot.id)
+            .order_by(User.id)
+        )
+    )
+    if not people:
+        return
+    labels = {o.id: o.label for o in ballot_options(ballot)}
+    notices.announce(
+        group_id=group.id,
+        subject_kind="ballot_result",
+        subject_id=ballot.id,
+        title=_("Vote result: %(title)s", title=ballot.title),
+        body="\n\n".join(
+            (
+                _(
+                    "The vote in %(group)s has closed: %(title)s.",
+                    group=group.name,
+                    title=ballot.title,
+                ),
+                *result_in_words(ballot, result, labels),
+                _("The full count, and the ballot box to check your receipt code against:"),
+            )
+        ),
+        url=path_for("voting.ballot", slug=group.slug, ballot_id=ballot.id) + "#result",
+        people=people,
+        now=now,
+    )
+
+
+def top_tie(result: dict) -> list[int]:
+    """The options that tied for first place before a tie-break chose the winner, in
+    ballot order ([] when nothing tied for first)."""
+    if not result.get("tie_break") or result.get("winner") is None:
+        return []
+    if result["method"] == "ranked":
+        # The last count left one option; the count before it shows whether those still
+        # in were level, and one had to be eliminated by the tie-break rule.
+        rounds = result.get("rounds") or []
+        if len(rounds) < 2:
+            return []
+        before = rounds[-2]["counts"]
+        level = len(set(before.values())) == 1 and len(before) > 1
+        return [int(o) for o in before] if level else []
+    counts = result["counts"]
+    best = counts[str(result["winner"])]
+    tied = [int(o) for o, n in counts.items() if n == best]
+    return tied if len(tied) > 1 else []
+
+
+def result_in_words(ballot: Ballot, result: dict, labels: dict[int, str]) -> list[str]:
+    """A closed vote's result in plain sentences: who won, or that it was a tie (and
+    how it was broken), or that nobody voted; and whether the result stands."""
+    winner = result.get("winner")
+    if winner is None:
+        return [_("Nobody voted, so there is no result.")]
+    name = labels.get(winner, str(winner))
+    tied = top_tie(result)
+    if tied:
+        said = [
+            _(
+                "It was a tie between %(options)s. Under the tie-break rule shown with "
+                "the result, %(winner)s wins.",
+                options=", ".join(f"\u201c{labels.get(o, o)}\u201d" for o in tied),
+                winner=f"\u201c{name}\u201d",
+            )
+        ]
+    else:
+        said = [_("The winner is %(winner)s.", winner=f"\u201c{name}\u201d")]
+    turnout = result.get("turnout") or {}
+    voted = _(
+        "%(ballots)d of %(eligible)d members who could vote did (%(percent)s%%).",
+        ballots=turnout.get("ballots", 0),
+        eligible=turnout.get("eligible", 0),
+        percent=turnout.get("percent", 0),
+    )
+    if result.get("quorum_met", True):
+        said.append(voted)
+    else:
+        said.append(
+            voted
+            + " "
+            + _(
+                "That is below the %(quorum)d%% needed, so the result does not stand.",
+                quorum=ballot.quorum_percent,
+            )
+        )
+    return said
 
 
 def count_ballot(ballot: Ballot) -> dict:
@@ -485,7 +581,7 @@ def paper_counts(ballot: Ballot) -> dict[int, int]:
     return totals
 
 
-def remind(group: Group, ballot: Ballot) -> int:
+def remind(group: Group, ballot: Ballot, now: datetime | None = None) -> int:
     """Tell eligible members who have not voted yet. Says nothing of how anyone voted."""
     if state(ballot) != "open":
         raise Invalid(_("Reminders can only go out while the vote is open"))
@@ -505,13 +601,15 @@ def remind(group: Group, ballot: Ballot) -> int:
             body=_("You have not voted yet on: %(title)s.", title=ballot.title),
             url=path_for("voting.ballot", slug=group.slug, ballot_id=ballot.id),
             people=waiting,
+            now=now,
         )
         db.session.flush()
     return len(waiting)
 
 
-def choose_winner(group: Group, ballot: Ballot) -> Priority | None:
-    """Mark the winning option's priority as chosen."""
+def choose_winner(group: Group, ballot: Ballot, by: User | None = None) -> Priority | None:
+    """Mark the winning option's priority as chosen; its proposer and backers are told
+    (unless it was chosen already)."""
     if not ballot.result or ballot.result.get("winner") is None:
         raise Invalid(_("There is no result to act on"))
     option = db.session.get(BallotOption, ballot.result["winner"])
@@ -520,10 +618,26 @@ def choose_winner(group: Group, ballot: Ballot) -> Priority | None:
     priority = get_priority(group, option.priority_id)
     if priority is None:
         raise Invalid(_("The winning option is not one of the group's priorities"))
-    priority.status = "chosen"
-    priority.status_reason = None
-    db.session.flush()
+    set_priority_status(
+        priority,
+        "chosen",
+        by=by,
+        why=_("The group chose it in the vote \u201c%(title)s\u201d.", title=ballot.title),
+    )
     return priority
+
+
+@notices.current_title("ballot")
+def ballot_titles(ballot_ids: list[int]) -> dict[int, str]:
+    """An inbox must not say "Vote now" about a vote that has closed. One query."""
+    return {
+        ballot_id: _("Vote closed: %(title)s", title=title)
+        for ballot_id, title in db.session.execute(
+            select(Ballot.id, Ballot.title).where(
+                Ballot.id.in_(ballot_ids), Ballot.closed_at.is_not(None)
+            )
+        )
+    }
 
 
 def _iso(value):

@@ -17,6 +17,7 @@ from app.enquiries import services as enquiries
 from app.errors import Invalid, Refused
 from app.extensions import undo
 from app.forms import CommentForm, EmptyForm, parse_clock
+from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.viewing import comment_posted, flash_refusal, form_status, found, load_group, save_form
 from app.voting import bp, charts
@@ -103,6 +104,7 @@ def priority(slug: str, priority_id: int):
     if comment_posted(form, group, "priority.comment", post):
         back = url_for("voting.priority", slug=slug, priority_id=item.id)
         return redirect(back + "#comments", 303)
+    notices.mark_seen(current_user.id, "priority", item.id)
     return render_template(
         "voting/priority.html",
         group=group,
@@ -136,8 +138,18 @@ def priority_status(slug: str, priority_id: int):
     group = load_group(slug, "priority.set_status")
     item = load_priority(group, priority_id)
     form = PriorityStatusForm(obj=item)
-    if save_form(form, lambda: set_priority_status(item, form.status.data, form.reason.data or "")):
-        flash(_("The priority's status has been saved."))
+    saved = save_form(
+        form,
+        lambda: set_priority_status(
+            item, form.status.data, form.reason.data or "", by=current_user
+        ),
+    )
+    if saved:
+        flash(
+            _("The priority's status has been saved. Its proposer and backers are being told.")
+            if saved.value
+            else _("The priority's status has been saved.")
+        )
         return redirect(url_for("voting.priority", slug=slug, priority_id=item.id), 303)
     return render_template(
         "voting/priority_status.html", group=group, priority=item, form=form
@@ -238,6 +250,7 @@ def _choices_from(request_form, ballot, options):
 
 
 def _ballot_page(group, ballot, *, error=None, status=200, submitted=None):
+    notices.mark_seen(current_user.id, ("ballot", "ballot_result"), ballot.id)
     options = voting.ballot_options(ballot)
     mine = voting.my_current(ballot, current_user)
     eligible = voting.is_eligible(ballot, current_user)
@@ -343,7 +356,7 @@ def ballot_choose(slug: str, ballot_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        chosen = voting.choose_winner(group, item)
+        chosen = voting.choose_winner(group, item, by=current_user)
     except Refused as exc:
         flash_refusal(exc)
         return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)

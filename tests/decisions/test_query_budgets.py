@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.decisions.reports import report_grapevine
-from app.decisions.upcoming import comment_on_plan, publish_forward_plan
+from app.decisions.upcoming import comment_on_plan, publish_forward_plan, reply_on_plan
 from app.groups import services as group_services
 from app.notices import services as notices
 from tests.decisions.helpers import backdate_members, record
@@ -45,7 +45,8 @@ def build(n_decisions: int, n_members: int):
         if n % 3 == 0:
             notices.mark_seen(people[0].id, "decision", decision.id)
     report_grapevine(group, people[0], what="Heard", heard_when="", heard_by_whom="")
-    comment_on_plan(entry, people[0], "A comment")
+    comment = comment_on_plan(entry, people[0], "A comment")
+    reply_on_plan(group, entry, comment.id, officer, "A reply, shown under it")
     return group, officer, people, decision, entry
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from app.accounts import services as accounts
 from app.dbtypes import local_today, utcnow
-from app.decisions.upcoming import publish_forward_plan
+from app.decisions.upcoming import comment_on_plan, publish_forward_plan
 from app.extensions import db
 from app.groups import services as groups
 from app.notices import services as notices
@@ -209,3 +209,46 @@ def test_acknowledging_works_without_javascript_too(browser, live_server):
         expect(page.get_by_text("You said you had read this")).to_be_visible()
     finally:
         context.close()
+
+
+def test_an_officer_answers_a_residents_comment_under_it_and_the_resident_reads_it(
+    page, live_server
+):
+    with live_server.app.app_context():
+        group = groups.get_group("riverside")
+        officer = accounts.get_user_by_email("officer@example.org")
+        resident = accounts.get_user_by_email("resident@example.org")
+        entry = publish_forward_plan(
+            group,
+            officer,
+            title="Library closes on Mondays",
+            summary="To save money, the library would close one day a week.",
+            decision_by_kind="council_cabinet",
+            decision_by_name="Cabinet",
+            expected_at=utcnow() + timedelta(days=40),
+        )
+        comment_on_plan(entry, resident, "Where will the homework club go?")
+        entry_id = entry.id
+        db.session.commit()
+        db.session.remove()
+
+    sign_in(page, "officer@example.org")
+    page.goto(f"/groups/riverside/forward-plan/{entry_id}")
+    page.get_by_text("Reply to this comment").click()
+    check_page(page)
+    page.get_by_role("button", name="Send the reply").click()  # nothing written
+    expect(page.get_by_role("link", name="Write your reply")).to_be_visible()
+    check_page(page)
+    page.get_by_label("Your reply").fill("It moves to the school hall on Mondays.")
+    page.get_by_role("button", name="Send the reply").click()
+    expect(page.get_by_text("Your reply is under the comment")).to_be_visible()
+    expect(page.get_by_text("Reply from Owen Officer")).to_be_visible()
+    check_page(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "resident@example.org")
+    page.goto("/inbox")
+    page.get_by_role("link", name="A reply to your comment on: Library closes on Mondays").click()
+    expect(page.get_by_text("It moves to the school hall on Mondays.")).to_be_visible()
+    expect(page.get_by_text("Reply to this comment")).to_have_count(0)
+    check_page(page)

@@ -1,11 +1,11 @@
 """The forward plan's pages: what is coming up, publishing an entry, and one entry
-with its comments."""
+with its comments and the replies to them."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,9 @@ from app.dbtypes import local_to_utc
 from app.decisions import bp, upcoming
 from app.decisions.forms import ForwardPlanForm
 from app.decisions.views.common import labels
-from app.forms import CommentForm
+from app.errors import Refused
+from app.extensions import undo
+from app.forms import CommentForm, EmptyForm
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.viewing import comment_posted, form_status, found, load_group, save_form
@@ -68,13 +70,62 @@ def forward_plan_entry(slug: str, entry_id: int):
             url_for("decisions.forward_plan_entry", slug=slug, entry_id=entry.id) + "#comments",
             303,
         )
-    notices.mark_seen(current_user.id, "forward_plan", entry.id)
+    return _entry_page(group, entry, form, form_status(form))
+
+
+def _entry_page(group, entry, form, status: int = 200, reply_error: dict | None = None):
+    """An upcoming decision with its comments, each with the replies under it; with
+    `reply_error`, a reply that was refused ({"comment_id", "message", "body"})."""
+    page = comments.page("forward_plan", entry.id, page_arg(), page_size())
+    replies = comments.replies(comment for comment, _author in page.items)
+    if reply_error is not None:
+        reply_error["on_page"] = any(c.id == reply_error["comment_id"] for c, _a in page.items)
+    notices.mark_seen_of(
+        current_user.id,
+        {
+            "forward_plan": [entry.id],
+            "comment": [r.comment.id for shown in replies.values() for r in shown],
+        },
+    )
     return render_template(
         "decisions/forward_plan_entry.html",
         group=group,
         entry=entry,
         decided=upcoming.decision_from_forward_plan(entry),
-        comments=comments.page("forward_plan", entry.id, page_arg(), page_size()),
+        comments=page,
+        replies=replies,
         form=form,
+        reply_error=reply_error,
         **labels(),
-    ), form_status(form)
+    ), status
+
+
+@bp.route(
+    "/groups/<slug>/forward-plan/<int:entry_id>/comments/<int:comment_id>/reply",
+    methods=["POST"],
+)
+def forward_plan_reply(slug: str, entry_id: int, comment_id: int):
+    """An officer or facilitator answers a member's comment, under it (a plain form)."""
+    group = load_group(slug, "forward_plan.reply")
+    entry = found(upcoming.get_forward_plan(group, entry_id))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    body = request.form.get("body", "")
+    try:
+        reply = upcoming.reply_on_plan(group, entry, comment_id, current_user, body)
+    except Refused as exc:
+        undo()
+        error = {"comment_id": comment_id, "message": str(exc), "body": body}
+        return _entry_page(group, entry, CommentForm(formdata=None), exc.status, error)
+    flash(_("Your reply is under the comment, and its writer is being told."))
+    page = comments.page_number_of(reply, page_size())
+    return redirect(
+        url_for(
+            "decisions.forward_plan_entry",
+            slug=slug,
+            entry_id=entry.id,
+            **({"page": page} if page > 1 else {}),
+        )
+        + f"#comment-{comment_id}",
+        303,
+    )

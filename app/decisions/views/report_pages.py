@@ -11,6 +11,7 @@ from app.decisions import bp, reports
 from app.decisions import services as decisions
 from app.decisions.forms import AnswerReportForm, GrapevineForm, LinkReportForm
 from app.errors import Invalid
+from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import require
 from app.viewing import form_status, found, load_group, save_form
@@ -74,6 +75,7 @@ def grapevine_report(slug: str, report_id: int):
             flash(_("The report has been answered, and the reporter can see the answer."))
             return redirect(url_for("decisions.grapevine", slug=slug), 303)
     linked = decisions.get_decision(group, report.decision_id) if report.decision_id else None
+    notices.mark_seen(current_user.id, "grapevine", report.id)
     return render_template(
         "decisions/grapevine_report.html",
         group=group,

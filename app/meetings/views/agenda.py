@@ -142,6 +142,21 @@ def agenda_remove(slug: str, meeting_id: int, item_id: int):
     return redirect(meeting_url(group, meeting, "#agenda"), 303)
 
 
+@bp.route("/groups/<slug>/meetings/<int:meeting_id>/agenda/send", methods=["POST"])
+def agenda_send(slug: str, meeting_id: int):
+    group, meeting = load_meeting_for(slug, meeting_id, "meeting.plan")
+    try:
+        sent = agenda.send_agenda(group, meeting, current_user)
+    except Refused as exc:
+        return refused_on_page(group, meeting, exc)
+    flash(
+        _("The changed agenda is on its way to every member.")
+        if sent.version > 1
+        else _("The agenda is on its way to every member.")
+    )
+    return redirect(meeting_url(group, meeting, "#agenda"), 303)
+
+
 # Papers -------------------------------------------------------------------------------
 
 

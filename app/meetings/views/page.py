@@ -13,6 +13,7 @@ from app.meetings.forms import RsvpForm
 from app.meetings.labels import labels
 from app.meetings.views.common import load_meeting, meeting_url
 from app.notices import services as notices
+from app.permissions import can
 from app.viewing import load_group
 
 
@@ -30,10 +31,13 @@ def rsvp_part(group, meeting, error: str | None = None) -> dict:
 
 def meeting_page(group, meeting, *, error: str | None = None, status: int = 200):
     """The meeting's page; with `error`, the refusal that brought the viewer back to it."""
-    notices.mark_seen(current_user.id, "meeting", meeting.id)
+    notices.mark_seen(current_user.id, ("meeting", "agenda"), meeting.id)
+    sending = meeting.status == "planned" and can(current_user, "meeting.plan", group)
     return render_template(
         "meetings/show.html",
         rows=agenda.agenda(meeting),
+        agenda_sent=agenda.last_agenda_sent(meeting) if sending else None,
+        can_send_agenda=sending,
         papers=papers.papers(meeting),
         captured=captures.captured(meeting) if meeting.status == "finished" else None,
         **rsvp_part(group, meeting, error),

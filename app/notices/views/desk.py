@@ -14,6 +14,7 @@ from app.extensions import undo
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.notices import bp, desk, letters
+from app.notices import services as notices
 from app.notices.forms import CallForm, ToldAtMeetingForm
 from app.pagination import page_arg, page_size
 from app.viewing import flash_refusal, form_status, found, load_group, save_form
@@ -35,6 +36,8 @@ def _posted_form():
 @bp.route("/groups/<slug>/desk", endpoint="desk")
 def desk_page(slug: str):
     group = _desk(slug)
+    # The weekly alert of members not told in time brings facilitators here.
+    notices.mark_seen(current_user.id, "overdue", group.id)
     return render_template(
         "notices/desk.html",
         group=group,
