@@ -214,3 +214,16 @@ def test_a_new_phone_number_clears_a_wrong_number_mark(client, login):
     assert reloaded(user).phone_wrong_at is not None  # same number: still wrong
     client.post("/account", data=details(phone="0161 496 0000"))
     assert reloaded(user).phone_wrong_at is None
+
+
+def test_a_digest_with_neither_email_nor_letters_is_said_to_wait_in_the_inbox(client, login):
+    user = make_user()
+    login(user)
+    saved = client.post(
+        "/account",
+        data=details(preferred_channels=["in_app"], digest="daily"),
+        follow_redirects=True,
+    )
+    assert saved.status_code == 200
+    assert "it waits in the Logbook inbox" in html(saved)
+    assert reloaded(user).digest == "daily"

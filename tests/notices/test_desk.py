@@ -120,6 +120,19 @@ def test_a_big_pack_drawn_in_parts_on_several_processes_keeps_every_letter_in_or
         assert "Bins move to Wednesdays" in page
 
 
+def test_letters_carry_the_sites_return_address(riverside, client, monkeypatch):
+    group, facilitator, officer = riverside
+    by_post(group)
+    backdate_members(group)
+    record(group, officer, title="Bins move to Wednesdays")
+    monkeypatch.setitem(client.application.config, "LETTERS_FROM", "Town Hall, Riverside RV1 1AA")
+
+    web = client_for(client.application, facilitator)
+    pack_url = web.post(f"/groups/{group.slug}/desk/packs").headers["Location"]
+    (page,) = pdf_text(web.get(pack_url + "/letters.pdf").data)
+    assert "Town Hall, Riverside RV1 1AA" in page
+
+
 def test_marking_a_pack_posted_tells_everyone_in_it_by_letter_once(riverside, client):
     group, facilitator, officer = riverside
     doris = by_post(group)
