@@ -207,6 +207,8 @@ def load_meetings(group) -> None:
             due_on=today + timedelta(days=14),
             decision_id=survey_decision.id,
         )
+    # The agenda has gone to every member.
+    agenda.send_agenda(group, upcoming, facilitator)
     attendance.rsvp(upcoming, rita, "coming")
     attendance.rsvp(upcoming, ade, "coming")
     attendance.rsvp(upcoming, people["partner@example.org"][1], "apologies")

@@ -10,7 +10,7 @@ from app.dbtypes import utcnow
 from app.decisions import services as decisions
 from app.decisions.reports import link_grapevine, report_grapevine
 from app.decisions.told import record_told, withdraw_told
-from app.decisions.upcoming import publish_forward_plan
+from app.decisions.upcoming import comment_on_plan, publish_forward_plan, reply_on_plan
 from app.groups import services as groups
 from app.notices import services as notices
 
@@ -178,8 +178,8 @@ def load_decision_log(group) -> None:
     )
     link_grapevine(group, rumour, damp, officer)
 
-    # Coming up.
-    publish_forward_plan(
+    # Coming up, with a resident's comment the officer has answered under it.
+    car_park = publish_forward_plan(
         group,
         officer,
         title="Close the Elm Street car park at night",
@@ -188,6 +188,19 @@ def load_decision_log(group) -> None:
         decision_by_kind="council_cabinet",
         decision_by_name="Cabinet",
         expected_at=now + timedelta(days=30),
+    )
+    comment = comment_on_plan(
+        car_park,
+        resident,
+        "Night-shift workers at the hospital park there. Where would they go?",
+    )
+    reply_on_plan(
+        group,
+        car_park,
+        comment.id,
+        officer,
+        "Good question. Cabinet will be asked to exempt permit holders; I will bring "
+        "the permit details to the next meeting.",
     )
 
     report_grapevine(
