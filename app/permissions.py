@@ -57,6 +57,11 @@ GROUP_ACTIONS: dict[str, frozenset[str]] = {
     "ballot.view": EVERY_ROLE,
     "ballot.vote": EVERY_ROLE,
     "ballot.manage": FACILITATORS,
+    #: Entering a vote for a member who votes in person, on paper or by phone: helping
+    #: residents take part is what Resident Advisers do.
+    "ballot.assist": MEETING_HELPERS,
+    #: Checking someone else's work: confirming a count, or paper slips entered by another.
+    "ballot.check": ACTION_SETTERS,
     "meeting.view": EVERY_ROLE,
     "meeting.rsvp": EVERY_ROLE,
     "meeting.calendar": EVERY_ROLE,

@@ -124,10 +124,12 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "voting.ballot": ("GET", MEMBERS, False),
     "voting.ballot_vote": ("POST", MEMBERS, False),
     "voting.ballot_open": ("POST", {"facilitator"}, False),
-    "voting.ballot_close": ("POST", {"facilitator"}, False),
+    "voting.ballot_close": ("GET", {"facilitator"}, False),
+    "voting.ballot_certify": ("POST", ACTION_SETTERS, False),
+    "voting.paper_confirm": ("POST", ACTION_SETTERS, False),
     "voting.ballot_remind": ("POST", {"facilitator"}, False),
     "voting.ballot_choose": ("POST", {"facilitator"}, False),
-    "voting.ballot_assist": ("GET", {"facilitator"}, False),
+    "voting.ballot_assist": ("GET", MEETING_HELPERS, False),
     "voting.ballot_paper": ("GET", {"facilitator"}, False),
     "voting.box_json": ("GET", MEMBERS, False),
     "voting.box_csv": ("GET", MEMBERS, False),
@@ -211,8 +213,9 @@ POSTS: dict[str, set[str]] = {
     "voting.priority": MEMBERS,
     "voting.priority_status": {"facilitator"},
     "voting.ballot_new": {"facilitator"},
-    "voting.ballot_assist": {"facilitator"},
+    "voting.ballot_assist": MEETING_HELPERS,
     "voting.ballot_paper": {"facilitator"},
+    "voting.ballot_close": {"facilitator"},
     "meetings.new": {"facilitator"},
     "meetings.edit": {"facilitator"},
     "meetings.cancel": {"facilitator"},
@@ -403,6 +406,10 @@ def world(app, ctx, tmp_path, monkeypatch):
     }
     # The published ballot box exists only for closed votes.
     url_args["closed_ballot_id"] = closed.id
+    # Slips from a public event, entered by someone none of the checkers is.
+    url_args["tally_id"] = voting.add_paper_tally(
+        ballot, people["partner"], "Summer fair", {voting.ballot_options(ballot)[0].id: 3}, 5
+    ).id
     url_args.update(_enquiry_world(group, people, priority, decision))
     reset_args = {"token": token}
     return people, url_args, reset_args
@@ -438,7 +445,12 @@ def _url(app, endpoint, url_args, reset_args):
 
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     source = reset_args if endpoint == "accounts.reset_password" else dict(url_args)
-    if endpoint in ("voting.box_json", "voting.box_csv", "voting.ballot_choose"):
+    if endpoint in (
+        "voting.box_json",
+        "voting.box_csv",
+        "voting.ballot_choose",
+        "voting.ballot_certify",
+    ):
         source["ballot_id"] = url_args["closed_ballot_id"]
     if endpoint in LIVE:
         source["meeting_id"], source["item_id"] = (

@@ -13,6 +13,7 @@ def load_priorities_and_votes(group) -> None:
     people = {u.email: u for _m, u in groups.all_members(group) if u.email}
     facilitator = people["facilitator@example.org"]
     rita, ade = people["resident@example.org"], people["adviser@example.org"]
+    officer = people["officer@example.org"]
     voters = groups.everyone_to_tell(group)
     offline = [u for u in voters if not u.email]
     proposals = [
@@ -46,18 +47,22 @@ def load_priorities_and_votes(group) -> None:
             if person.email:
                 voting.cast(ballot, person, pick(ids, n))
         if offline:
-            voting.cast(
-                ballot,
-                offline[0],
-                pick(ids, 0),
-                assisted_by=facilitator,
-                assisted_note="Paper slip at the group meeting",
+            # Ade, a Resident Adviser, enters Doris's vote from her paper slip; she is told
+            # by letter, with its receipt code.
+            voting.assist(
+                group, ballot, offline[0], pick(ids, 0), ade, note="Paper slip at the group meeting"
             )
-        voting.add_paper_tally(
-            ballot, facilitator, "Summer fair stall", {ids[0]: 12, ids[1]: 7, ids[2]: 3}
+        fair = voting.add_paper_tally(
+            ballot,
+            facilitator,
+            "Summer fair stall",
+            {ids[0]: 12, ids[1]: 7, ids[2]: 3},
+            present=25,
         )
+        voting.confirm_paper(group, ballot, fair.id, officer)
         if close:
-            voting.close_ballot(group, ballot)
+            voting.close_ballot(group, ballot, by=facilitator)
+            voting.certify(group, ballot, officer)
         return ballot
 
     run("approval", "Which should we look into? (approval)", lambda ids, n: ids[: 1 + n % 2])

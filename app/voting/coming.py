@@ -32,7 +32,7 @@ def votes_closing(person: User, group_ids: list[int], now: datetime, until: date
             Ballot.closes_at > now,
             Ballot.closes_at <= until,
             EligibleVoter.user_id == person.id,
-            EligibleVoter.voted_at.is_(None),
+            EligibleVoter.voted.is_(False),
         )
         .order_by(Ballot.closes_at, Ballot.id)
         .limit(20)

@@ -173,7 +173,32 @@ class PaperForm(FlaskForm):
         filters=[strip],
         widget=GovTextInput(),
     )
+    present = WholeNumberField(
+        _l("How many people were there to vote on paper?"),
+        description=_l("There cannot be more slips than this. Count the people, not the slips."),
+        validators=[
+            InputRequired(message=_l("Say how many people were there")),
+            NumberRange(min=1, max=100_000, message=_l("From 1 to 100,000")),
+        ],
+        widget=GovTextInput(),
+    )
     submit = SubmitField(_l("Add the slips"), widget=GovSubmitInput())
+
+
+class CloseForm(FlaskForm):
+    """Closing a vote cannot be undone: asked to confirm, with a reason when early."""
+
+    reason = TextAreaField(
+        _l("Why is it closing early?"),
+        description=_l("Shown with the result, so every member can see why."),
+        validators=[Optional(), limited(1000)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    confirm = BooleanField(
+        _l("I understand that closing the vote cannot be undone"),
+        widget=GovCheckboxInput(),
+    )
 
 
 class AssistForm(FlaskForm):
@@ -189,4 +214,9 @@ class AssistForm(FlaskForm):
         validators=[Optional(), limited(200)],
         filters=[strip],
         widget=GovTextInput(),
+    )
+    replace = BooleanField(
+        _l("They have voted already, and asked me to enter this vote instead of theirs"),
+        description=_l("They will be told that a vote was entered for them, by you."),
+        widget=GovCheckboxInput(),
     )

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
 import secrets
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
+from app.accounts.services import people_by_id
 from app.dbtypes import utcnow
-from app.errors import Conflict, Invalid, NotAllowed
+from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.groups import services as group_services
 from app.groups.models import Group
 from app.links import path_for
 from app.notices import services as notices
+from app.notices.models import Announcement
 from app.pagination import Page, paginate
 from app.voting import tally
 from app.voting.models import (
     METHODS,
     VOTERS,
+    AssistedVote,
     Ballot,
     BallotOption,
     Cast,
@@ -35,6 +38,7 @@ from app.voting.models import (
     EligibleVoter,
     PaperTally,
     Priority,
+    VoterToken,
 )
 from app.voting.priorities import get_priority, set_priority_status
 
@@ -200,12 +204,28 @@ def rules_for(ballot: Ballot, options: list[BallotOption]) -> tally.Rules:
     )
 
 
-def voter_key(ballot_id: int, user_id: int) -> str:
-    """Links one person's re-casts in the box without saying who they are."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(
-        secret, f"ballot:{ballot_id}:voter:{user_id}".encode(), hashlib.sha256
-    ).hexdigest()
+def _token(ballot: Ballot, user: User, *, make: bool) -> str | None:
+    """The voter's random token for this ballot (made on their first cast): what links
+    their re-casts. No site secret is involved, so changing one changes nothing."""
+    token = db.session.scalar(
+        select(VoterToken.token).where(
+            VoterToken.ballot_id == ballot.id, VoterToken.user_id == user.id
+        )
+    )
+    if token is not None or not make:
+        return token
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(VoterToken)
+        .values(ballot_id=ballot.id, user_id=user.id, token=secrets.token_hex(32))
+        .on_conflict_do_nothing(index_elements=["ballot_id", "user_id"])
+    )
+    # Whoever inserted first (this request, or one at the same moment), that token.
+    return db.session.scalar(
+        select(VoterToken.token).where(
+            VoterToken.ballot_id == ballot.id, VoterToken.user_id == user.id
+        )
+    )
 
 
 def fingerprint(ballot: Ballot, options: list[BallotOption], voter_ids: list[int]) -> str:
@@ -254,24 +274,74 @@ def open_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) ->
     )
 
 
-def close_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) -> dict:
-    """Stop voting and count the current ballots (and paper tallies if they count)."""
+def close_ballot(
+    group: Group,
+    ballot: Ballot,
+    *,
+    by: User | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> dict:
+    """Stop voting and count the current ballots (and confirmed paper tallies if they
+    count). Closed by a person before its set time, it needs a reason, shown with the
+    result; `by` None is the worker, at its set time."""
     now = now or utcnow()
     if ballot.opened_at is None:
         raise Conflict(_("This vote has not opened yet"))
+    reason = (reason or "").strip()
+    early = by is not None and ballot.closes_at is not None and now < ballot.closes_at
+    if early and not reason:
+        raise Invalid(_("This vote is set to close later. Say why it is closing early."), "reason")
+    if len(reason) > 1000:
+        raise Invalid(_("Keep the reason under 1,000 characters."), "reason")
     moved = db.session.execute(
         update(Ballot)
         .where(Ballot.id == ballot.id, Ballot.closed_at.is_(None))
-        .values(closed_at=now)
+        .values(
+            closed_at=now,
+            closed_by_id=by.id if by else None,
+            close_reason=reason if early else None,
+        )
     ).rowcount
     if moved != 1:
         raise Conflict(_("This vote is already closed"))
     db.session.refresh(ballot)
     result = count_ballot(ballot)
     ballot.result = result
+    if ballot.secret:
+        _mix(ballot)
+    else:
+        db.session.execute(delete(VoterToken).where(VoterToken.ballot_id == ballot.id))
     db.session.flush()
     _announce_result(group, ballot, result, now)
     return result
+
+
+#: Who may confirm a count, enter paper slips or confirm them: anyone of these roles
+#: other than the person whose work is being checked.
+CHECKERS = ("facilitator", "officer", "resident_adviser")
+
+
+def certify(group: Group, ballot: Ballot, by: User, now: datetime | None = None) -> None:
+    """Someone other than whoever closed the vote confirms its count. From then on the
+    box never changes, and the winner can be acted on. Receipt codes that travelled to
+    assisted voters in their notices are taken out of the stored text."""
+    now = now or utcnow()
+    if ballot.closed_at is None:
+        raise Conflict(_("A vote's count can be confirmed once it has closed."))
+    if ballot.closed_by_id is not None and ballot.closed_by_id == by.id:
+        raise NotAllowed(
+            _("You closed this vote, so someone else must confirm its count."), "certify"
+        )
+    moved = db.session.execute(
+        update(Ballot)
+        .where(Ballot.id == ballot.id, Ballot.certified_at.is_(None))
+        .values(certified_by_id=by.id, certified_at=now)
+    ).rowcount
+    if moved != 1:
+        raise Conflict(_("This count has already been confirmed."))
+    db.session.refresh(ballot)
+    _forget_assisted_receipts(ballot)
 
 
 def _announce_result(group: Group, ballot: Ballot, result: dict, now: datetime) -> None:
@@ -432,6 +502,11 @@ def new_receipt() -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
+#: Random ids for a secret ballot's casts, so their order says nothing (PostgreSQL's
+#: integer ids are 32-bit).
+_RANDOM_IDS = 2**31 - 1
+
+
 def cast(
     ballot: Ballot,
     voter: User,
@@ -441,7 +516,10 @@ def cast(
     assisted_note: str = "",
     now: datetime | None = None,
 ) -> Cast:
-    """Cast (or re-cast) one voter's ballot. The latest cast is the one that counts."""
+    """Cast (or re-cast) one voter's ballot. The latest cast is the one that counts.
+
+    For a secret ballot the cast keeps no time, no id that follows the order of voting,
+    and nothing about who entered it: the record that the person voted is a yes."""
     now = now or utcnow()
     if ballot.opened_at is None or ballot.opened_at > now:
         raise Conflict(_("This vote has not opened yet"))
@@ -455,47 +533,87 @@ def cast(
     except tally.InvalidBallot as exc:
         labels = {o.id: o.label for o in options}
         raise Invalid(readable(str(exc), labels), "choices") from exc
-    key = voter_key(ballot.id, voter.id)
-    row = Cast(
-        ballot_id=ballot.id,
+    key = _token(ballot, voter, make=True)
+    named = not ballot.secret
+    row = _add_cast(
+        ballot,
         voter_key=key,
-        voter_id=None if ballot.secret else voter.id,
+        voter_id=voter.id if named else None,
         choices=normalised,
-        receipt=new_receipt(),
-        cast_at=now,
-        assisted_by_id=assisted_by.id if assisted_by else None,
-        assisted_note=(assisted_note or "").strip() or None,
+        cast_at=now if named else None,
+        assisted_by_id=assisted_by.id if assisted_by and named else None,
+        assisted_note=((assisted_note or "").strip() or None) if named else None,
     )
-    db.session.add(row)
-    db.session.flush()
-    # One current ballot per voter, whatever arrives at the same moment: an upsert.
+    # One current ballot per voter, whatever arrives at the same moment: an upsert, the
+    # last one written counting.
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(CurrentBallot).values(ballot_id=ballot.id, voter_key=key, cast_id=row.id)
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["ballot_id", "voter_key"],
             set_={"cast_id": statement.excluded.cast_id},
-            where=CurrentBallot.cast_id < statement.excluded.cast_id,
         )
     )
     db.session.execute(
         update(EligibleVoter)
         .where(EligibleVoter.ballot_id == ballot.id, EligibleVoter.user_id == voter.id)
-        .values(voted_at=now)
+        .values(voted=True, voted_at=now if named else None)
     )
     db.session.flush()
     return row
 
 
+def _add_cast(ballot: Ballot, receipt: str | None = None, **values) -> Cast:
+    """Store a cast: a secret ballot's under a random id (tried again in the unlikely
+    case it or the receipt is taken), a named ballot's under the next id."""
+    for _attempt in range(8):
+        row = Cast(ballot_id=ballot.id, receipt=receipt or new_receipt(), **values)
+        if ballot.secret:
+            row.id = secrets.randbelow(_RANDOM_IDS) + 1
+        nested = db.session.begin_nested()
+        try:
+            db.session.add(row)
+            db.session.flush()
+        except IntegrityError:
+            nested.rollback()
+            continue
+        nested.commit()
+        return row
+    raise Conflict(_("The vote could not be stored just now. Please try again."))
+
+
+def _mix(ballot: Ballot) -> None:
+    """When a secret ballot closes: drop the tokens, and write the counted casts again
+    in a random order under fresh ids and keys, so neither ids, keys nor the order rows
+    were written in can link a cast to a voter. Replaced casts go."""
+    counted = list(
+        db.session.execute(
+            select(Cast.receipt, Cast.choices)
+            .join(CurrentBallot, CurrentBallot.cast_id == Cast.id)
+            .where(CurrentBallot.ballot_id == ballot.id)
+        )
+    )
+    secrets.SystemRandom().shuffle(counted)
+    db.session.execute(delete(VoterToken).where(VoterToken.ballot_id == ballot.id))
+    db.session.execute(delete(CurrentBallot).where(CurrentBallot.ballot_id == ballot.id))
+    db.session.execute(delete(Cast).where(Cast.ballot_id == ballot.id))
+    db.session.flush()
+    for receipt, choices in counted:
+        key = secrets.token_hex(32)
+        row = _add_cast(ballot, receipt=receipt, voter_key=key, choices=choices)
+        db.session.add(CurrentBallot(ballot_id=ballot.id, voter_key=key, cast_id=row.id))
+    db.session.flush()
+
+
 def my_current(ballot: Ballot, user: User) -> Cast | None:
-    """The voter's own ballot that counts, shown only to them."""
+    """The voter's own ballot that counts, shown only to them (while the vote is open)."""
+    token = _token(ballot, user, make=False)
+    if token is None:
+        return None
     return db.session.scalar(
         select(Cast)
         .join(CurrentBallot, CurrentBallot.cast_id == Cast.id)
-        .where(
-            CurrentBallot.ballot_id == ballot.id,
-            CurrentBallot.voter_key == voter_key(ballot.id, user.id),
-        )
+        .where(CurrentBallot.ballot_id == ballot.id, CurrentBallot.voter_key == token)
     )
 
 
@@ -529,7 +647,7 @@ def turnout(ballot: Ballot) -> tuple[int, int]:
         db.session.scalar(
             select(func.count())
             .select_from(EligibleVoter)
-            .where(EligibleVoter.ballot_id == ballot.id, EligibleVoter.voted_at.is_not(None))
+            .where(EligibleVoter.ballot_id == ballot.id, EligibleVoter.voted.is_(True))
         )
         or 0
     )
@@ -539,15 +657,23 @@ def turnout(ballot: Ballot) -> tuple[int, int]:
 def eligible_people(ballot: Ballot) -> list[tuple[User, bool]]:
     """(person, has voted) for a facilitator entering paper ballots."""
     rows = db.session.execute(
-        select(User, EligibleVoter.voted_at)
+        select(User, EligibleVoter.voted)
         .join(EligibleVoter, EligibleVoter.user_id == User.id)
         .where(EligibleVoter.ballot_id == ballot.id)
         .order_by(User.name)
     )
-    return [(u, voted is not None) for u, voted in rows]
+    return [(u, bool(voted)) for u, voted in rows]
 
 
-def add_paper_tally(ballot: Ballot, by: User, event: str, counts: dict[int, int]) -> PaperTally:
+#: Bounds on paper slips: a public event's size, and one number on a slip.
+MOST_PRESENT = 100_000
+
+
+def add_paper_tally(
+    ballot: Ballot, by: User, event: str, counts: dict[int, int], present: int | None = None
+) -> PaperTally:
+    """Slips from a public event, as counted there: they count once someone else
+    confirms them. There cannot be more slips than people present (as stated)."""
     if ballot.opened_at is None:
         raise Invalid(_("Paper slips can be added once the vote is open"))
     if ballot.closed_at is not None:
@@ -555,30 +681,236 @@ def add_paper_tally(ballot: Ballot, by: User, event: str, counts: dict[int, int]
     event = (event or "").strip()
     if not event:
         raise Invalid(_("Say which event the slips came from"), "event")
-    valid = {o.id for o in ballot_options(ballot)}
+    if len(event) > 200:
+        raise Invalid(_("Keep the event's name under 200 characters"), "event")
+    if present is None or present < 1 or present > MOST_PRESENT:
+        raise Invalid(
+            _("Say how many people were there to vote on paper (1 to 100,000)."), "present"
+        )
+    options = ballot_options(ballot)
+    valid = {o.id for o in options}
     if any(k not in valid for k in counts) or any(v < 0 for v in counts.values()):
         raise Invalid(_("Enter a number of slips from 0 upwards for each option"), "counts")
     if not any(counts.values()):
         raise Invalid(_("Enter at least one slip"), "counts")
+    most_each, most_all = _paper_bounds(ballot, len(options), present)
+    if any(v > most_each for v in counts.values()) or sum(counts.values()) > most_all:
+        raise Invalid(
+            _(
+                "That is more than %(present)d people could have put on paper. Check the "
+                "count, or the number of people there.",
+                present=present,
+            ),
+            "counts",
+        )
+    if db.session.scalar(
+        select(PaperTally.id).where(PaperTally.ballot_id == ballot.id, PaperTally.event == event)
+    ):
+        raise Conflict(
+            _(
+                "Slips from “%(event)s” are already entered. Each event is entered once.",
+                event=event,
+            ),
+            "event",
+        )
     row = PaperTally(
         ballot_id=ballot.id,
         event=event,
+        present=present,
         counts={str(k): v for k, v in counts.items() if v},
         entered_by_id=by.id,
     )
     db.session.add(row)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Conflict(_("Slips from that event were entered a moment ago.")) from exc
+    return row
+
+
+def _paper_bounds(ballot: Ballot, n_options: int, present: int) -> tuple[int, int]:
+    """The most one option, and all options together, can get from `present` slips."""
+    method = ballot.method
+    if method == "ranked":  # first preferences: one per slip
+        return present, present
+    if method == "approval":  # each slip approves each option at most once
+        return present, present * n_options
+    if method == "dot":
+        each = ballot.max_per_option or ballot.dots
+        return present * each, present * ballot.dots
+    return present * tally.SCORE_MAX, present * tally.SCORE_MAX * n_options
+
+
+def paper_tallies(ballot: Ballot) -> list[PaperTally]:
+    return list(
+        db.session.scalars(
+            select(PaperTally)
+            .where(PaperTally.ballot_id == ballot.id)
+            .order_by(PaperTally.created_at, PaperTally.id)
+        )
+    )
+
+
+def confirm_paper(
+    group: Group, ballot: Ballot, tally_id: int, by: User, now: datetime | None = None
+) -> PaperTally:
+    """A second person confirms an event's slips: from then on they count (a vote that
+    has closed but whose count is not yet confirmed is counted again)."""
+    now = now or utcnow()
+    row = db.session.scalar(
+        select(PaperTally).where(PaperTally.id == tally_id, PaperTally.ballot_id == ballot.id)
+    )
+    if row is None:
+        raise NotFound(_("There are no such paper slips on this vote."))
+    if ballot.certified_at is not None:
+        raise Conflict(_("This vote's count is confirmed: nothing can be added to it."))
+    if row.entered_by_id == by.id:
+        raise NotAllowed(_("You entered these slips, so someone else must confirm them."))
+    moved = db.session.execute(
+        update(PaperTally)
+        .where(PaperTally.id == row.id, PaperTally.confirmed_at.is_(None))
+        .values(confirmed_by_id=by.id, confirmed_at=now)
+    ).rowcount
+    if moved != 1:
+        raise Conflict(_("These slips have already been confirmed."))
+    db.session.refresh(row)
+    if ballot.closed_at is not None:
+        ballot.result = count_ballot(ballot)
+        db.session.flush()
     return row
 
 
 def paper_counts(ballot: Ballot) -> dict[int, int]:
+    """Confirmed paper slips, added up by option."""
     totals: dict[int, int] = {}
     for counts in db.session.scalars(
-        select(PaperTally.counts).where(PaperTally.ballot_id == ballot.id)
+        select(PaperTally.counts).where(
+            PaperTally.ballot_id == ballot.id, PaperTally.confirmed_at.is_not(None)
+        )
     ):
         for key, value in counts.items():
             totals[int(key)] = totals.get(int(key), 0) + int(value)
     return totals
+
+
+# Votes entered for someone ------------------------------------------------------------
+
+#: What receipts look like, to take them out of stored text once they have done their job.
+_RECEIPT = re.compile(r"\b[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}\b")
+
+
+def assist(
+    group: Group,
+    ballot: Ballot,
+    voter: User,
+    choices,
+    by: User,
+    *,
+    note: str = "",
+    replace: bool = False,
+    now: datetime | None = None,
+) -> Cast:
+    """Enter a vote for a member (at a meeting, from a paper slip, on the phone). If they
+    have voted themselves, it replaces their vote only when `replace` confirms it. They
+    are told, through their own channels, that a vote was entered for them, by whom and
+    where, with its receipt code to check it."""
+    now = now or utcnow()
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise Invalid(_("Keep the note under 200 characters"), "note")
+    if not is_eligible(ballot, voter):
+        raise Invalid(
+            _("%(name)s is not on the list of voters for this vote", name=voter.name), "voter"
+        )
+    had_voted = bool(
+        db.session.scalar(
+            select(EligibleVoter.voted).where(
+                EligibleVoter.ballot_id == ballot.id, EligibleVoter.user_id == voter.id
+            )
+        )
+    )
+    if had_voted and not replace:
+        raise Conflict(
+            _(
+                "%(name)s has already voted. A vote entered for them replaces theirs: "
+                "confirm that they asked for this, and they will be told.",
+                name=voter.name,
+            ),
+            "replace",
+        )
+    row = cast(ballot, voter, choices, assisted_by=by, assisted_note=note, now=now)
+    helped = AssistedVote(
+        ballot_id=ballot.id,
+        user_id=voter.id,
+        by_id=by.id,
+        note=note or None,
+        replaced_own_vote=had_voted,
+    )
+    db.session.add(helped)
+    db.session.flush()
+    where = _(" (%(note)s)", note=note) if note else ""
+    lines = [
+        _(
+            "%(by)s entered a vote for you%(where)s in: %(title)s.",
+            by=by.name,
+            where=where,
+            title=ballot.title,
+        )
+    ]
+    if had_voted:
+        lines.append(_("It replaces the vote you cast yourself."))
+    lines.append(
+        _(
+            "Your receipt code is %(receipt)s. With it you can check, on the vote's page, "
+            "that your vote was counted as you asked.",
+            receipt=row.receipt,
+        )
+    )
+    lines.append(_("If you did not ask for this, tell the group's facilitator or another member."))
+    notices.announce(
+        group_id=group.id,
+        subject_kind="assisted_vote",
+        subject_id=helped.id,
+        title=_("A vote was entered for you: %(title)s", title=ballot.title),
+        body="\n\n".join(lines),
+        url=path_for("voting.ballot", slug=group.slug, ballot_id=ballot.id),
+        people=[voter],
+        now=now,
+    )
+    return row
+
+
+def _forget_assisted_receipts(ballot: Ballot) -> None:
+    """Once a count is confirmed, the receipt codes sent to assisted voters are taken out
+    of the stored notices, so no stored text links them to their ballot any more."""
+    helped = list(
+        db.session.scalars(select(AssistedVote.id).where(AssistedVote.ballot_id == ballot.id))
+    )
+    if not helped:
+        return
+    for announcement in db.session.scalars(
+        select(Announcement).where(
+            Announcement.subject_kind == "assisted_vote", Announcement.subject_id.in_(helped)
+        )
+    ):
+        announcement.body = _RECEIPT.sub("•••••-•••••", announcement.body)
+    db.session.flush()
+
+
+def assisted_by_name(ballot: Ballot) -> list[tuple[User, User | None, AssistedVote]]:
+    """(member, who entered it, the record) for each vote entered for someone."""
+    helper = aliased(User)
+    return [
+        (member, by, row)
+        for row, member, by in db.session.execute(
+            select(AssistedVote, User, helper)
+            .join(User, User.id == AssistedVote.user_id)
+            .outerjoin(helper, helper.id == AssistedVote.by_id)
+            .where(AssistedVote.ballot_id == ballot.id)
+            .order_by(User.name, AssistedVote.id)
+        )
+    ]
 
 
 def remind(group: Group, ballot: Ballot, now: datetime | None = None) -> int:
@@ -589,7 +921,7 @@ def remind(group: Group, ballot: Ballot, now: datetime | None = None) -> int:
         db.session.scalars(
             select(User)
             .join(EligibleVoter, EligibleVoter.user_id == User.id)
-            .where(EligibleVoter.ballot_id == ballot.id, EligibleVoter.voted_at.is_(None))
+            .where(EligibleVoter.ballot_id == ballot.id, EligibleVoter.voted.is_(False))
         )
     )
     if waiting:
@@ -608,8 +940,12 @@ def remind(group: Group, ballot: Ballot, now: datetime | None = None) -> int:
 
 
 def choose_winner(group: Group, ballot: Ballot, by: User | None = None) -> Priority | None:
-    """Mark the winning option's priority as chosen; its proposer and backers are told
-    (unless it was chosen already)."""
+    """Mark the winning option's priority as chosen, once the count is confirmed; its
+    proposer and backers are told (unless it was chosen already)."""
+    if ballot.certified_at is None:
+        raise Conflict(
+            _("Someone other than whoever closed the vote must confirm the count first.")
+        )
     if not ballot.result or ballot.result.get("winner") is None:
         raise Invalid(_("There is no result to act on"))
     option = db.session.get(BallotOption, ballot.result["winner"])
@@ -644,10 +980,21 @@ def _iso(value):
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
+def _name(people: dict, user_id: int | None) -> str | None:
+    person = people.get(user_id) if user_id else None
+    return person.name if person else None
+
+
 def box_document(ballot: Ballot) -> dict:
     """The published ballot box: enough for anyone to check a receipt and recount."""
     options = ballot_options(ballot)
     paper = paper_counts(ballot)
+    tallies = paper_tallies(ballot)
+    people = people_by_id(
+        [ballot.closed_by_id, ballot.certified_by_id]
+        + [t.entered_by_id for t in tallies]
+        + [t.confirmed_by_id for t in tallies]
+    )
     return {
         "ballot": {
             "id": ballot.id,
@@ -664,6 +1011,22 @@ def box_document(ballot: Ballot) -> dict:
             "closed_at": _iso(ballot.closed_at),
             "paper_counts": {str(k): v for k, v in sorted(paper.items())},
             "paper_counted": ballot.count_paper,
+            "paper_tallies": [
+                {
+                    "event": t.event,
+                    "present": t.present,
+                    "counts": t.counts,
+                    "entered_by": _name(people, t.entered_by_id),
+                    "confirmed_by": _name(people, t.confirmed_by_id),
+                    "confirmed_at": _iso(t.confirmed_at),
+                }
+                for t in tallies
+            ],
+            "key_scheme": ballot.key_scheme,
+            "closed_by": _name(people, ballot.closed_by_id),
+            "close_reason": ballot.close_reason,
+            "certified_by": _name(people, ballot.certified_by_id),
+            "certified_at": _iso(ballot.certified_at),
         },
         "ballots": [{"receipt": r, "choices": c} for r, c in ballot_box(ballot)],
         "result": ballot.result,

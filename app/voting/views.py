@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from app.accounts.services import people_by_id
 from app.comments import services as comments
-from app.dbtypes import local_to_utc
+from app.dbtypes import local_to_utc, utcnow
 from app.enquiries import services as enquiries
 from app.errors import Invalid, Refused
 from app.extensions import undo
@@ -28,6 +28,7 @@ from app.voting.forms import (
     PRIORITY_STATUS_LABELS,
     AssistForm,
     BallotForm,
+    CloseForm,
     PaperForm,
     PriorityForm,
     PriorityStatusForm,
@@ -256,6 +257,7 @@ def _ballot_page(group, ballot, *, error=None, status=200, submitted=None):
     eligible = voting.is_eligible(ballot, current_user)
     result = ballot.result
     by_id = {o.id: o for o in options}
+    tallies = voting.paper_tallies(ballot) if ballot.opened_at else []
     return render_template(
         "voting/ballot.html",
         group=group,
@@ -273,6 +275,13 @@ def _ballot_page(group, ballot, *, error=None, status=200, submitted=None):
         ),
         named=voting.named_votes(ballot) if result else [],
         paper=voting.paper_counts(ballot),
+        tallies=tallies,
+        assisted=voting.assisted_by_name(ballot) if ballot.opened_at else [],
+        people=people_by_id(
+            [ballot.closed_by_id, ballot.certified_by_id]
+            + [t.entered_by_id for t in tallies]
+            + [t.confirmed_by_id for t in tallies]
+        ),
         error=error,
         submitted=submitted if submitted is not None else (mine.choices if mine else None),
         empty_form=EmptyForm(),
@@ -319,19 +328,58 @@ def ballot_open(slug: str, ballot_id: int):
     return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
 
 
-@bp.route("/groups/<slug>/ballots/<int:ballot_id>/close", methods=["POST"])
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/close", methods=["GET", "POST"])
 def ballot_close(slug: str, ballot_id: int):
+    """Closing cannot be undone: a page to confirm it, with a reason when it is early."""
     group = load_group(slug, "ballot.manage")
+    item = load_ballot(group, ballot_id)
+    form = CloseForm()
+    early = item.closes_at is not None and utcnow() < item.closes_at
+    error, status = None, 200
+    if form.validate_on_submit():
+        if not form.confirm.data:
+            error, status = _("Tick the box to confirm that the vote should close."), 422
+            form.confirm.errors = [error]
+        else:
+            try:
+                voting.close_ballot(group, item, by=current_user, reason=form.reason.data or "")
+            except Refused as exc:
+                undo()
+                error, status = exc.message, exc.status
+                if exc.field == "reason":
+                    form.reason.errors = [error]
+            else:
+                flash(_("The vote is closed and counted. Someone else now confirms the count."))
+                return redirect(
+                    url_for("voting.ballot", slug=slug, ballot_id=item.id) + "#result", 303
+                )
+    elif request.method == "POST":
+        status = form_status(form)
+    return render_template(
+        "voting/close.html",
+        group=group,
+        ballot=item,
+        state=voting.state(item),
+        turnout=voting.turnout(item),
+        early=early,
+        form=form,
+        error=error,
+    ), status
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/certify", methods=["POST"])
+def ballot_certify(slug: str, ballot_id: int):
+    group = load_group(slug, "ballot.check")
     item = load_ballot(group, ballot_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        voting.close_ballot(group, item)
+        voting.certify(group, item, current_user)
     except Refused as exc:
-        flash_refusal(exc)
-        return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
-    flash(_("The vote is closed and counted."))
-    return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
+        undo()
+        return _ballot_page(group, item, error=exc.message, status=exc.status)
+    flash(_("You have confirmed the count. The result is final."))
+    return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id) + "#result", 303)
 
 
 @bp.route("/groups/<slug>/ballots/<int:ballot_id>/remind", methods=["POST"])
@@ -366,7 +414,7 @@ def ballot_choose(slug: str, ballot_id: int):
 
 @bp.route("/groups/<slug>/ballots/<int:ballot_id>/assist", methods=["GET", "POST"])
 def ballot_assist(slug: str, ballot_id: int):
-    group = load_group(slug, "ballot.manage")
+    group = load_group(slug, "ballot.assist")
     item = load_ballot(group, ballot_id)
     options = voting.ballot_options(item)
     people = voting.eligible_people(item)
@@ -375,19 +423,35 @@ def ballot_assist(slug: str, ballot_id: int):
         (person.id, person.name + (" " + _("(has voted)") if voted else ""))
         for person, voted in people
     ]
-    error, status = None, 200
+    error, status, submitted = None, 200, None
     if form.validate_on_submit():
         voter = next(person for person, _v in people if person.id == form.voter.data)
         try:
             choices = _choices_from(request.form, item, options)
-            voting.cast(
-                item, voter, choices, assisted_by=current_user, assisted_note=form.note.data
+            submitted = choices
+            row = voting.assist(
+                group,
+                item,
+                voter,
+                choices,
+                current_user,
+                note=form.note.data or "",
+                replace=bool(form.replace.data),
             )
         except Refused as exc:
             undo()
-            error, status = str(exc), exc.status
+            error, status = exc.message, exc.status
+            if exc.field == "replace":
+                form.replace.errors = [error]
         else:
-            flash(_("%(name)s's vote has been entered and marked as assisted.", name=voter.name))
+            flash(
+                _(
+                    "%(name)s's vote has been entered. Their receipt code is %(code)s; they "
+                    "are being told by their own channels.",
+                    name=voter.name,
+                    code=row.receipt,
+                )
+            )
             return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
     status = status if error else form_status(form)
     return render_template(
@@ -398,7 +462,7 @@ def ballot_assist(slug: str, ballot_id: int):
         options=options,
         form=form,
         error=error,
-        submitted=None,
+        submitted=submitted,
         **_labels(),
     ), status
 
@@ -416,19 +480,40 @@ def ballot_paper(slug: str, ballot_id: int):
             for option in options:
                 raw = (request.form.get(f"count-{option.id}") or "").strip()
                 counts[option.id] = int(raw) if raw else 0
-            voting.add_paper_tally(item, current_user, form.event.data, counts)
+                if counts[option.id] > voting.MOST_PRESENT * 100:
+                    raise ValueError
+            voting.add_paper_tally(
+                item, current_user, form.event.data, counts, present=form.present.data
+            )
         except ValueError:
             error = _("Enter a number of slips from 0 upwards for each option")
         except Refused as exc:
             undo()
-            error, status = str(exc), exc.status
+            error, status = exc.message, exc.status
         else:
-            flash(_("The paper slips have been added."))
-            return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id), 303)
+            flash(_("The paper slips are entered. They count once someone else confirms them."))
+            return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id) + "#paper", 303)
     status = status if error else form_status(form)
     return render_template(
         "voting/paper.html", group=group, ballot=item, options=options, form=form, error=error
     ), status
+
+
+@bp.route("/groups/<slug>/ballots/<int:ballot_id>/paper/<int:tally_id>/confirm", methods=["POST"])
+def paper_confirm(slug: str, ballot_id: int, tally_id: int):
+    group = load_group(slug, "ballot.check")
+    item = load_ballot(group, ballot_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        voting.confirm_paper(group, item, tally_id, current_user)
+    except Refused as exc:
+        undo()
+        if exc.status == 404:
+            abort(404)
+        return _ballot_page(group, item, error=exc.message, status=exc.status)
+    flash(_("The paper slips are confirmed and now count."))
+    return redirect(url_for("voting.ballot", slug=slug, ballot_id=item.id) + "#paper", 303)
 
 
 # The ballot box ----------------------------------------------------------------

@@ -195,6 +195,7 @@ def test_reminders_go_only_to_eligible_members_who_have_not_voted(app, ctx):
 def test_choosing_the_winner_marks_the_priority_chosen(app, ctx):
     group = make_group()
     facilitator, _ = make_member(group, "facilitator")
+    officer, _ = make_member(group, "officer")
     resident, _ = make_member(group, "resident")
     damp = priorities.propose(
         group, resident, title="Damp", description="", domain="living_environment"
@@ -212,7 +213,10 @@ def test_choosing_the_winner_marks_the_priority_chosen(app, ctx):
     voting.open_ballot(group, ballot)
     option_ids = [o.id for o in voting.ballot_options(ballot)]
     voting.cast(ballot, resident, [option_ids[0]])
-    voting.close_ballot(group, ballot)
+    voting.close_ballot(group, ballot, by=facilitator)
+    with pytest.raises(Refused):  # not before someone else confirms the count
+        voting.choose_winner(group, ballot)
+    voting.certify(group, ballot, officer)
     voting.choose_winner(group, ballot)
     assert db.session.get(Priority, damp.id).status == "chosen"
 
@@ -254,7 +258,9 @@ def test_every_methods_box_recounts_with_its_published_rules_and_paper(app, ctx,
     }[method]
     for voter, choices in zip(residents, sample, strict=True):
         voting.cast(ballot, voter, choices)
-    voting.add_paper_tally(ballot, facilitator, "Fair", {a: 2, b: 5, c: 0})
+    fair = voting.add_paper_tally(ballot, facilitator, "Fair", {a: 2, b: 5, c: 0}, present=7)
+    voting.add_paper_tally(ballot, facilitator, "Fete", {a: 9}, present=9)  # never confirmed
+    voting.confirm_paper(group, ballot, fair.id, officer)
     result = voting.close_ballot(group, ballot)
     box = voting.box_document(ballot)
     definition = box["ballot"]

@@ -74,7 +74,9 @@ def test_closing_a_vote_on_its_page_emails_every_eligible_member_the_winner(
     worker.work_once()  # the "Vote now" emails
     mailbox.clear()
 
-    response = login(facilitator).post(f"/groups/{group.slug}/ballots/{ballot.id}/close")
+    response = login(facilitator).post(
+        f"/groups/{group.slug}/ballots/{ballot.id}/close", data={"confirm": "y"}
+    )
     assert response.status_code == 303
 
     assert worker.work_once().sent == 3  # the residents asked for email; all were eligible
@@ -173,7 +175,9 @@ def test_a_vote_closed_with_nobody_eligible_tells_nobody_and_closes(app, ctx, lo
     )
     voting.open_ballot(group, ballot)
     db.session.commit()
-    response = login(facilitator).post(f"/groups/{group.slug}/ballots/{ballot.id}/close")
+    response = login(facilitator).post(
+        f"/groups/{group.slug}/ballots/{ballot.id}/close", data={"confirm": "y"}
+    )
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(Ballot, ballot.id).closed_at is not None
@@ -364,7 +368,9 @@ def test_choosing_a_votes_winner_tells_its_backers_why(app, ctx, login):
     )
     voting.open_ballot(group, ballot)
     voting.cast(ballot, proposer, [voting.ballot_options(ballot)[0].id])
-    voting.close_ballot(group, ballot)
+    voting.close_ballot(group, ballot, by=facilitator)
+    checker, _ = make_member(group, "officer")
+    voting.certify(group, ballot, checker)
     db.session.commit()
     before = len(priority_notices(priority))
 

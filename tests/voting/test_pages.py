@@ -39,7 +39,9 @@ def ballot_with_votes(method: str, n_voters: int, *, secret: bool = False):
     }[method]
     for n, voter in enumerate(voters):
         voting.cast(ballot, voter, sample[n % 3])
-    voting.add_paper_tally(ballot, facilitator, "Summer fair", {a: 4, b: 0, c: 1})
+    fair = voting.add_paper_tally(ballot, facilitator, "Summer fair", {a: 4, b: 0, c: 1}, present=5)
+    checker, _ = make_member(group, "officer")
+    voting.confirm_paper(group, ballot, fair.id, checker)
     return group, facilitator, voters, ballot
 
 
@@ -52,7 +54,7 @@ def test_ballot_pages_show_the_form_while_open_and_the_result_after(app, ctx, lo
     assert login(facilitator).get(url + "/assist").status_code == 200
     voting.close_ballot(group, ballot)
     page = login(voters[1]).get(url).get_data(as_text=True)
-    assert "Winner:" in page and "Summer fair" not in page  # events are summed, not named
+    assert "Winner:" in page and "Summer fair" in page  # each event's slips, and who checked
     assert "The ballot box" in page and "lb-chart--result" in page
     if method == "ranked":
         assert "Round 1" in page
