@@ -31,6 +31,9 @@ def fill_date(page, legend: str, day) -> None:
 
 
 def axe_violations(page) -> list[str]:
+    # A click may have started a navigation: check the page it lands on, once loaded.
+    page.wait_for_load_state()
+    page.locator("main").first.wait_for(state="attached")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     results = page.evaluate(
