@@ -129,8 +129,11 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "voting.ballot_choose": ("POST", {"facilitator"}, False),
     "voting.ballot_assist": ("GET", {"facilitator"}, False),
     "voting.ballot_paper": ("GET", {"facilitator"}, False),
-    "voting.box_json": ("GET", MEMBERS, False),
-    "voting.box_csv": ("GET", MEMBERS, False),
+    # Checking a vote: members always; everyone once it closes, if the log is published.
+    "voting.box_json": ("GET", MEMBERS, True),
+    "voting.box_csv": ("GET", MEMBERS, True),
+    "voting.ballot_check": ("GET", MEMBERS, True),
+    "voting.ballot_voters": ("GET", MEMBERS, True),
     "meetings.index": ("GET", MEMBERS, False),
     "meetings.new": ("GET", {"facilitator"}, False),
     "meetings.show": ("GET", MEMBERS, False),
@@ -252,6 +255,14 @@ LIVE = {
     "meetings.open_ballot",
 }
 FINISHED = {"meetings.minutes"}
+#: Endpoints asked about a vote that has closed (the box is published once it has).
+CLOSED_BALLOT = {
+    "voting.box_json",
+    "voting.box_csv",
+    "voting.ballot_check",
+    "voting.ballot_voters",
+    "voting.ballot_choose",
+}
 
 
 @pytest.fixture
@@ -438,7 +449,7 @@ def _url(app, endpoint, url_args, reset_args):
 
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     source = reset_args if endpoint == "accounts.reset_password" else dict(url_args)
-    if endpoint in ("voting.box_json", "voting.box_csv", "voting.ballot_choose"):
+    if endpoint in CLOSED_BALLOT:
         source["ballot_id"] = url_args["closed_ballot_id"]
     if endpoint in LIVE:
         source["meeting_id"], source["item_id"] = (
@@ -526,6 +537,10 @@ PUBLIC_LOG_ROUTES = {
     "decisions.export_csv",
     "decisions.informed_json",
     "meetings.group_calendar",
+    "voting.box_json",
+    "voting.box_csv",
+    "voting.ballot_check",
+    "voting.ballot_voters",
 }
 
 
