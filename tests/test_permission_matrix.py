@@ -255,14 +255,6 @@ LIVE = {
     "meetings.open_ballot",
 }
 FINISHED = {"meetings.minutes"}
-#: Endpoints asked about a vote that has closed (the box is published once it has).
-CLOSED_BALLOT = {
-    "voting.box_json",
-    "voting.box_csv",
-    "voting.ballot_check",
-    "voting.ballot_voters",
-    "voting.ballot_choose",
-}
 
 
 @pytest.fixture
@@ -449,7 +441,7 @@ def _url(app, endpoint, url_args, reset_args):
 
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     source = reset_args if endpoint == "accounts.reset_password" else dict(url_args)
-    if endpoint in CLOSED_BALLOT:
+    if endpoint in ("voting.box_json", "voting.box_csv", "voting.ballot_choose"):
         source["ballot_id"] = url_args["closed_ballot_id"]
     if endpoint in LIVE:
         source["meeting_id"], source["item_id"] = (
@@ -464,6 +456,9 @@ def _url(app, endpoint, url_args, reset_args):
         source["notice_id"] = url_args["failed_notice_id"]
     if endpoint == "meetings.member_calendar":
         source["token"] = url_args["feed_token"]
+    if endpoint in ("voting.ballot_check", "voting.ballot_voters"):
+        # Asked of the closed vote, which a published log opens to everyone.
+        source["ballot_id"] = url_args["closed_ballot_id"]
     with app.test_request_context():
         return url_for(endpoint, **{name: source[name] for name in rule.arguments})
 
