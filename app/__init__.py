@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.groups.views import bp as groups_bp
     from app.meetings.views import bp as meetings_bp
     from app.notices.views import bp as notices_bp
+    from app.voting import open_data  # noqa: F401  (registers its routes on the blueprint)
     from app.voting.views import bp as voting_bp
 
     app.register_blueprint(accounts_bp)

@@ -55,6 +55,9 @@ GROUP_ACTIONS: dict[str, frozenset[str]] = {
     "priority.comment": EVERY_ROLE,
     "priority.set_status": FACILITATORS,
     "ballot.view": EVERY_ROLE,
+    #: Checking a vote from the outside: its ballot box, a receipt in it, and the list
+    #: of voters behind its fingerprint (everyone's too once it closes: see below).
+    "ballot.verify": EVERY_ROLE,
     "ballot.vote": EVERY_ROLE,
     "ballot.manage": FACILITATORS,
     #: Entering a vote for a member who votes in person, on paper or by phone: helping
@@ -122,6 +125,10 @@ def _team_allows(user, action: str, target, role: str) -> bool:
 
 #: Read-only actions open to everyone, signed in or not, when a group publishes its log.
 PUBLIC_LOG_ACTIONS = frozenset({"decision.view", "meeting.calendar"})
+#: The same, for something finished only: anyone may check a vote of a group that
+#: publishes its log once the vote has closed (the target has a `closed_at`); while it
+#: is open, only members may.
+PUBLIC_LOG_ONCE_CLOSED = frozenset({"ballot.verify"})
 
 #: Actions any member may also take on what they own (a target whose owner_id is theirs).
 OWNED = frozenset({"action.update"})
@@ -158,7 +165,9 @@ def _group_of(target) -> Group | None:
 
 
 def can(user, action: str, target=None) -> bool:
-    if action in PUBLIC_LOG_ACTIONS:
+    if action in PUBLIC_LOG_ACTIONS or (
+        action in PUBLIC_LOG_ONCE_CLOSED and getattr(target, "closed_at", None) is not None
+    ):
         group = _group_of(target)
         if group is not None and group.public_log:
             return True

@@ -131,8 +131,11 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "voting.ballot_choose": ("POST", {"facilitator"}, False),
     "voting.ballot_assist": ("GET", MEETING_HELPERS, False),
     "voting.ballot_paper": ("GET", {"facilitator"}, False),
-    "voting.box_json": ("GET", MEMBERS, False),
-    "voting.box_csv": ("GET", MEMBERS, False),
+    # Checking a vote: members always; everyone once it closes, if the log is published.
+    "voting.box_json": ("GET", MEMBERS, True),
+    "voting.box_csv": ("GET", MEMBERS, True),
+    "voting.ballot_check": ("GET", MEMBERS, True),
+    "voting.ballot_voters": ("GET", MEMBERS, True),
     "meetings.index": ("GET", MEMBERS, False),
     "meetings.new": ("GET", {"facilitator"}, False),
     "meetings.show": ("GET", MEMBERS, False),
@@ -465,6 +468,9 @@ def _url(app, endpoint, url_args, reset_args):
         source["notice_id"] = url_args["failed_notice_id"]
     if endpoint == "meetings.member_calendar":
         source["token"] = url_args["feed_token"]
+    if endpoint in ("voting.ballot_check", "voting.ballot_voters"):
+        # Asked of the closed vote, which a published log opens to everyone.
+        source["ballot_id"] = url_args["closed_ballot_id"]
     with app.test_request_context():
         return url_for(endpoint, **{name: source[name] for name in rule.arguments})
 
@@ -538,6 +544,10 @@ PUBLIC_LOG_ROUTES = {
     "decisions.export_csv",
     "decisions.informed_json",
     "meetings.group_calendar",
+    "voting.box_json",
+    "voting.box_csv",
+    "voting.ballot_check",
+    "voting.ballot_voters",
 }
 
 

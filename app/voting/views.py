@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import csv
-import io
-import json
 from datetime import time
 from functools import partial
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -519,30 +516,5 @@ def paper_confirm(slug: str, ballot_id: int, tally_id: int):
 # The ballot box ----------------------------------------------------------------
 
 
-def _closed_ballot(slug: str, ballot_id: int):
-    group = load_group(slug, "ballot.view")
-    item = load_ballot(group, ballot_id)
-    if voting.state(item) != "closed":
-        abort(404)  # the box is published once the vote has closed
-    return group, item
-
-
-@bp.route("/groups/<slug>/ballots/<int:ballot_id>/box.json")
-def box_json(slug: str, ballot_id: int):
-    group, item = _closed_ballot(slug, ballot_id)
-    return jsonify(voting.box_document(item))
-
-
-@bp.route("/groups/<slug>/ballots/<int:ballot_id>/box.csv")
-def box_csv(slug: str, ballot_id: int):
-    group, item = _closed_ballot(slug, ballot_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["receipt", "choices"])
-    for receipt, choices in voting.ballot_box(item):
-        writer.writerow([receipt, json.dumps(choices, sort_keys=True)])
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="ballot-{item.id}-box.csv"'},
-    )
+# The box, the receipt check and the list of voters are in app/voting/open_data.py,
+# where members and (once a vote has closed) visitors to a published log can see them.

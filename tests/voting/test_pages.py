@@ -61,7 +61,10 @@ def test_ballot_pages_show_the_form_while_open_and_the_result_after(app, ctx, lo
     box = login(voters[1]).get(url + "/box.json").get_json()
     assert box["ballot"]["method"] == method and len(box["ballots"]) == 3
     csv_text = login(voters[1]).get(url + "/box.csv").get_data(as_text=True)
-    assert csv_text.splitlines()[0] == "receipt,choices" and len(csv_text.splitlines()) == 4
+    assert (
+        csv_text.splitlines()[0] == "receipt,choices,choices_by_label"
+        and len(csv_text.splitlines()) == 4
+    )
 
 
 def test_ballot_page_keeps_its_query_budget_as_voters_grow(app, ctx, login, count_queries):
