@@ -5,7 +5,6 @@ recompute it. Reads only; nothing here changes what is stored."""
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shlex
 from dataclasses import dataclass
@@ -145,20 +144,6 @@ def numbers_page(numbers: list[int], page: int, per_page: int) -> Page:
     return Page(
         items=numbers[start : start + per_page], page=page, per_page=per_page, total=len(numbers)
     )
-
-
-def fingerprint_json(
-    ballot_id: int, method: str, options: list[tuple[int, str]], voter_ids: list[int]
-) -> str:
-    """The exact text a ballot's fingerprint is the SHA-256 of (see
-    services.fingerprint, which tests hold this to)."""
-    content = {
-        "ballot": ballot_id,
-        "method": method,
-        "options": [[option_id, label] for option_id, label in options],
-        "eligible": sorted(voter_ids),
-    }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def sha256(text: str) -> str:

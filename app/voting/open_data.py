@@ -104,7 +104,7 @@ def ballot_voters(slug: str, ballot_id: int):
     group, item = _checkable(slug, ballot_id)
     member = can(current_user, "ballot.view", group)
     numbers = checking.eligible_ids(item)
-    canonical = checking.fingerprint_json(
+    canonical = voting.fingerprint_text(
         item.id, item.method, checking.options_of(voting.ballot_options(item)), numbers
     )
     # Members see the names on a named vote; a secret vote, and visitors, numbers only.

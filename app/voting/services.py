@@ -228,15 +228,23 @@ def _token(ballot: Ballot, user: User, *, make: bool) -> str | None:
     )
 
 
-def fingerprint(ballot: Ballot, options: list[BallotOption], voter_ids: list[int]) -> str:
+def fingerprint_text(
+    ballot_id: int, method: str, options: list[tuple[int, str]], voter_ids: list[int]
+) -> str:
+    """The exact text a ballot's fingerprint is the SHA-256 of: published, with the
+    recipe, on the vote's voters page and in its box."""
     content = {
-        "ballot": ballot.id,
-        "method": ballot.method,
-        "options": [[o.id, o.label] for o in options],
+        "ballot": ballot_id,
+        "method": method,
+        "options": [[option_id, label] for option_id, label in options],
         "eligible": sorted(voter_ids),
     }
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def fingerprint(ballot: Ballot, options: list[BallotOption], voter_ids: list[int]) -> str:
+    text = fingerprint_text(ballot.id, ballot.method, [(o.id, o.label) for o in options], voter_ids)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def open_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) -> None:
@@ -874,7 +882,7 @@ def assist(
         subject_id=helped.id,
         title=_("A vote was entered for you: %(title)s", title=ballot.title),
         body="\n\n".join(lines),
-        url=path_for("voting.ballot", slug=group.slug, ballot_id=ballot.id),
+        url=path_for("voting.ballot_check", slug=group.slug, ballot_id=ballot.id),
         people=[voter],
         now=now,
     )
