@@ -119,3 +119,106 @@ def test_comments_move_into_one_table_and_back_unchanged(app, ctx):
     assert [tuple(r) for r in old_plan] == [(entry_id, "Not at night, please.")]
     assert [tuple(r) for r in old_priority] == [(priority_id, "Yes to this.")]
     assert stored() == before
+
+
+def test_votes_already_open_keep_each_voters_link_and_closed_secret_ones_lose_it(app, ctx):
+    """Before tokens, a voter's casts were linked by a keyed hash under SECRET_KEY. After
+    the upgrade an open vote's voters keep their link (their old hash becomes their
+    token), so nobody votes twice; a closed secret vote keeps no link and no times."""
+    import hashlib
+    import hmac
+
+    from sqlalchemy import select, text
+
+    from app.voting import services as voting
+    from app.voting.models import Ballot, CurrentBallot, VoterToken
+    from tests.factories import make_group, make_member
+
+    group = make_group()
+    facilitator, _ = make_member(group, "facilitator")
+    rita, _ = make_member(group, "resident")
+
+    def secret_vote(title):
+        ballot = voting.create_ballot(
+            group,
+            facilitator,
+            title=title,
+            method="approval",
+            options=[("A", None), ("B", None)],
+            secret=True,
+        )
+        voting.open_ballot(group, ballot)
+        voting.cast(ballot, rita, [voting.ballot_options(ballot)[0].id])
+        return ballot
+
+    still_open, closed = secret_vote("Open"), secret_vote("Closed")
+    ids = {"open": still_open.id, "closed": closed.id}
+    rita_id = rita.id
+    db.session.commit()
+    db.session.remove()
+
+    def old_key(ballot_id):
+        secret = app.config["SECRET_KEY"].encode()
+        return hmac.new(
+            secret, f"ballot:{ballot_id}:voter:{rita_id}".encode(), hashlib.sha256
+        ).hexdigest()
+
+    downgrade(revision="99f7fc32afd7")
+    try:
+        with db.engine.begin() as conn:  # as the data stood under the old scheme
+            for ballot_id in ids.values():
+                key = old_key(ballot_id)
+                conn.execute(
+                    text(
+                        "UPDATE casts SET voter_key = :k, cast_at = CURRENT_TIMESTAMP "
+                        "WHERE ballot_id = :b"
+                    ),
+                    {"k": key, "b": ballot_id},
+                )
+                conn.execute(
+                    text("UPDATE current_ballots SET voter_key = :k WHERE ballot_id = :b"),
+                    {"k": key, "b": ballot_id},
+                )
+                conn.execute(
+                    text(
+                        "UPDATE eligible_voters SET voted_at = CURRENT_TIMESTAMP "
+                        "WHERE ballot_id = :b AND user_id = :u"
+                    ),
+                    {"b": ballot_id, "u": rita_id},
+                )
+            conn.execute(
+                text("UPDATE ballots SET closed_at = CURRENT_TIMESTAMP WHERE id = :b"),
+                {"b": ids["closed"]},
+            )
+    finally:
+        upgrade()
+
+    tokens = dict(db.session.execute(select(VoterToken.ballot_id, VoterToken.token)).all())
+    assert tokens == {ids["open"]: old_key(ids["open"])}
+    still_open = db.session.get(Ballot, ids["open"])
+    rita = db.session.get(type(rita), rita_id)
+    voting.cast(still_open, rita, [voting.ballot_options(still_open)[1].id])
+    db.session.commit()
+    assert voting.turnout(still_open)[0] == 1
+    assert (
+        db.session.scalar(
+            select(db.func.count())
+            .select_from(CurrentBallot)
+            .where(CurrentBallot.ballot_id == ids["open"])
+        )
+        == 1
+    )
+    with db.engine.connect() as conn:
+        closed_keys = {
+            r[0]
+            for r in conn.execute(
+                text("SELECT voter_key FROM casts WHERE ballot_id = :b"), {"b": ids["closed"]}
+            )
+        }
+        times = conn.execute(text("SELECT cast_at FROM casts")).scalars().all()
+        voted = conn.execute(
+            text("SELECT voted, voted_at FROM eligible_voters WHERE user_id = :u"), {"u": rita.id}
+        ).all()
+    assert old_key(ids["closed"]) not in closed_keys
+    assert all(t is None for t in times)
+    assert all(bool(v) and at is None for v, at in voted)
