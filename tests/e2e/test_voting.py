@@ -112,7 +112,7 @@ def test_residents_propose_and_vote_and_find_their_receipt_in_the_box(page, new_
 
     # The facilitator enters a paper ballot for a member without email.
     page.goto(ballot_url)
-    page.get_by_role("button", name="Enter a paper or in-person vote").click()
+    page.get_by_role("button", name="Enter a vote for a member").click()
     check_page(page)
     page.get_by_label("Doris Hughes", exact=True).check()
     page.get_by_label("Where (optional)").fill("Paper slip at the church hall")
@@ -120,6 +120,13 @@ def test_residents_propose_and_vote_and_find_their_receipt_in_the_box(page, new_
     page.get_by_role("button", name="Enter this vote").click()
     expect(page.get_by_text("Doris Hughes's vote has been entered")).to_be_visible()
     expect(page.get_by_text("4 of")).to_be_visible()
+    # Closing cannot be undone: a page asks to confirm it (and why, if it is early).
+    page.get_by_role("button", name="Close and count").click()
+    expect(page.get_by_role("heading", name="Close the vote and count it?")).to_be_visible()
+    check_page(page)
+    if page.get_by_label("Why is it closing early?").count():
+        page.get_by_label("Why is it closing early?").fill("Everyone has voted.")
+    page.get_by_label("I understand that closing the vote cannot be undone").check()
     page.get_by_role("button", name="Close and count").click()
     expect(page.get_by_text("The vote is closed and counted.")).to_be_visible()
     check_page(page)
