@@ -552,14 +552,16 @@ def cast(
         assisted_by_id=assisted_by.id if assisted_by and named else None,
         assisted_note=((assisted_note or "").strip() or None) if named else None,
     )
-    # One current ballot per voter, whatever arrives at the same moment: an upsert, the
-    # last one written counting.
+    # One current ballot per voter, whatever arrives at the same moment: an upsert. On a
+    # named ballot the newest cast (the highest id) counts; a secret ballot's ids are
+    # random, so there the one written last counts.
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     statement = insert(CurrentBallot).values(ballot_id=ballot.id, voter_key=key, cast_id=row.id)
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["ballot_id", "voter_key"],
             set_={"cast_id": statement.excluded.cast_id},
+            where=None if ballot.secret else CurrentBallot.cast_id < statement.excluded.cast_id,
         )
     )
     db.session.execute(

@@ -152,3 +152,40 @@ def test_while_a_vote_is_open_each_voter_holds_one_token_and_it_goes_at_close(ap
     assert count(Cast, Cast.ballot_id == ballot.id) == 3
     assert count(EligibleVoter, EligibleVoter.ballot_id == ballot.id, EligibleVoter.voted) == 3
     assert db.session.scalar(select(Cast.cast_at).where(Cast.ballot_id == ballot.id)) is None
+
+
+def test_twenty_casts_at_once_in_a_secret_vote_leave_one_that_counts(app, ctx):
+    import threading
+
+    from app.accounts.models import User
+    from app.voting.models import Ballot
+
+    group, facilitator, residents, ballot, options = secret_vote(app)
+    voter_id, ballot_id = residents[0].id, ballot.id
+    receipts, errors = [], []
+
+    def cast(n):
+        with app.app_context():
+            try:
+                order = options if n % 2 else list(reversed(options))
+                row = voting.cast(
+                    db.session.get(Ballot, ballot_id), db.session.get(User, voter_id), order
+                )
+                receipts.append(row.receipt)
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=cast, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert count(VoterToken, VoterToken.ballot_id == ballot_id) == 1  # one token, one voter
+    assert count(CurrentBallot, CurrentBallot.ballot_id == ballot_id) == 1
+    (counted,) = voting.ballot_box(db.session.get(Ballot, ballot_id))
+    assert counted[0] in receipts
+    assert voting.turnout(db.session.get(Ballot, ballot_id))[0] == 1
