@@ -11,7 +11,7 @@ from app.forms import EmptyForm
 from app.groups import services as groups
 from app.links import external_url
 from app.meetings import bp, calendar
-from app.permissions import public
+from app.permissions import can, public
 from app.viewing import load_group
 
 
@@ -27,7 +27,8 @@ def _ics(body: bytes, name: str) -> Response:
 @public
 def group_calendar(slug: str):
     group = load_group(slug, "meeting.calendar")
-    return _ics(calendar.group_calendar(group), f"{group.slug}-meetings")
+    for_members = can(current_user, "group.view", group)
+    return _ics(calendar.group_calendar(group, for_members=for_members), f"{group.slug}-meetings")
 
 
 @bp.route("/calendar/<token>.ics")
