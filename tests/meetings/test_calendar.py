@@ -113,7 +113,8 @@ def test_a_private_groups_calendar_is_for_members_only(app, ctx):
     stranger, _ = make_member(make_group(), "resident")
     assert client_for(app, stranger).get(url).status_code == 404
     anonymous = app.test_client().get(url)
-    assert anonymous.status_code in (302, 303, 401)
+    # A calendar program cannot sign in: it is refused plainly, and the group stays unseen.
+    assert anonymous.status_code == 404 and anonymous.json["error"]
     assert b"BEGIN:VCALENDAR" not in anonymous.get_data()
 
 

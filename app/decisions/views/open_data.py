@@ -17,7 +17,7 @@ from app.dbtypes import utcnow
 from app.decisions import bp, told
 from app.decisions import services as decisions
 from app.decisions.views.common import load_decision
-from app.permissions import can, public
+from app.permissions import can, open_data
 from app.viewing import load_group
 
 
@@ -50,7 +50,7 @@ def _export_rows(group):
 
 
 @bp.route("/groups/<slug>/decisions.json")
-@public
+@open_data
 def export_json(slug: str):
     group = load_group(slug, "decision.view")
     return jsonify(
@@ -64,7 +64,7 @@ def export_json(slug: str):
 
 
 @bp.route("/groups/<slug>/decisions.csv")
-@public
+@open_data
 def export_csv(slug: str):
     group = load_group(slug, "decision.view")
     out = io.StringIO()
@@ -91,7 +91,7 @@ def _csv_safe(value):
 
 
 @bp.route("/groups/<slug>/decisions/<int:decision_id>/informed.json")
-@public
+@open_data
 def informed_json(slug: str, decision_id: int):
     group = load_group(slug, "decision.view")
     decision = load_decision(group, decision_id)

@@ -11,7 +11,7 @@ from app.forms import EmptyForm
 from app.groups import services as groups
 from app.links import external_url
 from app.meetings import bp, calendar
-from app.permissions import can, public
+from app.permissions import can, open_data, public
 from app.viewing import load_group
 
 
@@ -24,7 +24,7 @@ def _ics(body: bytes, name: str) -> Response:
 
 
 @bp.route("/groups/<slug>/meetings.ics")
-@public
+@open_data
 def group_calendar(slug: str):
     group = load_group(slug, "meeting.calendar")
     for_members = can(current_user, "group.view", group)
