@@ -45,9 +45,12 @@ def _checkable(slug: str, ballot_id: int, *, closed: bool = False):
 @open_data
 def box_json(slug: str, ballot_id: int):
     group, item = _checkable(slug, ballot_id, closed=True)
-    # The same words for everyone, so two people's downloads of one box are identical.
+    # Members see who closed, counted and certified it; visitors, that it was done.
+    named = can(current_user, "ballot.view", group)
+    # The same words for everyone, so two members' (or two visitors') downloads of one
+    # box are identical.
     with force_locale("en"):
-        return jsonify(checking.box_document(item))
+        return jsonify(checking.box_document(item, named=named))
 
 
 @bp.route("/groups/<slug>/ballots/<int:ballot_id>/box.csv")
