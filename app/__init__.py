@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, has_request_context, render_template, request, session
+from flask import Flask, g, has_request_context, jsonify, render_template, request, session
 from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -150,6 +150,7 @@ def _register_guards(app: Flask) -> None:
 #: What each error page says; a refusal from a service brings its own message.
 _TITLES = {
     400: lambda: _("Request not understood"),
+    401: lambda: _("Sign in first"),
     403: lambda: _("Not allowed"),
     404: lambda: _("Page not found"),
     405: lambda: _("Not allowed"),
@@ -163,6 +164,7 @@ _TITLES = {
 }
 _MESSAGES = {
     400: lambda: _("Something in that request was not right. Go back and try again."),
+    401: lambda: _("Sign in as a member of this group to see this."),
     403: lambda: _("You do not have permission to do that in this group."),
     404: lambda: _("We could not find that page. It may have moved, or you may not have access."),
     405: lambda: _("That page cannot be used in that way."),
@@ -180,9 +182,14 @@ _MESSAGES = {
 
 
 def render_error(code: int, message: str | None = None):
-    """An error page (or, for htmx, just its message) with the given status."""
+    """An error page (or, for htmx, just its message; for open data, JSON) with the
+    given status."""
+    from app.permissions import answers_in_json
+
     code = code if code in _TITLES else 500
     message = message or _MESSAGES[code]()
+    if has_request_context() and answers_in_json():
+        return jsonify({"error": message}), code
     if htmx:
         return render_template("errors/_message.html", message=message), code
     return (

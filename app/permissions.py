@@ -7,7 +7,7 @@ Non-members asking about a group get 404, so private groups stay unseen.
 
 from __future__ import annotations
 
-from flask import abort, g
+from flask import abort, current_app, g, request
 from sqlalchemy import select
 
 from app.extensions import db, login_manager
@@ -197,12 +197,18 @@ def can(user, action: str, target=None) -> bool:
 
 
 def require(user, action: str, target=None) -> None:
-    """Abort unless allowed: sign-in first for visitors, 404 to outsiders of a group
-    (so private groups stay unseen), 403 to members without the right."""
+    """Abort unless allowed: sign-in first for visitors (on open data, 401 or 404
+    instead), 404 to outsiders of a group (so private groups stay unseen), 403 to
+    members without the right."""
     if can(user, action, target):
         return
     if user is None or not getattr(user, "is_authenticated", False):
-        abort(login_manager.unauthorized())
+        if not answers_in_json():
+            abort(login_manager.unauthorized())
+        # A program cannot use a sign-in page. It is told to sign in (401) only where
+        # the group is already known to be there, because it publishes its log.
+        group = _group_of(target)
+        abort(401 if group is not None and group.public_log else 404)
     group = _group_of(target)
     if group is not None and role_in(user, group) is None:
         abort(404)
@@ -215,3 +221,18 @@ def public(view):
     """Mark a view as open to visitors who are not signed in (everything else needs sign-in)."""
     view.is_public = True
     return view
+
+
+def open_data(view):
+    """Mark a view as open data (JSON, CSV, calendars), read by programs as much as by
+    people: open to visitors like `public`, and refusing in JSON, never by sending the
+    reader to the sign-in page."""
+    view.is_public = True
+    view.answers_in_json = True
+    return view
+
+
+def answers_in_json() -> bool:
+    """Whether this request is for open data, so refusals are JSON, not pages."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "answers_in_json", False)

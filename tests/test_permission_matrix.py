@@ -497,6 +497,11 @@ def check_visitors(app, people, url_args, url, method, allowed):
         elif request_endpoint(app, url, method) in TOKEN_ONLY:
             # Open to anyone who holds its token, and nobody else: refused, not sent to sign in.
             assert response.status_code in (401, 403, 404), where
+        elif request_endpoint(app, url, method) in OPEN_DATA:
+            # Read by programs: refused in JSON, never sent to a sign-in page, and the
+            # world's group is private, so to anyone outside it there is nothing there.
+            assert response.status_code == 404, where
+            assert response.is_json and response.json["error"], where
         elif visitor == "anonymous":
             assert response.status_code == 302, where
             assert response.headers["Location"].startswith("/sign-in?next="), where
@@ -509,6 +514,15 @@ def check_visitors(app, people, url_args, url, method, allowed):
 
 #: Public routes that answer only to a token (never a sign-in page): everyone else is refused.
 TOKEN_ONLY = {"notices.notify_receipt"}
+#: Open data (JSON, CSV, calendars): refused in JSON, 401 or 404, never a sign-in page.
+OPEN_DATA = {
+    "decisions.export_json",
+    "decisions.export_csv",
+    "decisions.informed_json",
+    "meetings.group_calendar",
+    "voting.box_json",
+    "voting.box_csv",
+}
 
 
 def request_endpoint(app, url, method):
@@ -569,6 +583,31 @@ def test_a_published_log_is_open_to_everyone_and_nothing_else_is(app, world):
         sign_in(outsider, people["non_member"])
         response = outsider.open(url, method=method)
         assert (response.status_code == 200) == (endpoint in PUBLIC_LOG_ROUTES), url
+
+
+def test_open_data_tells_visitors_to_sign_in_only_where_the_log_is_published(app, world):
+    people, url_args, reset_args = world
+    group = groups.get_group(url_args["slug"])
+    slug, open_vote = group.slug, url_args["ballot_id"]
+    # Unpublished, a group is as unseen as one that does not exist.
+    for url in (f"/groups/{slug}/decisions.json", "/groups/no-such-group/decisions.json"):
+        response = app.test_client().get(url)
+        assert response.status_code == 404 and response.json["error"], url
+    group.public_log = True
+    db.session.commit()
+    # Published, an open vote's box is its members' alone: visitors are told to sign in.
+    for name in ("box.json", "box.csv"):
+        response = app.test_client().get(f"/groups/{slug}/ballots/{open_vote}/{name}")
+        assert response.status_code == 401, name
+        assert response.is_json and "Sign in" in response.json["error"], name
+    outsider = app.test_client()
+    sign_in(outsider, people["non_member"])
+    response = outsider.get(f"/groups/{slug}/ballots/{open_vote}/box.json")
+    assert response.status_code == 404 and response.is_json
+    # Pages are still for people: their visitors go to the sign-in page.
+    response = app.test_client().get(f"/groups/{slug}/ballots/{open_vote}/voters")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
 
 
 def _rule_args(app, endpoint):

@@ -3,6 +3,9 @@
 Each meeting keeps one UID for life; every change members are told about
 raises its SEQUENCE, so calendars replace the old copy, and a cancelled
 meeting stays in the feed with STATUS:CANCELLED so calendars remove it.
+
+A group that publishes its log publishes its calendar too, but for members
+only does it carry the online link: a video call's link is how anyone gets in.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
@@ -31,7 +35,7 @@ def _uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.id}@{host}"
 
 
-def _event(meeting: Meeting, group: Group) -> Event:
+def _event(meeting: Meeting, group: Group, *, for_members: bool) -> Event:
     event = Event()
     event.add("uid", _uid(meeting))
     event.add("dtstamp", meeting.updated_at)
@@ -41,7 +45,10 @@ def _event(meeting: Meeting, group: Group) -> Event:
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
     event.add("summary", f"{meeting.title} ({group.name})")
-    where = ", ".join(part for part in (meeting.place, meeting.online_link) if part)
+    online = meeting.online_link
+    if online and not for_members:
+        online = _("Online: members are sent the link")
+    where = ", ".join(part for part in (meeting.place, online) if part)
     if where:
         event.add("location", where)
     page = absolute(path_for("meetings.show", slug=group.slug, meeting_id=meeting.id))
@@ -54,7 +61,7 @@ def _event(meeting: Meeting, group: Group) -> Event:
     return event
 
 
-def _calendar(name: str, rows) -> bytes:
+def _calendar(name: str, rows, *, for_members: bool) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Logbook//Meetings//EN")
     calendar.add("version", "2.0")
@@ -62,7 +69,7 @@ def _calendar(name: str, rows) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     for meeting, group in rows:
-        calendar.add_component(_event(meeting, group))
+        calendar.add_component(_event(meeting, group, for_members=for_members))
     return calendar.to_ical()
 
 
@@ -74,10 +81,11 @@ def _recent(query):
     )
 
 
-def group_calendar(group: Group) -> bytes:
-    """One group's meetings from the last year on. One query."""
+def group_calendar(group: Group, *, for_members: bool) -> bytes:
+    """One group's meetings from the last year on, with their online links only when
+    it is for members. One query."""
     meetings = db.session.scalars(_recent(select(Meeting).where(Meeting.group_id == group.id)))
-    return _calendar(group.name, [(m, group) for m in meetings])
+    return _calendar(group.name, [(m, group) for m in meetings], for_members=for_members)
 
 
 def member_calendar(user: User) -> bytes:
@@ -90,4 +98,4 @@ def member_calendar(user: User) -> bytes:
             .where(Membership.user_id == user.id)
         )
     ).all()
-    return _calendar(f"Logbook: {user.name}", [(m, g) for m, g in rows])
+    return _calendar(f"Logbook: {user.name}", [(m, g) for m, g in rows], for_members=True)

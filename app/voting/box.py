@@ -172,10 +172,10 @@ def options_of(options: list[BallotOption]) -> list[tuple[int, str]]:
     return [(o.id, o.label) for o in options]
 
 
-def box_document(ballot: Ballot) -> dict:
+def box_document(ballot: Ballot, *, named: bool = True) -> dict:
     """The published box (services.box_document) with each ballot's choices by option
     name, the list of voters and the recipe behind the fingerprint."""
-    document = voting.box_document(ballot)
+    document = voting.box_document(ballot, named=named)
     about = document["ballot"]
     labels = {o["id"]: o["label"] for o in about["options"]}
     about["eligible"] = eligible_ids(ballot)

@@ -18,7 +18,7 @@ from flask_login import current_user
 from app.errors import Refused
 from app.groups import services as groups
 from app.pagination import page_arg, page_size
-from app.permissions import can, public, require
+from app.permissions import can, open_data, public, require
 from app.viewing import found
 from app.voting import box as checking
 from app.voting import bp
@@ -42,16 +42,19 @@ def _checkable(slug: str, ballot_id: int, *, closed: bool = False):
 
 
 @bp.route("/groups/<slug>/ballots/<int:ballot_id>/box.json")
-@public
+@open_data
 def box_json(slug: str, ballot_id: int):
     group, item = _checkable(slug, ballot_id, closed=True)
-    # The same words for everyone, so two people's downloads of one box are identical.
+    # Members see who closed, counted and certified it; visitors, that it was done.
+    named = can(current_user, "ballot.view", group)
+    # The same words for everyone, so two members' (or two visitors') downloads of one
+    # box are identical.
     with force_locale("en"):
-        return jsonify(checking.box_document(item))
+        return jsonify(checking.box_document(item, named=named))
 
 
 @bp.route("/groups/<slug>/ballots/<int:ballot_id>/box.csv")
-@public
+@open_data
 def box_csv(slug: str, ballot_id: int):
     group, item = _checkable(slug, ballot_id, closed=True)
     labels = {o.id: o.label for o in voting.ballot_options(item)}

@@ -995,15 +995,21 @@ def _name(people: dict, user_id: int | None) -> str | None:
     return person.name if person else None
 
 
-def box_document(ballot: Ballot) -> dict:
-    """The published ballot box: enough for anyone to check a receipt and recount."""
+def box_document(ballot: Ballot, *, named: bool = True) -> dict:
+    """The published ballot box: enough for anyone to check a receipt and recount.
+    Who closed, counted and certified it is named only when `named` (for members):
+    to anyone else those are null, and the times alone say it was done."""
     options = ballot_options(ballot)
     paper = paper_counts(ballot)
     tallies = paper_tallies(ballot)
-    people = people_by_id(
-        [ballot.closed_by_id, ballot.certified_by_id]
-        + [t.entered_by_id for t in tallies]
-        + [t.confirmed_by_id for t in tallies]
+    people = (
+        people_by_id(
+            [ballot.closed_by_id, ballot.certified_by_id]
+            + [t.entered_by_id for t in tallies]
+            + [t.confirmed_by_id for t in tallies]
+        )
+        if named
+        else {}
     )
     return {
         "ballot": {

@@ -196,6 +196,18 @@ def test_unticking_public_log_turns_it_off(facilitated):
     assert reloaded(group).public_log is False
 
 
+def test_the_settings_page_says_what_publishing_the_log_makes_public_and_what_not(
+    facilitated,
+):
+    _group, client = facilitated
+    page = html(client.get("/groups/riverside/settings"))
+    shown = page[page.index('id="what-is-public"') :]
+    public, private = shown.split("These stay with members only:", 1)
+    assert "numbers only" in public and "but not the link to join" in public
+    for kept in ("names, roles and contact details", "people with no account", "letter, phone"):
+        assert kept in private
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

@@ -113,7 +113,8 @@ def test_a_private_groups_calendar_is_for_members_only(app, ctx):
     stranger, _ = make_member(make_group(), "resident")
     assert client_for(app, stranger).get(url).status_code == 404
     anonymous = app.test_client().get(url)
-    assert anonymous.status_code in (302, 303, 401)
+    # A calendar program cannot sign in: it is refused plainly, and the group stays unseen.
+    assert anonymous.status_code == 404 and anonymous.json["error"]
     assert b"BEGIN:VCALENDAR" not in anonymous.get_data()
 
 
@@ -123,6 +124,33 @@ def test_a_group_that_publishes_its_log_has_an_open_calendar(app, ctx):
     meeting = plan(group, facilitator)
     events = _events(app.test_client().get(f"/groups/{group.slug}/meetings.ics"))
     assert list(events) == [f"meeting-{meeting.id}@localhost"]
+
+
+def test_the_open_calendar_keeps_online_links_for_members(app, ctx):
+    group = make_group(public_log=True)
+    facilitator, _ = make_member(group, "facilitator")
+    online = plan(
+        group, facilitator, title="On a call", place="", online_link="https://meet.example.org/x1"
+    )
+    both = plan(
+        group,
+        facilitator,
+        title="In the hall and on a call",
+        online_link="https://meet.example.org/y2",
+        **_at(14),
+    )
+    url = f"/groups/{group.slug}/meetings.ics"
+    stranger, _ = make_member(make_group(), "resident")
+    for visitor in (app.test_client(), client_for(app, stranger)):
+        response = visitor.get(url)
+        events = _events(response)
+        assert b"meet.example.org" not in response.get_data()
+        assert str(_one(events, online)["location"]) == "Online: members are sent the link"
+        assert str(_one(events, both)["location"]).startswith("St Mark's church hall")
+    member = client_for(app, facilitator).get(url)
+    assert "https://meet.example.org/x1" in str(_one(_events(member), online)["location"])
+    feed = app.test_client().get(f"/calendar/{accounts.feed_token(facilitator)}.ics")
+    assert "https://meet.example.org/y2" in str(_one(_events(feed), both)["location"])
 
 
 # The private per-member feed ---------------------------------------------------------

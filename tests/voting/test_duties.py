@@ -273,3 +273,25 @@ def test_the_box_says_who_closed_it_why_and_who_confirmed_the_count(vote, login)
     assert about["key_scheme"] == "token-1"
     (paper,) = about["paper_tallies"]
     assert paper["present"] == 3 and paper["confirmed_by"] == people["adviser"].name
+
+
+def test_a_published_box_says_to_visitors_that_it_was_closed_and_confirmed_not_by_whom(app, vote):
+    group, ballot, (damp, _y, _t), people = vote
+    voting.cast(ballot, people["rita"], [damp])
+    fair = voting.add_paper_tally(ballot, people["facilitator"], "Fair", {damp: 3}, present=3)
+    voting.confirm_paper(group, ballot, fair.id, people["adviser"])
+    voting.close_ballot(group, ballot, by=people["facilitator"], reason="The hall closes early")
+    voting.certify(group, ballot, people["officer"])
+    group.public_log = True
+    db.session.commit()
+    response = app.test_client().get(f"/groups/{group.slug}/ballots/{ballot.id}/box.json")
+    assert response.status_code == 200
+    about = response.json["ballot"]
+    assert about["closed_by"] is None and about["certified_by"] is None
+    assert about["certified_at"] and about["close_reason"] == "The hall closes early"
+    (paper,) = about["paper_tallies"]
+    assert paper["entered_by"] is None and paper["confirmed_by"] is None
+    assert paper["confirmed_at"]
+    text = response.get_data(as_text=True)
+    for person in people.values():
+        assert person.name not in text

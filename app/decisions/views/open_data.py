@@ -1,5 +1,7 @@
 """The log as open data: decisions.json and .csv, and who was told of each decision
-(informed.json). Visitors to a published log see counts and times, never who or how."""
+(informed.json). Visitors to a published log get the decisions and how many members
+were told, on time or late: never a member's name, role, how they were told, who
+recorded it, a note, or when any one person was told or read it."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from app.dbtypes import utcnow
 from app.decisions import bp, told
 from app.decisions import services as decisions
 from app.decisions.views.common import load_decision
-from app.permissions import can, public
+from app.permissions import can, open_data
 from app.viewing import load_group
 
 
@@ -28,7 +30,6 @@ def _export_rows(group):
     informed = told.informed_for(group, states)
     heads = decisions.chain_heads(group)
     for state in states:
-        counts = told.told_counts(informed[state.id])
         decision = state.decision
         yield {
             "id": decision.id,
@@ -44,18 +45,12 @@ def _export_rows(group):
             "current_version": state.version,
             "amendments": len(state.amendments),
             "chain_hash": heads.get(decision.id),
-            "members": counts["members"],
-            "told_before": counts["consulted_before"],
-            "told_on_time": counts["told_on_time"],
-            "told_late": counts["told_late"],
-            "told_earlier_version": counts["told_earlier_version"],
-            "not_told": counts["not_told_overdue"] + counts["not_told"],
-            "heard_on_grapevine_first": counts["heard_first_via_grapevine"],
+            **_told_counts(informed[state.id]),
         }
 
 
 @bp.route("/groups/<slug>/decisions.json")
-@public
+@open_data
 def export_json(slug: str):
     group = load_group(slug, "decision.view")
     return jsonify(
@@ -69,7 +64,7 @@ def export_json(slug: str):
 
 
 @bp.route("/groups/<slug>/decisions.csv")
-@public
+@open_data
 def export_csv(slug: str):
     group = load_group(slug, "decision.view")
     out = io.StringIO()
@@ -96,29 +91,44 @@ def _csv_safe(value):
 
 
 @bp.route("/groups/<slug>/decisions/<int:decision_id>/informed.json")
-@public
+@open_data
 def informed_json(slug: str, decision_id: int):
     group = load_group(slug, "decision.view")
     decision = load_decision(group, decision_id)
     state = decisions.states_for([decision])[0]
     rows = told.informed_for(group, [state])[decision.id]
-    # A published log shows visitors how many were told and when, never who or how.
-    member = can(current_user, "group.view", group)
-    names = people_by_id(r.record.recorded_by_id for r in rows if r.record) if member else {}
-    return jsonify(
-        {
-            "decision": decision.id,
-            "decided_at": _iso(decision.decided_at),
-            "current_version": state.version,
-            "members": [_informed_row(row, names, member) for row in rows],
-        }
-    )
+    document = {
+        "decision": decision.id,
+        "decided_at": _iso(decision.decided_at),
+        "current_version": state.version,
+        "counts": _told_counts(rows),
+    }
+    # Even rows without names give people away in a small group (the one member told
+    # by letter, three days late), so visitors get the counts alone.
+    if can(current_user, "group.view", group):
+        names = people_by_id(r.record.recorded_by_id for r in rows if r.record)
+        document["members"] = [_informed_row(row, names) for row in rows]
+    return jsonify(document)
 
 
-def _informed_row(row, names, member: bool) -> dict:
+def _told_counts(rows) -> dict:
+    """How many members were told, and how: the same figures as the log's export."""
+    counts = told.told_counts(rows)
+    return {
+        "members": counts["members"],
+        "told_before": counts["consulted_before"],
+        "told_on_time": counts["told_on_time"],
+        "told_late": counts["told_late"],
+        "told_earlier_version": counts["told_earlier_version"],
+        "not_told": counts["not_told_overdue"] + counts["not_told"],
+        "heard_on_grapevine_first": counts["heard_first_via_grapevine"],
+    }
+
+
+def _informed_row(row, names) -> dict:
     record = row.record
     recorder = names.get(record.recorded_by_id) if record and record.recorded_by_id else None
-    out = {
+    return {
         "member_id": row.membership.id,
         "name": row.person.name,
         "role": row.membership.role,
@@ -133,7 +143,3 @@ def _informed_row(row, names, member: bool) -> dict:
         "lag_days": round(row.lag.total_seconds() / 86400, 2) if row.lag else None,
         "status": row.status,
     }
-    if not member:
-        for private in ("member_id", "name", "channel", "recorded_by", "note"):
-            out[private] = None
-    return out

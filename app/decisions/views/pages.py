@@ -111,8 +111,14 @@ def show(slug: str, decision_id: int):
         if notices.mark_seen(current_user.id, "decision", decision.id):
             rows = told.informed_for(group, [state])[decision.id]
     now = utcnow()
-    by_hand = notices.records_by_hand("decision", decision.id, page_arg("records"), page_size())
-    withdrawn = notices.withdrawals("decision", decision.id)
+    # Visitors to a published log read the decision and how many were told: no one's
+    # name (not who recorded or amended it), nor who was told, how or when.
+    by_hand = (
+        notices.records_by_hand("decision", decision.id, page_arg("records"), page_size())
+        if member
+        else None
+    )
+    withdrawn = notices.withdrawals("decision", decision.id) if member else []
     return render_template(
         "decisions/show.html",
         meeting=captures.meeting_of_decision(decision.id) if member else None,
@@ -132,7 +138,9 @@ def show(slug: str, decision_id: int):
             + [n.recorded_by_id for n, _u in by_hand.items]
             + [n.withdrawn_by_id for n in withdrawn]
             + [n.user_id for n in withdrawn]
-        ),
+        )
+        if member
+        else {},
         by_hand=by_hand,
         withdrawn=withdrawn,
         timeline=timeline_svg(

@@ -11,7 +11,7 @@ from app.forms import EmptyForm
 from app.groups import services as groups
 from app.links import external_url
 from app.meetings import bp, calendar
-from app.permissions import public
+from app.permissions import can, open_data, public
 from app.viewing import load_group
 
 
@@ -24,10 +24,11 @@ def _ics(body: bytes, name: str) -> Response:
 
 
 @bp.route("/groups/<slug>/meetings.ics")
-@public
+@open_data
 def group_calendar(slug: str):
     group = load_group(slug, "meeting.calendar")
-    return _ics(calendar.group_calendar(group), f"{group.slug}-meetings")
+    for_members = can(current_user, "group.view", group)
+    return _ics(calendar.group_calendar(group, for_members=for_members), f"{group.slug}-meetings")
 
 
 @bp.route("/calendar/<token>.ics")
