@@ -119,7 +119,45 @@ def _register_jobs() -> None:
     from app.voting import jobs  # noqa: F401
 
 
+def _contains_nul(value) -> bool:
+    """Whether a NUL character hides anywhere in a decoded value (JSON nests)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
+def _request_contains_nul() -> bool:
+    if "\x00" in request.path:
+        return True
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                return True
+    for key, upload in request.files.items(multi=True):
+        if "\x00" in key or "\x00" in (upload.filename or ""):
+            return True
+    return request.is_json and _contains_nul(request.get_json(silent=True))
+
+
 def _register_guards(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL cannot store a NUL in text and fails the whole request; nobody types
+        # one, so a request carrying one is refused here, before any view sees it.
+        if _request_contains_nul():
+            return render_error(
+                422,
+                _(
+                    "What was sent contains a NUL character (code 0), which cannot be "
+                    "stored. Remove it and try again. Nothing was saved."
+                ),
+            )
+        return None
+
     @app.before_request
     def require_sign_in():
         g.csp_nonce = secrets.token_urlsafe(16)
