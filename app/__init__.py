@@ -14,7 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.config import ROOT, Config, check_production_config
+from app.config import ROOT, Config, settle_config
 from app.errors import Refused
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, undo
 
@@ -30,7 +30,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    check_production_config(app.config)
+    settle_config(app.config)
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -180,6 +180,12 @@ def _register_guards(app: Flask) -> None:
             f"script-src 'self' 'nonce-{nonce}'; frame-ancestors 'none'; "
             "form-action 'self'; base-uri 'self'; object-src 'none'",
         )
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        )
+        if app.config["STRICT_TRANSPORT_SECURITY"]:
+            response.headers["Strict-Transport-Security"] = app.config["STRICT_TRANSPORT_SECURITY"]
         if current_user and getattr(current_user, "is_authenticated", False):
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
