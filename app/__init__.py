@@ -131,23 +131,23 @@ def _contains_nul(value) -> bool:
 
 
 def _request_contains_nul() -> bool:
-    if "\x00" in request.path:
-        return True
+    """A NUL in the query, the form's names or values, or JSON. (An uploaded file's
+    name is the uploads module's to refuse, with its own message.)"""
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 return True
-    for key, upload in request.files.items(multi=True):
-        if "\x00" in key or "\x00" in (upload.filename or ""):
-            return True
     return request.is_json and _contains_nul(request.get_json(silent=True))
 
 
 def _register_guards(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
-        # PostgreSQL cannot store a NUL in text and fails the whole request; nobody types
-        # one, so a request carrying one is refused here, before any view sees it.
+        # PostgreSQL cannot store or even look up text with a NUL in it and fails the
+        # whole request; nobody types one, so it is refused here, before any view sees
+        # it. No page has a NUL in its address.
+        if "\x00" in request.path:
+            return render_error(404)
         if _request_contains_nul():
             return render_error(
                 422,
