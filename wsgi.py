@@ -1,5 +1,12 @@
 """WSGI entry point: `flask --app wsgi ...` and `waitress-serve wsgi:app`."""
 
-from app import create_app
+import sys
 
-app = create_app()
+from app import create_app
+from app.config import UnsafeConfiguration
+
+try:
+    app = create_app()
+except UnsafeConfiguration as problem:
+    # One line that says what to fix, rather than a traceback to read.
+    sys.exit(str(problem))

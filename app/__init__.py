@@ -14,7 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.config import ROOT, Config, check_production_config
+from app.config import ROOT, Config, settle_config
 from app.errors import Refused
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, undo
 
@@ -30,7 +30,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    check_production_config(app.config)
+    settle_config(app.config)
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -119,7 +119,45 @@ def _register_jobs() -> None:
     from app.voting import jobs  # noqa: F401
 
 
+def _contains_nul(value) -> bool:
+    """Whether a NUL character hides anywhere in a decoded value (JSON nests)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
+def _request_contains_nul() -> bool:
+    """A NUL in the query, the form's names or values, or JSON. (An uploaded file's
+    name is the uploads module's to refuse, with its own message.)"""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                return True
+    return request.is_json and _contains_nul(request.get_json(silent=True))
+
+
 def _register_guards(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL cannot store or even look up text with a NUL in it and fails the
+        # whole request; nobody types one, so it is refused here, before any view sees
+        # it. No page has a NUL in its address.
+        if "\x00" in request.path:
+            return render_error(404)
+        if _request_contains_nul():
+            return render_error(
+                422,
+                _(
+                    "What was sent contains a NUL character (code 0), which cannot be "
+                    "stored. Remove it and try again. Nothing was saved."
+                ),
+            )
+        return None
+
     @app.before_request
     def require_sign_in():
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -142,6 +180,12 @@ def _register_guards(app: Flask) -> None:
             f"script-src 'self' 'nonce-{nonce}'; frame-ancestors 'none'; "
             "form-action 'self'; base-uri 'self'; object-src 'none'",
         )
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        )
+        if app.config["STRICT_TRANSPORT_SECURITY"]:
+            response.headers["Strict-Transport-Security"] = app.config["STRICT_TRANSPORT_SECURITY"]
         if current_user and getattr(current_user, "is_authenticated", False):
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response

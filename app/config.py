@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_KEY = "dev-only-not-secret"
+#: Secret keys anyone can read (earlier built-in defaults, the tests' and examples'):
+#: a cookie signed with one of them can be forged, so production refuses them.
+KNOWN_SECRET_KEYS = frozenset(
+    {"dev-only-not-secret", "test-secret", "e2e-secret", "secret", "changeme", "change-me"}
+)
+MIN_SECRET_KEY_LENGTH = 32
+#: Browsers remember to use only HTTPS for two years (at least one is asked for).
+HSTS_PRODUCTION = "max-age=63072000; includeSubDomains"
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -18,7 +26,10 @@ def _bool(name: str, default: bool = False) -> bool:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    #: Signs session cookies. Unset in development, a random one is made once and kept
+    #: in SECRET_KEY_FILE; production refuses to start without a long one of its own.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE", str(ROOT / "instance" / "secret_key"))
     #: "production" refuses unsafe defaults; anything else is a development run.
     LOGBOOK_ENV = os.environ.get("LOGBOOK_ENV", "development")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -30,6 +41,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    #: The Strict-Transport-Security header; empty sends none (production sets it).
+    STRICT_TRANSPORT_SECURITY = ""
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12  # a working day, then sign in again
 
     WTF_CSRF_TIME_LIMIT = None  # a long meeting must not expire a form
@@ -121,14 +136,84 @@ class TestConfig(Config):
     NOTIFY_TIMEOUT = 5
 
 
+class UnsafeConfiguration(RuntimeError):
+    """A production setting that would put people's accounts at risk; says which, in one line."""
+
+
+def settle_config(config: dict) -> None:
+    """Finish the settings once they are all read: a development run gets a secret key
+    of its own, and production is checked and has its cookies and HTTPS made strict."""
+    if config.get("LOGBOOK_ENV") == "production":
+        check_production_config(config)
+        config.update(PRODUCTION_SETTINGS)
+    elif not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = local_secret_key(Path(config["SECRET_KEY_FILE"]))
+
+
+#: What production always uses, whatever the environment says: cookies only over
+#: HTTPS, never to scripts, not on cross-site posts; the `__Host-` prefix makes the
+#: browser refuse a session cookie that is not Secure, for this host only, on Path=/.
+PRODUCTION_SETTINGS = {
+    "SESSION_COOKIE_NAME": "__Host-session",
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_PATH": "/",
+    "SESSION_COOKIE_DOMAIN": None,
+    "REMEMBER_COOKIE_NAME": "__Host-remember_token",
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_PATH": "/",
+    "REMEMBER_COOKIE_DOMAIN": None,
+    "STRICT_TRANSPORT_SECURITY": HSTS_PRODUCTION,
+}
+
+
 def check_production_config(config: dict) -> None:
     """Refuse to start a production site with settings that would be unsafe."""
     if config.get("LOGBOOK_ENV") != "production":
         return
     problems = []
-    if config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
-        problems.append("SECRET_KEY must be set to a long random value")
+    key = config.get("SECRET_KEY") or ""
+    if not key:
+        problems.append("SECRET_KEY is not set")
+    elif key in KNOWN_SECRET_KEYS:
+        problems.append("SECRET_KEY is a published default that anyone could sign cookies with")
+    elif len(key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            f"SECRET_KEY is {len(key)} characters long, at least {MIN_SECRET_KEY_LENGTH} are needed"
+        )
+    if problems:
+        problems[-1] += " (make one with: python -c 'import secrets; print(secrets.token_hex(32))')"
     if not config.get("MAIL_SERVER"):
         problems.append("MAIL_SERVER must be set so that people can be told things")
     if problems:
-        raise RuntimeError("Logbook will not start in production: " + "; ".join(problems))
+        raise UnsafeConfiguration("Logbook will not start in production: " + "; ".join(problems))
+
+
+def local_secret_key(path: Path) -> str:
+    """The secret key kept in `path` (readable by its owner only), made the first time.
+
+    Two processes starting at once (the site and its worker) end up with the same key:
+    the file appears whole or not at all, and the second one reads what the first wrote."""
+    try:
+        key = path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")  # mode 0600
+        try:
+            with os.fdopen(handle, "w") as out:
+                out.write(secrets.token_hex(32) + "\n")
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another process made it first; use theirs
+        finally:
+            os.unlink(draft)
+        key = path.read_text().strip()
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise UnsafeConfiguration(
+            f"{path} holds no usable secret key: delete it and a new one is made"
+        )
+    return key

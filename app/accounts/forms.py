@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Optional
 
 from app.accounts.models import CHANNELS, DIGESTS
+from app.accounts.services import MAX_PASSWORD_LENGTH
 from app.config import Config
 from app.forms import limited, strip
 from app.labels import CHANNEL_LABELS, DIGEST_LABELS
@@ -45,7 +46,10 @@ class SignInForm(FlaskForm):
     email = email_field()
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(message=_l("Enter your password")), limited(200)],
+        validators=[
+            InputRequired(message=_l("Enter your password")),
+            limited(MAX_PASSWORD_LENGTH),
+        ],
         widget=GovPasswordInput(),
     )
     submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
@@ -63,7 +67,10 @@ def new_password_fields():
             "At least 12 characters. Three or four random words together are easy to "
             "remember and hard to guess."
         ),
-        validators=[InputRequired(message=_l("Choose a password")), limited(200)],
+        validators=[
+            InputRequired(message=_l("Choose a password")),
+            limited(MAX_PASSWORD_LENGTH),
+        ],
         widget=GovPasswordInput(),
     )
     confirm = PasswordField(

@@ -91,6 +91,9 @@ def create_ballot(
         raise Invalid(_("Give at least two options to choose between"), "options")
     if len({label.lower() for label in labels}) != len(labels) or not all(labels):
         raise Invalid(_("Each option needs a different name"), "options")
+    longest = BallotOption.__table__.c.label.type.length  # what the column can hold
+    if any(len(label) > longest for label in labels):
+        raise Invalid(_("Keep each option to %(n)d characters or fewer", n=longest), "options")
     if method == "dot":
         if dots < 1:
             raise Invalid(_("Give each voter at least one dot"), "dots")

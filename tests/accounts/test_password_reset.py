@@ -208,3 +208,39 @@ def test_reset_refuses_a_password_made_of_the_persons_own_email(app, client, mai
 
     assert response.status_code == 422
     assert "too easy to guess" in html(response)
+
+
+#: A passphrase longer than the 72 characters the strength checker will score.
+LONG_PASSWORD = "kettle orbit lantern meadow, quietly folding maps beside the harbour wall!!!"
+assert len(LONG_PASSWORD) == 76
+
+
+def test_reset_accepts_a_long_passphrase_and_it_signs_in(app, client, mailbox):
+    long_password = LONG_PASSWORD
+    make_user(email="rita@example.org")
+    ask_for_reset(client, "rita@example.org")
+    path = reset_path(mailbox, "rita@example.org")
+
+    done = choose(client, path, long_password)
+
+    assert done.status_code == 303
+    assert sign_in_status(app, "rita@example.org", long_password) == 303
+    # Every character counts: the same password cut short is not it.
+    assert sign_in_status(app, "rita@example.org", long_password[:72]) == 422
+
+
+def test_reset_refuses_a_password_over_256_characters_with_a_message(app, client, mailbox):
+    make_user(email="rita@example.org")
+    ask_for_reset(client, "rita@example.org")
+    path = reset_path(mailbox, "rita@example.org")
+
+    longest = (LONG_PASSWORD * 4)[:256]
+    too_long = longest + "x"
+
+    refused = choose(client, path, too_long)
+    assert refused.status_code == 422
+    assert "Use at most 256 characters" in html(refused)
+    assert sign_in_status(app, "rita@example.org", PASSWORD) == 303
+
+    assert choose(client, path, longest).status_code == 303
+    assert sign_in_status(app, "rita@example.org", longest) == 303

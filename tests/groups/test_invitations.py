@@ -211,6 +211,23 @@ def test_join_with_a_too_easy_password_keeps_nothing(app, facilitated, mailbox):
     assert join_as_new(newcomer, path).status_code == 303
 
 
+def test_join_with_a_76_character_passphrase_works(app, facilitated, mailbox):
+    long_password = "kettle orbit lantern meadow, quietly folding maps beside the harbour wall!!!"
+    assert len(long_password) == 76
+    group, _, client = facilitated
+    invite(client, group, "nia@example.org")
+    path = join_path(mailbox, "nia@example.org")
+
+    response = join_as_new(app.test_client(), path, password=long_password)
+
+    assert response.status_code == 303
+    assert membership_of(group, "nia@example.org") is not None
+    signed_in = app.test_client().post(
+        "/sign-in", data={"email": "nia@example.org", "password": long_password}
+    )
+    assert signed_in.status_code == 303
+
+
 def test_join_with_mismatched_passwords_keeps_nothing(app, facilitated, mailbox):
     group, _, client = facilitated
     invite(client, group, "nia@example.org")

@@ -1,0 +1,127 @@
+"""What an attacker can send that no form would: a NUL character anywhere, an option
+longer than the database holds. Each is refused with a plain message, never a 500,
+on SQLite and on PostgreSQL alike."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.voting.models import Ballot, BallotOption
+from tests.conftest import count, sign_in
+from tests.factories import make_group, make_member
+
+NUL = "\x00"
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def facilitated(app, ctx):
+    group = make_group(name="Riverside Group")
+    facilitator, _ = make_member(group, "facilitator")
+    client = app.test_client()
+    sign_in(client, facilitator)
+    return group, client
+
+
+def new_ballot(client, group, **fields):
+    data = {
+        "title": "What first?",
+        "other_options": "Damp\nYouth centre",
+        "method": "approval",
+        "voters": "all_members",
+        "quorum_percent": "0",
+    }
+    data.update(fields)
+    return client.post(f"/groups/{group.slug}/ballots/new", data=data)
+
+
+def test_the_ballot_form_used_here_does_create_a_ballot(facilitated):
+    group, client = facilitated
+
+    assert new_ballot(client, group).status_code == 303
+    assert count(Ballot) == 1
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"title": f"What{NUL} first?"},
+        {"other_options": f"Damp\nYouth{NUL} centre"},
+        {f"title{NUL}": "x"},
+    ],
+    ids=["in a value", "in a line of a text area", "in a field's name"],
+)
+def test_a_nul_in_a_form_is_refused_and_nothing_is_kept(facilitated, fields):
+    group, client = facilitated
+
+    response = new_ballot(client, group, **fields)
+
+    assert response.status_code == 422
+    assert "NUL character" in html(response)
+    assert count(Ballot) == 0
+
+
+def test_a_nul_in_the_query_string_is_refused(facilitated):
+    group, client = facilitated
+
+    response = client.get(f"/groups/{group.slug}/ballots", query_string={"page": f"2{NUL}"})
+
+    assert response.status_code == 422
+    assert "NUL character" in html(response)
+
+
+def test_a_nul_in_the_address_is_not_found(facilitated):
+    group, client = facilitated
+
+    assert client.get(f"/groups/{group.slug}%00").status_code == 404
+    assert client.post(f"/groups/{group.slug}%00/ballots/new").status_code == 404
+
+
+def test_a_nul_in_json_is_refused(facilitated):
+    group, client = facilitated
+
+    response = client.post(
+        f"/groups/{group.slug}/ballots/new", json={"title": ["ok", {"deep": f"x{NUL}"}]}
+    )
+
+    assert response.status_code == 422
+    assert "NUL character" in html(response)
+    assert count(Ballot) == 0
+
+
+def test_a_nul_is_refused_before_signing_in_too(client):
+    response = client.post("/sign-in", data={"email": f"rita{NUL}@example.org", "password": "x"})
+
+    assert response.status_code == 422
+    assert "NUL character" in html(response)
+
+
+def test_a_nul_in_an_htmx_request_gets_just_the_message(facilitated):
+    group, client = facilitated
+
+    response = client.post(
+        f"/groups/{group.slug}/ballots/new",
+        data={"title": f"x{NUL}"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 422
+    assert "NUL character" in html(response)
+    assert "<html" not in html(response)
+
+
+def test_an_option_longer_than_200_characters_is_refused_with_a_message(facilitated):
+    group, client = facilitated
+    too_long = "D" * 201
+
+    response = new_ballot(client, group, other_options=f"Damp\n{too_long}")
+
+    assert response.status_code == 422
+    assert "Keep each option to 200 characters or fewer" in html(response)
+    assert count(Ballot) == 0
+    assert count(BallotOption) == 0
+    # 200 is fine.
+    assert new_ballot(client, group, other_options=f"Damp\n{'D' * 200}").status_code == 303
