@@ -84,6 +84,28 @@ def notify_server():
     server.stop()
 
 
+#: The bearer token the site gives Notify for its delivery receipts, in tests.
+NOTIFY_CALLBACK_TOKEN = "a-long-callback-token-for-tests"
+
+
+@pytest.fixture
+def notify_site(app, ctx, notify_server, monkeypatch):
+    """The site set up to send everything through (the fake) GOV.UK Notify."""
+    settings = {
+        "NOTIFY_API_KEY": notify_server.api_key,
+        "NOTIFY_BASE_URL": notify_server.base_url,
+        "NOTIFY_EMAIL_TEMPLATE_ID": notify_server.email_template_id,
+        "NOTIFY_SMS_TEMPLATE_ID": notify_server.sms_template_id,
+        "NOTIFY_LETTERS": True,
+        "NOTIFY_CALLBACK_TOKEN": NOTIFY_CALLBACK_TOKEN,
+        "NOTIFY_TIMEOUT": 5,
+    }
+    for key, value in settings.items():
+        monkeypatch.setitem(app.config, key, value)
+    yield notify_server
+    assert notify_server.crashes == []
+
+
 def database_url(tmp_path_factory, name: str) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:

@@ -16,29 +16,11 @@ from app.dbtypes import utcnow
 from app.extensions import db
 from app.notices import by_notify, desk, worker
 from app.notices.models import Digest, JobRun, Letter, LetterPack, Notice
-from tests.conftest import client_for, count
+from tests.conftest import NOTIFY_CALLBACK_TOKEN, client_for, count
 from tests.decisions.helpers import backdate_members, record
 from tests.factories import make_group, make_member
 
-TOKEN = "a-long-callback-token-for-the-tests"
-
-
-@pytest.fixture
-def notify_site(app, ctx, notify_server, monkeypatch):
-    """The site set up to send everything through (the fake) GOV.UK Notify."""
-    settings = {
-        "NOTIFY_API_KEY": notify_server.api_key,
-        "NOTIFY_BASE_URL": notify_server.base_url,
-        "NOTIFY_EMAIL_TEMPLATE_ID": notify_server.email_template_id,
-        "NOTIFY_SMS_TEMPLATE_ID": notify_server.sms_template_id,
-        "NOTIFY_LETTERS": True,
-        "NOTIFY_CALLBACK_TOKEN": TOKEN,
-        "NOTIFY_TIMEOUT": 5,
-    }
-    for key, value in settings.items():
-        monkeypatch.setitem(app.config, key, value)
-    yield notify_server
-    assert notify_server.crashes == []
+TOKEN = NOTIFY_CALLBACK_TOKEN
 
 
 @pytest.fixture

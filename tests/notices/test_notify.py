@@ -17,26 +17,15 @@ from pypdf import PdfWriter
 from app.errors import Malformed
 from app.notices import notify
 from app.notices.notify import NotifyRefused, TryLater
+from tests.conftest import NOTIFY_CALLBACK_TOKEN
 
-CALLBACK_TOKEN = "a-long-callback-token-for-tests"
+CALLBACK_TOKEN = NOTIFY_CALLBACK_TOKEN
 
 
 @pytest.fixture
-def server(app, ctx, notify_server, monkeypatch):
+def server(notify_site):
     """The site set up for Notify, talking to the fake."""
-    settings = {
-        "NOTIFY_API_KEY": notify_server.api_key,
-        "NOTIFY_BASE_URL": notify_server.base_url,
-        "NOTIFY_EMAIL_TEMPLATE_ID": notify_server.email_template_id,
-        "NOTIFY_SMS_TEMPLATE_ID": notify_server.sms_template_id,
-        "NOTIFY_LETTERS": True,
-        "NOTIFY_CALLBACK_TOKEN": CALLBACK_TOKEN,
-        "NOTIFY_TIMEOUT": 5,
-    }
-    for key, value in settings.items():
-        monkeypatch.setitem(app.config, key, value)
-    yield notify_server
-    assert notify_server.crashes == []
+    return notify_site
 
 
 def a4_pdf() -> bytes:
