@@ -63,6 +63,8 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     login_manager.user_loader(account_services.load_user_for_session)
 
+    from app.security import models as security_models  # noqa: F401  (its tables)
+
     _register_blueprints(app)
     _register_jobs()
     _register_guards(app)
@@ -225,19 +227,29 @@ _MESSAGES = {
 }
 
 
-def render_error(code: int, message: str | None = None):
+def render_error(code: int, message: str | None = None, reference: str | None = None):
     """An error page (or, for htmx, just its message; for open data, JSON) with the
-    given status."""
+    given status. `reference` is the error's entry in the security event log, shown so
+    that a person reporting the problem can quote it."""
     from app.permissions import answers_in_json
 
     code = code if code in _TITLES else 500
     message = message or _MESSAGES[code]()
     if has_request_context() and answers_in_json():
-        return jsonify({"error": message}), code
+        body = {"error": message}
+        if reference:
+            body["reference"] = reference
+        return jsonify(body), code
     if htmx:
-        return render_template("errors/_message.html", message=message), code
+        return render_template("errors/_message.html", message=message, reference=reference), code
     return (
-        render_template("errors/error.html", code=code, title=_TITLES[code](), message=message),
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=_TITLES[code](),
+            message=message,
+            reference=reference,
+        ),
         code,
     )
 
@@ -268,19 +280,38 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error):
-        app.logger.exception("Unhandled error")
+        from app.security import events
+
+        reference = events.new_reference()
+        app.logger.exception("Unhandled error, reference %s", reference)
         db.session.rollback()
-        return render_error(500)
+        events.record("error", status=500, reference=reference, error=type(error).__name__)
+        return render_error(500, reference=reference)
+
+
+#: Refusals the security event log keeps, by status (a 500 is kept where it happens,
+#: with its reference).
+REFUSALS_LOGGED = {
+    401: "refused.sign_in_first",
+    403: "refused.not_allowed",
+    404: "refused.not_found",
+    429: "refused.too_many",
+}
 
 
 def _register_transactions(app: Flask) -> None:
     """One transaction per request: services add and flush; the request commits once,
     when it answers with success, and keeps nothing when it answers with an error."""
 
+    from app.security import events
+
     @app.after_request
     def end_transaction(response):
         if response.status_code >= 400:
             db.session.rollback()
+            if response.status_code in REFUSALS_LOGGED:
+                events.record(REFUSALS_LOGGED[response.status_code], status=response.status_code)
+            events.store_pending()
             return response
         try:
             db.session.commit()
@@ -289,7 +320,9 @@ def _register_transactions(app: Flask) -> None:
             db.session.rollback()
             app.logger.warning("Request not saved: %s", exc.__class__.__name__)
             session.pop("_flashes", None)  # it must not say "saved" on the next page
+            events.store_pending()
             return app.make_response(render_error(409))
+        events.store_pending()
         return response
 
 
