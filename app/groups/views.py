@@ -111,12 +111,15 @@ def member(slug: str, member_id: int):
     group = load_group(slug)
     membership, person = found(groups.get_member(group, member_id))
     require(current_user, "member.view", membership)
+    may_edit = can(current_user, "member.edit", membership)
     return render_template(
         "groups/member.html",
         group=group,
         membership=membership,
         person=person,
         show_contact=can(current_user, "member.view_contact", membership),
+        may_edit=may_edit,
+        details_kept_here=may_edit and groups.details_kept_by_group(person, group.id),
     )
 
 

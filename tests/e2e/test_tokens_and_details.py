@@ -63,7 +63,7 @@ def test_a_facilitator_changes_only_the_role_of_someone_who_keeps_their_own_deta
     sign_in(page, "facilitator@example.org")
     page.goto("/groups/riverside/members")
     page.get_by_role("link", name="Rita Resident").click()
-    page.get_by_role("button", name="Change details").click()
+    page.get_by_role("button", name="Change role").click()
     expect(page.get_by_role("heading", name="Change Rita Resident's role")).to_be_visible()
     expect(page.get_by_text("keeps their own name and contact details")).to_be_visible()
     expect(page.get_by_label("Full name")).to_have_count(0)
