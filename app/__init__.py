@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, g, has_request_context, jsonify, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -43,6 +44,7 @@ def create_app(config: type | dict | None = None) -> Flask:
             ),
         ]
     )
+    app.session_interface = _SessionsForPeople()
     app.jinja_env.add_extension("jinja2.ext.do")
     WTFormsHelpers(app)
 
@@ -161,6 +163,38 @@ def _register_guards(app: Flask) -> None:
         return None
 
     @app.before_request
+    def sign_in_by_token():
+        """A script's `Authorization: Bearer` token reads open data (GET) as its owner. It
+        opens nothing else, not even a public page: a script has no use for one, and a
+        token that leaked must not be able to send a form. It never starts a session."""
+        from app.accounts import api_tokens
+        from app.permissions import answers_in_json
+
+        if request.endpoint is None or request.endpoint == "static":
+            return None
+        view = app.view_functions.get(request.endpoint)
+        if getattr(view, "reads_own_authorization", False):
+            return None  # a route that checks a bearer of its own, like Notify's receipts
+        header = request.headers.get("Authorization", "")
+        if not header.strip().lower().startswith("bearer"):
+            return None
+        g.signed_in_by_token = True
+        if request.method not in ("GET", "HEAD") or not answers_in_json():
+            from app.security import events
+
+            events.record("api_token.refused", user_id=None, status=401, reason="not_open_data")
+            return _token_refused(
+                _("A token only reads open data (JSON, CSV and calendars). Sign in to do more.")
+            )
+        found = api_tokens.user_for(header)
+        if found is None:
+            return _token_refused(_("That token is not valid. It may have been revoked."))
+        # How Flask-Login keeps the user of this request (what login_user does, without
+        # the session).
+        g._login_user = found[0]
+        return None
+
+    @app.before_request
     def require_sign_in():
         g.csp_nonce = secrets.token_urlsafe(16)
         if request.endpoint is None or request.endpoint == "static":
@@ -191,6 +225,23 @@ def _register_guards(app: Flask) -> None:
         if current_user and getattr(current_user, "is_authenticated", False):
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
+
+
+def _token_refused(message: str):
+    response = jsonify({"error": message})
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="logbook"'
+    return response
+
+
+class _SessionsForPeople(SecureCookieSessionInterface):
+    """Sessions are for people in browsers: a request made with a token never gets a
+    session cookie, whatever it touched."""
+
+    def save_session(self, app, session, response):
+        if g.get("signed_in_by_token"):
+            return
+        super().save_session(app, session, response)
 
 
 #: What each error page says; a refusal from a service brings its own message.

@@ -236,3 +236,10 @@ def answers_in_json() -> bool:
     """Whether this request is for open data, so refusals are JSON, not pages."""
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     return getattr(view, "answers_in_json", False)
+
+
+def reads_own_authorization(view):
+    """Mark a view that checks an `Authorization` header of its own (a service's callback),
+    so members' tokens for scripts are not looked for there."""
+    view.reads_own_authorization = True
+    return view

@@ -1,6 +1,6 @@
 # Sourced by scripts/serve and scripts/test: installs what Logbook needs, once.
 # Python packages go into .venv, front-end packages into node_modules; both are
-# reinstalled only when pyproject.toml or package-lock.json change.
+# reinstalled only when a lock file (requirements/*.txt, package-lock.json) changes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -11,11 +11,16 @@ if [ ! -x .venv/bin/python ]; then
   echo "Creating a Python virtual environment in .venv ..."
   "$PYTHON" -m venv .venv
 fi
-stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)${EXTRAS:+-$EXTRAS}"
+# Exactly the packages in the lock file, each checked against its hash, so a package
+# swapped on the index (or on the way) fails the install instead of running. The lock
+# also pins the build backend, so Logbook itself is installed without fetching anything.
+lock="requirements/${EXTRAS:-runtime}.txt"
+stamp=".venv/.installed-$(cat pyproject.toml "$lock" | sha256sum | cut -c1-16)${EXTRAS:+-$EXTRAS}"
 if [ ! -f "$stamp" ]; then
-  echo "Installing Python packages ..."
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${EXTRAS:+[$EXTRAS]}"
+  echo "Installing Python packages from $lock ..."
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$lock"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+    --no-build-isolation -e .
   touch "$stamp"
 fi
 

@@ -64,6 +64,9 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "accounts.forgot_password": ("GET", EVERYONE, True),
     "accounts.reset_password": ("GET", EVERYONE, True),
     "accounts.profile": ("GET", SIGNED_IN, False),
+    # One's own tokens for scripts; revoking names the token in the form (none here: 422).
+    "accounts.api_tokens": ("GET", SIGNED_IN, False),
+    "accounts.revoke_api_token": ("POST", SIGNED_IN, False),
     "groups.admin_groups": ("GET", {"admin"}, False),
     "groups.admin_new_group": ("GET", {"admin"}, False),
     "groups.home": ("GET", MEMBERS, False),
@@ -212,6 +215,7 @@ POSTS: dict[str, set[str]] = {
     "groups.settings": {"facilitator"},
     "groups.admin_new_group": {"admin"},
     "accounts.profile": SIGNED_IN,
+    "accounts.api_tokens": SIGNED_IN,
     "voting.priority_new": MEMBERS,
     "voting.priority": MEMBERS,
     "voting.priority_status": {"facilitator"},
@@ -549,6 +553,34 @@ def test_posting_to_a_route_answers_each_visitor_as_the_matrix_says(app, world, 
     people, url_args, reset_args = world
     url = _url(app, endpoint, url_args, reset_args)
     check_visitors(app, people, url_args, url, "POST", POSTS[endpoint])
+
+
+def test_a_members_token_reads_open_data_as_they_would_and_opens_nothing_else(app, world):
+    """Every route, asked with a resident's token for scripts (and no session): open data
+    answers as it answers the resident signed in; anything else refuses the token (401,
+    in JSON), POSTs included; and no answer starts a session."""
+    from app.accounts import api_tokens
+
+    people, url_args, reset_args = world
+    token = api_tokens.make_token(people["resident"], "matrix").token
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    as_member = app.test_client()
+    sign_in(as_member, people["resident"])
+    checks = [(endpoint, method) for endpoint, (method, _a, _p) in MATRIX.items()]
+    checks += [(endpoint, "POST") for endpoint in POSTS]
+    for endpoint, method in checks:
+        url = _url(app, endpoint, url_args, reset_args)
+        where = f"{method} {url}"
+        response = app.test_client().open(url, method=method, headers=headers)
+        assert "Set-Cookie" not in response.headers, where
+        if endpoint in TOKEN_ONLY:
+            assert response.status_code >= 400, where  # its own bearer, not a member's
+        elif endpoint in OPEN_DATA and method == "GET":
+            expected = as_member.open(url, method=method).status_code
+            assert response.status_code == expected == 200, where
+        else:
+            assert response.status_code == 401 and response.is_json, where
 
 
 PUBLIC_LOG_ROUTES = {

@@ -12,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectMultipleField,
@@ -197,3 +198,21 @@ class ProfileForm(ProfileFieldsMixin, FlaskForm):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         return self.validate_channels_need_details() and ok
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(
+        _l("Name for the token"),
+        description=_l("Say what will use it, so you know which one to revoke later."),
+        validators=[DataRequired(message=_l("Give the token a name")), limited(80)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+    submit = SubmitField(_l("Make a token"), widget=GovSubmitInput())
+
+
+class RevokeApiTokenForm(FlaskForm):
+    """Asked once more before a token stops working: a script using it then fails."""
+
+    token_id = HiddenField(validators=[InputRequired(message=_l("Choose a token to revoke"))])
+    submit = SubmitField(_l("Yes, revoke it"), widget=GovSubmitInput())

@@ -69,3 +69,28 @@ class PasswordReset(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiToken(db.Model):
+    """A member's key for scripts that read open data (JSON, CSV, calendars) as them.
+
+    Only a SHA-256 hash of the token is kept, with its first few characters so its
+    owner can tell tokens apart; the token itself is shown once, when it is made.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: What its owner calls it, like "ward dashboard".
+    name: Mapped[str] = mapped_column(String(80))
+    #: The token's first characters ("lbk_" and a few more): enough to recognise, not to use.
+    prefix: Mapped[str] = mapped_column(String(16))
+    #: Hex SHA-256 of the whole token. The token is 32 random bytes, so a plain hash
+    #: (no salt, no slow hashing) cannot be reversed, and it can be looked up directly.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When a script last used it, to the hour (it is written at most once an hour).
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Kept after revoking, for the security event log's sake; it never works again.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

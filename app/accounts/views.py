@@ -6,15 +6,24 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from app.accounts import api_tokens as api_tokens_service
 from app.accounts import bp
 from app.accounts import services as accounts
-from app.accounts.forms import ForgotPasswordForm, ProfileForm, ResetPasswordForm, SignInForm
-from app.errors import Refused
+from app.accounts.forms import (
+    ApiTokenForm,
+    ForgotPasswordForm,
+    ProfileForm,
+    ResetPasswordForm,
+    RevokeApiTokenForm,
+    SignInForm,
+)
+from app.errors import Invalid, Refused
 from app.extensions import limiter, undo
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.notices import notify, schedule
 from app.permissions import public
+from app.viewing import form_status, save_form
 
 
 def _login_account_key() -> str:
@@ -150,3 +159,41 @@ def profile():
         return redirect(url_for("accounts.profile"), 303)
     status = 422 if form.errors else 200
     return render_template("accounts/profile.html", form=form), status
+
+
+# Tokens for scripts ---------------------------------------------------------------
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+def api_tokens():
+    """The member's tokens for scripts; a new one is shown on this answer and never again
+    (so it is drawn here, not kept in the session cookie for a redirect)."""
+    form = ApiTokenForm()
+    made = save_form(form, lambda: api_tokens_service.make_token(current_user, form.name.data))
+    confirm = None
+    if request.method == "GET" and request.args.get("revoke", "").isdigit():
+        # Revoking is asked once more, on this page: a script using the token stops working.
+        confirm = api_tokens_service.get_live(current_user, int(request.args["revoke"]))
+    return render_template(
+        "accounts/api_tokens.html",
+        form=form,
+        made=made.value if made else None,
+        tokens=api_tokens_service.live_tokens(current_user),
+        confirm=confirm,
+        revoke_form=RevokeApiTokenForm(token_id=confirm.id if confirm else None),
+    ), form_status(form)
+
+
+@bp.route("/account/tokens/revoke", methods=["POST"])
+def revoke_api_token():
+    form = RevokeApiTokenForm()
+    if not form.validate_on_submit() or not form.token_id.data.isdigit():
+        raise Invalid(_("Choose a token to revoke."))
+    row = api_tokens_service.revoke(current_user, int(form.token_id.data))
+    flash(
+        _(
+            "The token “%(name)s” was revoked. Scripts using it can no longer read anything.",
+            name=row.name,
+        )
+    )
+    return redirect(url_for("accounts.api_tokens"), 303)

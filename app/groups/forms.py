@@ -127,6 +127,14 @@ class MemberForm(ProfileFieldsMixin, FlaskForm):
         return self.validate_channels_need_details() and ok
 
 
+class MemberRoleForm(FlaskForm):
+    """What a facilitator may change about someone who keeps their own details (or whose
+    details other groups rely on too): their part in this group."""
+
+    role = role_field()
+    submit = SubmitField(_l("Save member"), widget=GovSubmitInput())
+
+
 class JoinForm(FlaskForm):
     """Accept an invitation by creating an account."""
 

@@ -14,12 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.dbtypes import utcnow
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, Invalid, NotAllowed
 from app.extensions import db
 from app.groups.models import ROLES, Group, Invitation, Membership
 from app.links import external_url
 from app.mail import send_email
 from app.pagination import Page, paginate
+from app.security import events
 from app.tokens import hash_token, new_token
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
@@ -163,7 +164,48 @@ def get_member(group: Group, member_id: int) -> tuple[Membership, User] | None:
     return (row[0], row[1]) if row else None
 
 
-def update_member(membership: Membership, user: User, *, role: str, **profile) -> None:
+def details_kept_by_group(user: User, group_id: int) -> bool:
+    """Whether the group's facilitators keep this person's name, contact details and
+    ways of being told up to date: only for someone who cannot sign in to do it (added
+    without email) and who belongs to this group alone.
+
+    A person's details are theirs, not a group's: the same row tells every group they
+    are in how to reach them. So even a facilitator of every group the person is in
+    may not change them here: the other groups' facilitators would find a member
+    moved to letters, or renamed, by someone they never chose, with nothing on their
+    side to show it. Only where no one else relies on the details is the facilitator
+    their keeper; anyone else keeps their own.
+    """
+    if user.email is not None or user.password_hash is not None:
+        return False
+    elsewhere = db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.user_id == user.id, Membership.group_id != group_id)
+    )
+    return not elsewhere
+
+
+def details_kept_elsewhere(user: User) -> str:
+    """Why a facilitator may not change this person's details, in plain words."""
+    if user.email is not None or user.password_hash is not None:
+        return _(
+            "%(name)s has an account and keeps their own name and contact details, and how "
+            "they are told, up to date. You can change their role in this group.",
+            name=user.name,
+        )
+    return _(
+        "%(name)s is also a member of another group, so their name and contact details "
+        "are not this group's alone to change. You can change their role in this group.",
+        name=user.name,
+    )
+
+
+def update_member(membership: Membership, user: User, *, role: str, by: User, **profile) -> None:
+    """Change a member's role in this group, and (`profile`) their details where the
+    group keeps them (`details_kept_by_group`); otherwise details are refused (403)."""
+    if profile and not details_kept_by_group(user, membership.group_id):
+        raise NotAllowed(details_kept_elsewhere(user))
     if role not in ROLES:
         raise Invalid(_("Choose a role from the list."))
     if membership.role == "facilitator" and role != "facilitator":
@@ -179,7 +221,20 @@ def update_member(membership: Membership, user: User, *, role: str, **profile) -
         if not others:
             raise Invalid(_("A group needs at least one facilitator. Add another one first."))
     membership.role = role
+    if not profile:
+        return
+    before = {name: getattr(user, name) for name in accounts.PROFILE_FIELDS}
     accounts.update_profile(user, **profile)
+    changed = [name for name in accounts.PROFILE_FIELDS if getattr(user, name) != before[name]]
+    if changed:
+        # Who changed whose details, and which: never the values (addresses, numbers).
+        events.record(
+            "member.details_changed",
+            user=by,
+            person_id=user.id,
+            group_id=membership.group_id,
+            fields=changed,
+        )
 
 
 def update_settings(group: Group, **settings) -> None:

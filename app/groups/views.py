@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from app.accounts import services as accounts
+from app.accounts.services import PROFILE_FIELDS
 from app.actions import services as actions
 from app.decisions import services as decisions
 from app.decisions.reports import open_grapevine_count
-from app.errors import Refused
+from app.errors import NotAllowed, Refused
 from app.extensions import undo
 from app.forms import EmptyForm
 from app.groups import bp
@@ -18,6 +19,7 @@ from app.groups.forms import (
     JoinAsMeForm,
     JoinForm,
     MemberForm,
+    MemberRoleForm,
     NewGroupForm,
     SettingsForm,
 )
@@ -109,12 +111,15 @@ def member(slug: str, member_id: int):
     group = load_group(slug)
     membership, person = found(groups.get_member(group, member_id))
     require(current_user, "member.view", membership)
+    may_edit = can(current_user, "member.edit", membership)
     return render_template(
         "groups/member.html",
         group=group,
         membership=membership,
         person=person,
         show_contact=can(current_user, "member.view_contact", membership),
+        may_edit=may_edit,
+        details_kept_here=may_edit and groups.details_kept_by_group(person, group.id),
     )
 
 
@@ -143,19 +148,31 @@ def edit_member(slug: str, member_id: int):
     group = load_group(slug)
     membership, person = found(groups.get_member(group, member_id))
     require(current_user, "member.edit", membership)
-    form = MemberForm(obj=person, texts=notify.texts_available())
+    keeps_details = groups.details_kept_by_group(person, group.id)
+    if keeps_details:
+        form = MemberForm(obj=person, texts=notify.texts_available())
+    else:
+        form = MemberRoleForm()
+        if request.method == "POST" and DETAIL_FIELDS & set(request.form):
+            # Not offered on the page, so sent on purpose: refused, and nothing is changed.
+            raise NotAllowed(groups.details_kept_elsewhere(person))
     if request.method == "GET":
         form.role.data = membership.role
     saved = save_form(
         form,
         lambda: groups.update_member(
-            membership, person, role=form.role.data, name=form.name.data, **_profile(form)
+            membership,
+            person,
+            role=form.role.data,
+            by=current_user,
+            **(dict(name=form.name.data, **_profile(form)) if keeps_details else {}),
         ),
         "role",
     )
     if saved:
         flash(_("Changes to %(name)s have been saved.", name=person.name))
-        _say_how_news_comes(person.id)
+        if keeps_details:
+            _say_how_news_comes(person.id)
         return redirect(url_for("groups.member", slug=slug, member_id=member_id), 303)
     return render_template(
         "groups/member_form.html",
@@ -164,7 +181,13 @@ def edit_member(slug: str, member_id: int):
         adding=False,
         person=person,
         membership=membership,
+        keeps_details=keeps_details,
+        kept_elsewhere=None if keeps_details else groups.details_kept_elsewhere(person),
     ), form_status(form)
+
+
+#: A person's own details, which a member form carries only where the group keeps them.
+DETAIL_FIELDS = frozenset(PROFILE_FIELDS)
 
 
 def _profile(form) -> dict:
