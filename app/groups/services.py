@@ -20,6 +20,7 @@ from app.groups.models import ROLES, Group, Invitation, Membership
 from app.links import external_url
 from app.mail import send_email
 from app.pagination import Page, paginate
+from app.security import events
 from app.tokens import hash_token, new_token
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
@@ -178,6 +179,14 @@ def update_member(membership: Membership, user: User, *, role: str, **profile) -
         )
         if not others:
             raise Invalid(_("A group needs at least one facilitator. Add another one first."))
+    if membership.role != role:
+        events.record(
+            "role.changed",
+            group_id=membership.group_id,
+            member_user_id=user.id,
+            old_role=membership.role,
+            new_role=role,
+        )
     membership.role = role
     accounts.update_profile(user, **profile)
 
