@@ -116,7 +116,7 @@ def _ask_for_code(user, next_url: str | None):
     session.update(
         pending_user_id=user.id,
         pending_version=user.session_version,
-        pending_at=int(time.time()),
+        pending_at=time.time(),
         pending_next=next_url,
     )
     return redirect(url_for("accounts.sign_in_code"), 303)
@@ -129,7 +129,7 @@ def _forget_pending() -> None:
 
 def _pending_user():
     started = session.get("pending_at")
-    if not isinstance(started, int) or not 0 <= time.time() - started <= PENDING_SECONDS:
+    if not isinstance(started, int | float) or not 0 <= time.time() - started <= PENDING_SECONDS:
         return None
     return two_factor.pending_user(session.get("pending_user_id"), session.get("pending_version"))
 
@@ -181,21 +181,24 @@ def sign_in_code():
 
 @bp.before_app_request
 def two_factor_before_anything_else():
-    """Staff the site requires a second factor of set it up before anything else."""
+    """Staff the site requires a second factor of set it up before anything else
+    (public pages too: signed in, they show the person's groups)."""
     if not session.get(SET_UP_FIRST) or not current_user.is_authenticated:
         return None
-    if request.endpoint in _OPEN_BEFORE_SET_UP or request.endpoint is None:
-        return None
-    from flask import current_app
-
-    view = current_app.view_functions.get(request.endpoint)
-    if getattr(view, "is_public", False):
+    if request.endpoint is None or request.endpoint in _OPEN_BEFORE_SET_UP:
         return None
     return redirect(url_for("accounts.two_factor_page"))
 
 
 _OPEN_BEFORE_SET_UP = frozenset(
-    {"static", "accounts.two_factor_page", "accounts.sign_out", "accounts.confirm_password"}
+    {
+        "static",
+        "accounts.two_factor_page",
+        "accounts.confirm_password",
+        "accounts.sign_out",
+        "accounts.forgot_password",
+        "accounts.reset_password",
+    }
 )
 
 
