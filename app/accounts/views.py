@@ -267,6 +267,12 @@ def recovery_codes():
 
 @bp.route("/account/two-factor/off", methods=["GET", "POST"])
 @reauth.recent_password(methods=("POST",))
+@limiter.limit(
+    # Guessing the code here would undo the second factor: as few tries as signing in.
+    lambda: _login_limit("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=lambda: _reauth_key(),
+    methods=["POST"],
+)
 def two_factor_off():
     if not current_user.two_factor_on:
         return redirect(url_for("accounts.two_factor_page"), 303)

@@ -313,6 +313,27 @@ def test_turning_off_needs_the_password_and_a_code(client, login):
     assert len(events("two_factor.off")) == 1
 
 
+def test_guessing_the_code_to_turn_it_off_is_limited(client, login):
+    user = make_user()
+    secret, _codes = with_two_factor(user)
+    login(user)
+
+    answers = [
+        client.post(
+            "/account/two-factor/off", data={"password": PASSWORD, "code": f"{n:06d}"}
+        ).status_code
+        for n in range(11)
+    ]
+    right = client.post(
+        "/account/two-factor/off", data={"password": PASSWORD, "code": code_at(secret, 1)}
+    )
+
+    assert answers[:10] == [422] * 10 and answers[10] == 429
+    assert right.status_code == 429
+    db.session.expire_all()
+    assert db.session.get(User, user.id).two_factor_on
+
+
 def test_a_cookie_without_a_recent_password_cannot_turn_it_off(app, ctx):
     user = make_user()
     secret, _codes = with_two_factor(user)
