@@ -105,6 +105,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(actions_bp)
     app.register_blueprint(meetings_bp)
 
+    from app.security.views import bp as security_bp
+
+    app.register_blueprint(security_bp)
+
     # Resident-led enquiries and their evidence (issue 6).
     from app.enquiries.views import bp as enquiries_bp
 

@@ -10,6 +10,7 @@ import contextvars
 import os
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 
@@ -21,6 +22,7 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData, event, func, select
 
 from app import create_app
+from app.accounts import reauth
 from app.config import TestConfig
 from app.extensions import db, limiter
 from tests.fake_notify import FakeNotify
@@ -179,12 +181,16 @@ def client(app, ctx):
     return app.test_client()
 
 
-def sign_in(client, user) -> None:
-    """Put the user's current session id into the test client's cookie."""
+def sign_in(client, user, *, password_typed_ago: float | None = 0) -> None:
+    """Put the user's current session id into the test client's cookie, as signing in
+    does: the password counts as just typed (for pages that ask for it again), unless
+    `password_typed_ago` says how many seconds ago it was (None: never)."""
     db.session.refresh(user)
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        if password_typed_ago is not None:
+            session[reauth.SESSION_KEY] = int(time.time() - password_typed_ago)
 
 
 def client_for(app, user):

@@ -347,3 +347,26 @@ def test_demo_load_twice_changes_nothing(app, cli):
     assert result.exit_code == 0, result.output
     assert _totals(app) == once
     assert count(app, User, User.email.is_(None)) == 2
+
+
+def test_two_step_sign_in_can_be_turned_off_from_the_server_for_a_lost_phone(app, cli):
+    from app.accounts import two_factor
+    from tests.accounts.test_two_factor import code_at
+
+    with app.app_context():
+        from tests.factories import make_user
+
+        user = make_user(email="lost.phone@example.org")
+        secret = two_factor.new_secret()
+        two_factor.confirm_set_up(user, secret, code_at(secret))
+        db.session.commit()
+        old_session = user.get_id()
+
+    result = cli("users", "two-factor-off", "Lost.Phone@example.org")
+
+    assert result.exit_code == 0, result.output
+    row = user_row(app, "lost.phone@example.org")
+    assert not row.two_factor_on
+    assert row.get_id() != old_session  # every session of theirs ended
+    assert cli("users", "two-factor-off", "lost.phone@example.org").exit_code == 1
+    assert "No account" in cli("users", "two-factor-off", "nobody@example.org").output

@@ -26,3 +26,24 @@ def create_user(email, name, password, admin):
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created {user.email}{' (site admin)' if admin else ''}.")
+
+
+@users_cli.command("two-factor-off")
+@click.argument("email")
+def two_factor_off(email):
+    """Turn off two-step sign-in for someone who lost their phone and recovery codes.
+
+    Check who is asking first (in person, or by calling a number you already have):
+    this lets anyone who knows the password sign in. Their sessions end; they set it
+    up again from "Your details"."""
+    from app.accounts import two_factor
+
+    user = accounts.get_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email address {email}.")
+    try:
+        two_factor.turn_off_for_lost_phone(user)
+    except Refused as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Two-step sign-in is off for {user.email}. They can sign in with their password.")

@@ -216,3 +216,54 @@ class RevokeApiTokenForm(FlaskForm):
 
     token_id = HiddenField(validators=[InputRequired(message=_l("Choose a token to revoke"))])
     submit = SubmitField(_l("Yes, revoke it"), widget=GovSubmitInput())
+
+
+def password_field(label=None):
+    return PasswordField(
+        label or _l("Password"),
+        validators=[
+            InputRequired(message=_l("Enter your password")),
+            limited(MAX_PASSWORD_LENGTH),
+        ],
+        widget=GovPasswordInput(),
+    )
+
+
+def code_field(label=None, description=None):
+    return StringField(
+        label or _l("Code"),
+        description=description,
+        validators=[InputRequired(message=_l("Enter the code")), limited(64)],
+        filters=[strip],
+        widget=GovTextInput(),
+    )
+
+
+class SignInCodeForm(FlaskForm):
+    code = code_field(
+        _l("Code from your authenticator app"),
+        _l("The 6 numbers your app shows for Logbook now. Or type one of your recovery codes."),
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class TwoFactorSetUpForm(FlaskForm):
+    code = code_field(
+        _l("Code from the app"),
+        _l("Once the app has Logbook in it, type the 6 numbers it shows."),
+    )
+    submit = SubmitField(_l("Turn on two-step sign-in"), widget=GovSubmitInput())
+
+
+class TwoFactorOffForm(FlaskForm):
+    password = password_field(_l("Your password"))
+    code = code_field(
+        _l("Code from your authenticator app"),
+        _l("The 6 numbers your app shows now, or one of your recovery codes."),
+    )
+    submit = SubmitField(_l("Turn off two-step sign-in"), widget=GovSubmitInput())
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = password_field(_l("Your password"))
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dbtypes import UTCDateTime, utcnow
@@ -40,6 +40,14 @@ class User(db.Model):
     #: Part of the private calendar link; bumped to stop an old link working.
     feed_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The shared secret (base32) of the person's authenticator app; set only once a
+    #: code from the app has confirmed it.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: When the second factor was turned on; empty while it is off.
+    two_factor_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The last time-step (30 seconds each) whose code was accepted: a code seen once
+    #: is never accepted again, even within its half-minute.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     # Flask-Login protocol
     is_authenticated = True
@@ -55,6 +63,10 @@ class User(db.Model):
     @property
     def can_sign_in(self) -> bool:
         return bool(self.email and self.password_hash)
+
+    @property
+    def two_factor_on(self) -> bool:
+        return self.two_factor_since is not None and self.totp_secret is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email or self.name}>"
@@ -94,3 +106,17 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Kept after revoking, for the security event log's sake; it never works again.
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RecoveryCode(db.Model):
+    """One of the single-use codes a person keeps on paper, to sign in when their
+    authenticator app is lost. Only a hash is stored (the codes are long and random,
+    so a plain SHA-256 is enough)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

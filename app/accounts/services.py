@@ -120,6 +120,16 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def password_matches(user: User, password: str | None) -> bool:
+    """Whether a signed-in person typed their own password again (to confirm an act)."""
+    if not user.password_hash or not password:
+        return False
+    try:
+        return _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def end_all_sessions(user: User) -> None:
     """Sign the person out everywhere: every cookie carrying the old version stops working."""
     db.session.execute(

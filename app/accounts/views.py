@@ -1,21 +1,29 @@
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import segno
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from app.accounts import api_tokens as api_tokens_service
-from app.accounts import bp
+from app.accounts import bp, reauth, two_factor
 from app.accounts import services as accounts
 from app.accounts.forms import (
     ApiTokenForm,
+    ConfirmPasswordForm,
     ForgotPasswordForm,
     ProfileForm,
     ResetPasswordForm,
     RevokeApiTokenForm,
+    SignInCodeForm,
     SignInForm,
+    TwoFactorOffForm,
+    TwoFactorSetUpForm,
 )
 from app.errors import Invalid, Refused
 from app.extensions import limiter, undo
@@ -23,7 +31,8 @@ from app.forms import EmptyForm
 from app.groups import services as groups
 from app.notices import notify, schedule
 from app.permissions import public
-from app.viewing import form_status, save_form
+from app.security import events
+from app.viewing import flash_refusal, form_status, refused, save_form
 
 
 def _login_account_key() -> str:
@@ -73,11 +82,241 @@ def sign_in():
         if user is None:
             form.password.errors.append(_("The email address or password is not right."))
         else:
-            session.clear()  # a fresh session: nothing from before sign-in carries over
-            login_user(user)
-            return redirect(next_url or url_for("accounts.index"), 303)
+            if user.two_factor_on:
+                return _ask_for_code(user, next_url)
+            return _finish_sign_in(user, next_url)
     status = 422 if form.errors else 200
     return render_template("accounts/sign_in.html", form=form), status
+
+
+def _finish_sign_in(user, next_url: str | None):
+    """The person has proved who they are (password, and code when they use one)."""
+    session.clear()  # a fresh session: nothing from before sign-in carries over
+    login_user(user)
+    reauth.mark_password_typed()
+    if two_factor.staff_must_set_up(user):
+        session[SET_UP_FIRST] = True
+        flash(
+            _("This site asks site admins and facilitators to use two-step sign-in. Set it up now.")
+        )
+        return redirect(url_for("accounts.two_factor_page", next=next_url), 303)
+    return redirect(next_url or url_for("accounts.index"), 303)
+
+
+# Two-step sign-in: the code step -------------------------------------------------
+
+#: How long after the password the code may be typed.
+PENDING_SECONDS = 10 * 60
+_PENDING = ("pending_user_id", "pending_version", "pending_at", "pending_next")
+#: Set on signing in when the site requires a second factor this person lacks:
+#: nothing but setting it up (or signing out) is open until they have.
+SET_UP_FIRST = "two_factor_set_up_first"
+
+
+def _ask_for_code(user, next_url: str | None):
+    """The password was right; the person is not signed in until the code is too."""
+    session.clear()
+    session.update(
+        pending_user_id=user.id,
+        pending_version=user.session_version,
+        pending_at=time.time(),
+        pending_next=next_url,
+    )
+    return redirect(url_for("accounts.sign_in_code"), 303)
+
+
+def _forget_pending() -> None:
+    for key in _PENDING:
+        session.pop(key, None)
+
+
+def _pending_user():
+    started = session.get("pending_at")
+    if not isinstance(started, int | float) or not 0 <= time.time() - started <= PENDING_SECONDS:
+        return None
+    return two_factor.pending_user(session.get("pending_user_id"), session.get("pending_version"))
+
+
+def _pending_key() -> str:
+    return f"code:{session.get('pending_user_id')}"
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: _login_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_pending_key, methods=["POST"]
+)
+def sign_in_code():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.index"))
+    user = _pending_user()
+    if user is None:
+        _forget_pending()
+        flash(_("Sign in with your email address and password first."))
+        return redirect(url_for("accounts.sign_in"), 303)
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        started = datetime.fromtimestamp(session["pending_at"], UTC)
+        if two_factor.too_many_code_failures(user.id, started):
+            _forget_pending()
+            flash(_("Too many wrong codes. Sign in again with your password."), "error")
+            return redirect(url_for("accounts.sign_in"), 303)
+        accepted = two_factor.check_code(user, form.code.data)
+        if accepted:
+            response = _finish_sign_in(user, session.get("pending_next"))
+            if accepted == "recovery":
+                left = two_factor.recovery_codes_left(user)
+                flash(
+                    ngettext(
+                        "You used a recovery code. You have %(num)d left.",
+                        "You used a recovery code. You have %(num)d left.",
+                        left,
+                    )
+                )
+            return response
+        events.record("sign_in.code_failed", user=user)
+        form.code.errors.append(
+            _("That code is not right. Type the 6 numbers your app shows now, or a recovery code.")
+        )
+    status = 422 if form.errors else 200
+    return render_template("accounts/sign_in_code.html", form=form), status
+
+
+@bp.before_app_request
+def two_factor_before_anything_else():
+    """Staff the site requires a second factor of set it up before anything else
+    (public pages too: signed in, they show the person's groups)."""
+    if not session.get(SET_UP_FIRST) or not current_user.is_authenticated:
+        return None
+    if request.endpoint is None or request.endpoint in _OPEN_BEFORE_SET_UP:
+        return None
+    return redirect(url_for("accounts.two_factor_page"))
+
+
+_OPEN_BEFORE_SET_UP = frozenset(
+    {
+        "static",
+        "accounts.two_factor_page",
+        "accounts.confirm_password",
+        "accounts.sign_out",
+        "accounts.forgot_password",
+        "accounts.reset_password",
+    }
+)
+
+
+# Two-step sign-in: setting it up and turning it off -----------------------------
+
+_SETUP_SECRET = "two_factor_new_secret"
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@reauth.recent_password(methods=("POST",))
+def two_factor_page():
+    next_url = safe_next(request.args.get("next"))
+    if current_user.two_factor_on:
+        session.pop(SET_UP_FIRST, None)
+        return render_template(
+            "accounts/two_factor_on.html", left=two_factor.recovery_codes_left(current_user)
+        )
+    secret = session.get(_SETUP_SECRET)
+    if not isinstance(secret, str) or len(secret) != 32:
+        secret = session[_SETUP_SECRET] = two_factor.new_secret()
+    form = TwoFactorSetUpForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.confirm_set_up(current_user, secret, form.code.data)
+        except Refused as exc:
+            refused(form, exc)
+        else:
+            session.pop(_SETUP_SECRET, None)
+            session.pop(SET_UP_FIRST, None)
+            return render_template(
+                "accounts/recovery_codes.html",
+                codes=codes,
+                first_time=True,
+                next_url=next_url or url_for("accounts.index"),
+            )
+    uri = two_factor.provisioning_uri(current_user, secret)
+    return render_template(
+        "accounts/two_factor_set_up.html",
+        form=form,
+        secret=two_factor.grouped(secret),
+        qr=segno.make(uri, error="m").svg_data_uri(scale=5, border=4),
+        required=bool(session.get(SET_UP_FIRST)),
+    ), form_status(form)
+
+
+@bp.route("/account/two-factor/recovery-codes", methods=["GET", "POST"])
+@reauth.recent_password(methods=("POST",))
+def recovery_codes():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.regenerate_recovery_codes(current_user)
+        except Refused as exc:
+            flash_refusal(exc)
+            return redirect(url_for("accounts.two_factor_page"), 303)
+        return render_template(
+            "accounts/recovery_codes.html",
+            codes=codes,
+            first_time=False,
+            next_url=url_for("accounts.two_factor_page"),
+        )
+    if not current_user.two_factor_on:
+        return redirect(url_for("accounts.two_factor_page"), 303)
+    return render_template("accounts/recovery_codes_new.html", form=form)
+
+
+@bp.route("/account/two-factor/off", methods=["GET", "POST"])
+@reauth.recent_password(methods=("POST",))
+@limiter.limit(
+    # Guessing the code here would undo the second factor: as few tries as signing in.
+    lambda: _login_limit("LOGIN_LIMIT_PER_ACCOUNT"),
+    key_func=lambda: _reauth_key(),
+    methods=["POST"],
+)
+def two_factor_off():
+    if not current_user.two_factor_on:
+        return redirect(url_for("accounts.two_factor_page"), 303)
+    form = TwoFactorOffForm()
+    if form.validate_on_submit():
+        if not accounts.password_matches(current_user, form.password.data):
+            events.record("reauth.failed")
+            form.password.errors.append(_("That password is not right."))
+        else:
+            try:
+                two_factor.turn_off(current_user, form.code.data)
+            except Refused as exc:
+                refused(form, exc)
+            else:
+                flash(_("Two-step sign-in is off. You sign in with your password alone."))
+                return redirect(url_for("accounts.two_factor_page"), 303)
+    return render_template("accounts/two_factor_off.html", form=form), form_status(form)
+
+
+# Typing the password again before an act that matters ---------------------------
+
+
+def _reauth_key() -> str:
+    return f"reauth:{current_user.get_id() if current_user.is_authenticated else '-'}"
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: _login_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_reauth_key, methods=["POST"]
+)
+def confirm_password():
+    next_url = safe_next(request.args.get("next")) or url_for("accounts.profile")
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        if accounts.password_matches(current_user, form.password.data):
+            reauth.mark_password_typed()
+            events.record("reauth.ok")
+            return redirect(next_url, 303)
+        events.record("reauth.failed")
+        form.password.errors.append(_("That password is not right."))
+    return render_template("accounts/confirm_password.html", form=form), form_status(form)
 
 
 @bp.route("/sign-out", methods=["POST"])

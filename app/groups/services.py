@@ -220,6 +220,14 @@ def update_member(membership: Membership, user: User, *, role: str, by: User, **
         )
         if not others:
             raise Invalid(_("A group needs at least one facilitator. Add another one first."))
+    if membership.role != role:
+        events.record(
+            "role.changed",
+            group_id=membership.group_id,
+            member_user_id=user.id,
+            old_role=membership.role,
+            new_role=role,
+        )
     membership.role = role
     if not profile:
         return

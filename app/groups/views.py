@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from app.accounts import reauth
 from app.accounts import services as accounts
 from app.accounts.services import PROFILE_FIELDS
 from app.actions import services as actions
@@ -148,6 +149,9 @@ def edit_member(slug: str, member_id: int):
     group = load_group(slug)
     membership, person = found(groups.get_member(group, member_id))
     require(current_user, "member.edit", membership)
+    if request.method == "POST" and not reauth.password_is_recent():
+        # A role or someone's contact details: only with the password typed lately.
+        return reauth.confirm_first()
     keeps_details = groups.details_kept_by_group(person, group.id)
     if keeps_details:
         form = MemberForm(obj=person, texts=notify.texts_available())
@@ -264,6 +268,9 @@ def settings(slug: str):
     require(current_user, "group.edit_settings", group)
     form = SettingsForm(obj=group)
     if form.validate_on_submit():
+        if form.public_log.data and not group.public_log and not reauth.password_is_recent():
+            # Publishing the log opens it to the world: only with the password typed lately.
+            return reauth.confirm_first()
         groups.update_settings(
             group,
             name=form.name.data,

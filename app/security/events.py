@@ -112,3 +112,29 @@ def store_pending() -> None:
     except Exception:  # the log line is written; never turn an answer into a 500
         db.session.rollback()
         log.exception("Security events could not be stored")
+
+
+def listed(page: int, per_page: int, *, kind: str | None = None, reference: str | None = None):
+    """Stored events, newest first, with who they were about: a page of (event, user)
+    rows. `kind` matches a whole kind ("sign_in.code_failed") or every kind under a
+    prefix ("refused"); `reference` matches exactly, whatever the case."""
+    from sqlalchemy import or_, select
+
+    from app.accounts.models import User
+    from app.pagination import paginate
+
+    query = (
+        select(SecurityEvent, User)
+        .outerjoin(User, User.id == SecurityEvent.user_id)
+        .order_by(SecurityEvent.at.desc(), SecurityEvent.id.desc())
+    )
+    if kind:
+        query = query.where(
+            or_(
+                SecurityEvent.kind == kind,
+                SecurityEvent.kind.startswith(kind + ".", autoescape=True),
+            )
+        )
+    if reference:
+        query = query.where(SecurityEvent.reference == reference.strip().upper())
+    return paginate(query, page, per_page, rows=True)
