@@ -180,10 +180,15 @@ def client(app, ctx):
 
 
 def sign_in(client, user) -> None:
-    """Put the user's current session id into the test client's cookie."""
+    """Start a session for the user, as signing in does, and put it in the test
+    client's cookie."""
+    from app.accounts import sessions
+
     db.session.refresh(user)
+    key = sessions.start(user, address="127.0.0.1", user_agent=None)
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
+        session[sessions.SESSION_KEY] = key
         session["_fresh"] = True
 
 

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts import bp
+from app.accounts import bp, sessions
 from app.accounts import services as accounts
 from app.accounts.forms import ForgotPasswordForm, ProfileForm, ResetPasswordForm, SignInForm
 from app.errors import Refused
@@ -15,17 +15,13 @@ from app.forms import EmptyForm
 from app.groups import services as groups
 from app.notices import notify, schedule
 from app.permissions import public
+from app.security import limits
 
 
-def _login_account_key() -> str:
-    """Rate-limit key for sign-in attempts against one account, whoever makes them."""
-    return "account:" + (accounts.normalise_email(request.form.get("email")) or "-")
-
-
-def _login_limit(kind: str):
+def _forgot_limit() -> str:
     from flask import current_app
 
-    return current_app.config[kind]
+    return current_app.config["FORGOT_PASSWORD_LIMIT_PER_ADDRESS"]
 
 
 def safe_next(target: str | None) -> str | None:
@@ -50,25 +46,30 @@ def index():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: _login_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(
-    lambda: _login_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_login_account_key, methods=["POST"]
-)
 def sign_in():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("accounts.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        email = accounts.normalise_email(form.email.data) or ""
+        limits.check_sign_in(email)
+        user = accounts.authenticate(email, form.password.data)
         if user is None:
+            limits.sign_in_failed(email)
             form.password.errors.append(_("The email address or password is not right."))
         else:
-            session.clear()  # a fresh session: nothing from before sign-in carries over
-            login_user(user)
-            return redirect(next_url or url_for("accounts.index"), 303)
+            return _finish_sign_in(user, next_url)
     status = 422 if form.errors else 200
     return render_template("accounts/sign_in.html", form=form), status
+
+
+def _finish_sign_in(user, next_url: str | None):
+    """The person has proved who they are: a fresh session for this browser."""
+    session.clear()  # nothing from before sign-in carries over
+    session[sessions.SESSION_KEY] = sessions.start(user, **sessions.request_details())
+    login_user(user)
+    return redirect(next_url or url_for("accounts.index"), 303)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -85,7 +86,7 @@ def sign_out():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: _login_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_forgot_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
