@@ -98,6 +98,11 @@ class Config:
     COMMENT_LIMIT_PER_PERSON = os.environ.get("COMMENT_LIMIT_PER_PERSON", "60 per hour")
     GRAPEVINE_LIMIT_PER_PERSON = os.environ.get("GRAPEVINE_LIMIT_PER_PERSON", "30 per hour")
     UPLOAD_LIMIT_PER_PERSON = os.environ.get("UPLOAD_LIMIT_PER_PERSON", "60 per hour")
+    #: Tries at changing one's password (each needs the current one: a stolen session
+    #: must not become a way to guess it).
+    PASSWORD_CHANGE_LIMIT_PER_PERSON = os.environ.get(
+        "PASSWORD_CHANGE_LIMIT_PER_PERSON", "10 per 15 minutes"
+    )
 
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))

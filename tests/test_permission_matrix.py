@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts import services as accounts
-from app.accounts.models import PasswordReset
+from app.accounts import sessions
+from app.accounts.models import PasswordReset, UserSession
 from app.actions import services as actions
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
@@ -64,6 +65,11 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "accounts.forgot_password": ("GET", EVERYONE, True),
     "accounts.reset_password": ("GET", EVERYONE, True),
     "accounts.profile": ("GET", SIGNED_IN, False),
+    # One's own sessions and password; ending a session that is not one's own does nothing.
+    "accounts.security": ("GET", SIGNED_IN, False),
+    "accounts.end_session": ("POST", SIGNED_IN, False),
+    "accounts.end_other_sessions": ("POST", SIGNED_IN, False),
+    "accounts.change_password": ("GET", SIGNED_IN, False),
     "groups.admin_groups": ("GET", {"admin"}, False),
     "groups.admin_new_group": ("GET", {"admin"}, False),
     "groups.home": ("GET", MEMBERS, False),
@@ -212,6 +218,7 @@ POSTS: dict[str, set[str]] = {
     "groups.settings": {"facilitator"},
     "groups.admin_new_group": {"admin"},
     "accounts.profile": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
     "voting.priority_new": MEMBERS,
     "voting.priority": MEMBERS,
     "voting.priority_status": {"facilitator"},
@@ -406,6 +413,7 @@ def world(app, ctx, tmp_path, monkeypatch):
         "pack_id": pack.id,
         "person_id": subject.id,
         "failed_notice_id": failed.id,
+        "session_id": _a_session_of(subject),
     }
     # The published ballot box exists only for closed votes.
     url_args["closed_ballot_id"] = closed.id
@@ -416,6 +424,11 @@ def world(app, ctx, tmp_path, monkeypatch):
     url_args.update(_enquiry_world(group, people, priority, decision))
     reset_args = {"token": token}
     return people, url_args, reset_args
+
+
+def _a_session_of(person) -> int:
+    sessions.start(person, address="192.0.2.1", user_agent=None)
+    return db.session.scalar(select(UserSession.id).where(UserSession.user_id == person.id))
 
 
 def _enquiry_world(group, people, priority, decision) -> dict:

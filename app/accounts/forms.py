@@ -197,3 +197,16 @@ class ProfileForm(ProfileFieldsMixin, FlaskForm):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         return self.validate_channels_need_details() and ok
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Your current password"),
+        validators=[
+            InputRequired(message=_l("Enter your current password")),
+            limited(MAX_PASSWORD_LENGTH),
+        ],
+        widget=GovPasswordInput(),
+    )
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Change password"), widget=GovSubmitInput())

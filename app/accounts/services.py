@@ -82,6 +82,7 @@ def change_password(user: User, current: str, new: str) -> None:
     Every other browser of theirs is signed out; this one carries on, and they are
     told by email in case it was not them."""
     if authenticate(user.email or "", current) is None:
+        events.record("password.change_refused", user=user)
         raise Invalid(_("Your current password is not right."), field="current_password")
     problems = password_problems(new, user_inputs=(user.email or "", user.name))
     if problems:

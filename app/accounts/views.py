@@ -8,7 +8,13 @@ from flask_login import current_user, login_user, logout_user
 
 from app.accounts import bp, sessions
 from app.accounts import services as accounts
-from app.accounts.forms import ForgotPasswordForm, ProfileForm, ResetPasswordForm, SignInForm
+from app.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignInForm,
+)
 from app.errors import Refused
 from app.extensions import limiter, undo
 from app.forms import EmptyForm
@@ -16,6 +22,7 @@ from app.groups import services as groups
 from app.notices import notify, schedule
 from app.permissions import public
 from app.security import limits
+from app.viewing import refused
 
 
 def _forgot_limit() -> str:
@@ -151,3 +158,60 @@ def profile():
         return redirect(url_for("accounts.profile"), 303)
     status = 422 if form.errors else 200
     return render_template("accounts/profile.html", form=form), status
+
+
+@bp.route("/account/security")
+def security():
+    return render_template(
+        "accounts/security.html",
+        sessions=sessions.live_sessions(current_user),
+        this_session=sessions.current_row(),
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/account/security/sessions/<int:session_id>/end", methods=["POST"])
+def end_session(session_id: int):
+    form = EmptyForm()
+    if form.validate_on_submit():
+        this = sessions.current_row()
+        if this is not None and this.id == session_id:
+            # Ending this browser's own session is signing out, which has its own button.
+            return redirect(url_for("accounts.security"), 303)
+        if sessions.end_one(current_user, session_id):
+            flash(_("That browser has been signed out."))
+        else:
+            flash(_("That browser was already signed out."))
+    return redirect(url_for("accounts.security"), 303)
+
+
+@bp.route("/account/security/end-others", methods=["POST"])
+def end_other_sessions():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        sessions.end_all(current_user, except_row=sessions.current_row())
+        flash(_("Every other browser has been signed out."))
+    return redirect(url_for("accounts.security"), 303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limits.per_person("PASSWORD_CHANGE_LIMIT_PER_PERSON", scope="change-password")
+def change_password():
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except Refused as exc:
+            status = refused(form, exc)
+        else:
+            flash(
+                _(
+                    "Your password has been changed. Every other browser has been signed "
+                    "out, and we have emailed you to say so."
+                )
+            )
+            return redirect(url_for("accounts.security"), 303)
+    if form.errors:
+        status = 422
+    return render_template("accounts/change_password.html", form=form), status
