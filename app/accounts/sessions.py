@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, has_request_context, request
 from flask import session as cookie
+from flask_login import login_user
 from sqlalchemy import select, update
 
 from app.accounts.models import User, UserSession
@@ -64,6 +65,14 @@ def start(user: User, *, address: str | None, user_agent: str | None) -> str:
     db.session.flush()
     events.record("sign_in.ok", user=user)
     return key
+
+
+def sign_in_browser(user: User) -> None:
+    """Sign this browser in as the person, who has just proved who they are: a fresh
+    cookie (nothing from before carries over) holding a new session's key."""
+    cookie.clear()
+    cookie[SESSION_KEY] = start(user, **request_details())
+    login_user(user)
 
 
 def load(user_id_and_version: str) -> User | None:

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from app.accounts import bp, sessions
 from app.accounts import services as accounts
@@ -73,9 +73,7 @@ def sign_in():
 
 def _finish_sign_in(user, next_url: str | None):
     """The person has proved who they are: a fresh session for this browser."""
-    session.clear()  # nothing from before sign-in carries over
-    session[sessions.SESSION_KEY] = sessions.start(user, **sessions.request_details())
-    login_user(user)
+    sessions.sign_in_browser(user)
     return redirect(next_url or url_for("accounts.index"), 303)
 
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from app.accounts import services as accounts
+from app.accounts import sessions
 from app.actions import services as actions
 from app.decisions import services as decisions
 from app.decisions.reports import open_grapevine_count
@@ -300,8 +301,7 @@ def join(token: str):
             except Refused as exc:
                 undo()
                 return render_template("accounts/link_problem.html", message=str(exc)), exc.status
-            session.clear()
-            login_user(user)
+            sessions.sign_in_browser(user)
             flash(_("Welcome to %(group)s.", group=group.name))
             return redirect(url_for("groups.home", slug=group.slug), 303)
     return render_template(
