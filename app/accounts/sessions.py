@@ -130,9 +130,7 @@ def end_all(user: User, *, except_row: UserSession | None = None) -> int:
     )
     if except_row is not None:
         query = query.where(UserSession.id != except_row.id)
-    ended = db.session.execute(query.values(ended_at=utcnow())).rowcount
-    db.session.expire_all()
-    return ended
+    return db.session.execute(query.values(ended_at=utcnow())).rowcount
 
 
 def live_sessions(user: User) -> list[UserSession]:

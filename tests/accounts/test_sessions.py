@@ -383,3 +383,30 @@ def test_resetting_a_password_also_emails_to_say_it_changed(app, rita, mailbox):
 )
 def test_browser_is_described_in_a_few_words(agent, described):
     assert describe_browser(agent) == described
+
+
+def test_security_page_leaves_out_browsers_that_were_signed_out_or_ran_out(app, rita):
+    laptop = browser(app, agent=FIREFOX)
+    browser(app, agent=IPHONE)
+    browser(app, agent="Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) Version/17.5 Safari/604.1")
+    browser(app, agent="Mozilla/5.0 (Linux; Android 14) Chrome/126.0.0.0 Mobile Safari/537.36")
+    _laptop, phone_row, tablet_row, _android = rows(rita)
+    shift(phone_row, last_seen_at=timedelta(hours=2))
+    assert laptop.post(f"/account/security/sessions/{tablet_row.id}/end").status_code == 303
+
+    page = html(laptop.get("/account/security"))
+
+    assert "Firefox, Windows" in page and "Chrome, Android" in page
+    assert "Safari, iPhone" not in page
+    assert "Safari, iPad" not in page
+    assert page.count("Sign out this browser") == 1
+
+
+def test_a_session_cannot_be_ended_by_following_a_link(app, rita):
+    laptop = browser(app)
+    phone = browser(app, agent=IPHONE)
+    phone_row = rows(rita)[1]
+
+    assert laptop.get(f"/account/security/sessions/{phone_row.id}/end").status_code == 405
+    assert laptop.get("/account/security/end-others").status_code == 405
+    assert works(phone)
