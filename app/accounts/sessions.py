@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from flask import current_app, g, has_request_context, request
 from flask import session as cookie
 from flask_login import login_user
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from app.accounts.models import User, UserSession
 from app.dbtypes import utcnow
@@ -27,6 +27,9 @@ from app.tokens import hash_token, new_token
 SESSION_KEY = "_session_key"
 #: last_seen_at is written at most this often, so reading pages costs few writes.
 SEEN_EVERY = timedelta(minutes=1)
+#: How long a finished session stays listed in the table (never on the Security page),
+#: so a recent one can still be traced; they go when the person next signs in.
+KEEP_ENDED = timedelta(days=30)
 
 
 def _idle_limit() -> timedelta:
@@ -52,6 +55,12 @@ def start(user: User, *, address: str | None, user_agent: str | None) -> str:
     their cookie."""
     key, key_hash = new_token()
     now = utcnow()
+    # Sessions long over are of no use to anyone, and say where the person was.
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.created_at < now - _longest() - KEEP_ENDED
+        )
+    )
     db.session.add(
         UserSession(
             user_id=user.id,

@@ -410,3 +410,19 @@ def test_a_session_cannot_be_ended_by_following_a_link(app, rita):
     assert laptop.get(f"/account/security/sessions/{phone_row.id}/end").status_code == 405
     assert laptop.get("/account/security/end-others").status_code == 405
     assert works(phone)
+
+
+def test_sessions_long_over_are_removed_when_the_person_next_signs_in(app, rita):
+    browser(app)
+    browser(app, agent=IPHONE)
+    old, recent = rows(rita)
+    old_id, recent_id = old.id, recent.id
+    shift(old, created_at=timedelta(days=31), last_seen_at=timedelta(days=31))
+    shift(recent, created_at=timedelta(days=29), last_seen_at=timedelta(days=29))
+
+    browser(app)
+
+    remaining = [row.id for row in rows(rita)]
+    assert old_id not in remaining
+    assert recent_id in remaining
+    assert len(remaining) == 2
