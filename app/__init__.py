@@ -14,6 +14,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import ROOT, Config, settle_config
 from app.errors import Refused
@@ -32,6 +33,11 @@ def create_app(config: type | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     settle_config(app.config)
+    if app.config["TRUSTED_PROXIES"]:
+        # Only as many X-Forwarded-* entries as there are proxies of our own are
+        # believed: anything further left was written by whoever sent the request.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -61,9 +67,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     # enforced by the per-user session version instead.
     login_manager.session_protection = "basic"
 
-    from app.accounts import services as account_services
+    from app.accounts import sessions as account_sessions
 
-    login_manager.user_loader(account_services.load_user_for_session)
+    login_manager.user_loader(account_sessions.load)
 
     from app.security import models as security_models  # noqa: F401  (its tables)
 

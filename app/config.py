@@ -45,7 +45,14 @@ class Config:
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     #: The Strict-Transport-Security header; empty sends none (production sets it).
     STRICT_TRANSPORT_SECURITY = ""
-    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12  # a working day, then sign in again
+    #: A signed-in browser is signed out after this many minutes without a request...
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    #: ...and this many hours after signing in, however busy (it never slides).
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    #: How many proxies of our own stand in front of the site (a load balancer, nginx):
+    #: that many X-Forwarded-For/-Proto/-Host entries are believed. 0 believes none,
+    #: so no one can choose their own address by sending the header.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     WTF_CSRF_TIME_LIMIT = None  # a long meeting must not expire a form
 
@@ -67,10 +74,38 @@ class Config:
     #: Public address of the site, used in links inside emails.
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 
+    #: Where rate-limit counts are kept. memory:// is per process: a site run as several
+    #: processes or machines needs a shared store (redis://host:6379) for limits to hold.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    # Sign-in limits count failed sign-ins only, so a hall full of people signing in
+    # on one connection is never stopped by its successes.
+    #: Wrong passwords for one account from one address.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = os.environ.get(
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "10 per 15 minutes"
+    )
+    #: Failed sign-ins from one address, whatever accounts they aim at (password spraying).
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+    #: Failed sign-ins for one account from everywhere together: high, so a stranger
+    #: cannot lock its owner out, but it stops guessing spread across many addresses.
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "100 per hour")
+    #: Requests for a password reset link from one address (every request counts).
+    #: Typing a code or a password to prove it is you again (the code step of signing in,
+    #: turning two-step sign-in off, confirming the password), per account.
+    CONFIRM_LIMIT_PER_ACCOUNT = os.environ.get("CONFIRM_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
+    FORGOT_PASSWORD_LIMIT_PER_ADDRESS = os.environ.get(
+        "FORGOT_PASSWORD_LIMIT_PER_ADDRESS", "30 per 15 minutes"
+    )
+    #: What one signed-in person may post: comments and replies, grapevine reports,
+    #: files. Far above what anyone types, low enough to stop a script flooding a group.
+    COMMENT_LIMIT_PER_PERSON = os.environ.get("COMMENT_LIMIT_PER_PERSON", "60 per hour")
+    GRAPEVINE_LIMIT_PER_PERSON = os.environ.get("GRAPEVINE_LIMIT_PER_PERSON", "30 per hour")
+    UPLOAD_LIMIT_PER_PERSON = os.environ.get("UPLOAD_LIMIT_PER_PERSON", "60 per hour")
+    #: Tries at changing one's password (each needs the current one: a stolen session
+    #: must not become a way to guess it).
+    PASSWORD_CHANGE_LIMIT_PER_PERSON = os.environ.get(
+        "PASSWORD_CHANGE_LIMIT_PER_PERSON", "10 per 15 minutes"
+    )
 
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))

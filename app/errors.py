@@ -75,3 +75,9 @@ class UnsupportedFile(Refused):
     """A file of a kind the site does not take, or not what its name says (415)."""
 
     status = 415
+
+
+class TooMany(Refused):
+    """Too many attempts in too short a time; try again later (429)."""
+
+    status = 429

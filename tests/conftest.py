@@ -22,7 +22,6 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData, event, func, select
 
 from app import create_app
-from app.accounts import reauth
 from app.config import TestConfig
 from app.extensions import db, limiter
 from tests.fake_notify import FakeNotify
@@ -182,12 +181,16 @@ def client(app, ctx):
 
 
 def sign_in(client, user, *, password_typed_ago: float | None = 0) -> None:
-    """Put the user's current session id into the test client's cookie, as signing in
-    does: the password counts as just typed (for pages that ask for it again), unless
-    `password_typed_ago` says how many seconds ago it was (None: never)."""
+    """Start a session for the user, as signing in does, and put it in the test
+    client's cookie: the password counts as just typed (for pages that ask for it
+    again), unless `password_typed_ago` says how many seconds ago it was (None: never)."""
+    from app.accounts import reauth, sessions
+
     db.session.refresh(user)
+    key = sessions.start(user, address="127.0.0.1", user_agent=None)
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
+        session[sessions.SESSION_KEY] = key
         session["_fresh"] = True
         if password_typed_ago is not None:
             session[reauth.SESSION_KEY] = int(time.time() - password_typed_ago)

@@ -12,7 +12,9 @@ import pytest
 from flask import Flask
 
 from app import create_app
+from app.accounts import sessions
 from app.config import TestConfig, UnsafeConfiguration, local_secret_key
+from app.extensions import db
 from tests.factories import PASSWORD, make_user
 
 OLD_BUILT_IN_KEY = "dev-only-not-secret"
@@ -110,7 +112,9 @@ def test_an_emptied_key_file_is_refused_rather_than_used(tmp_path):
 def test_a_session_forged_with_the_old_built_in_key_does_not_open_admin_pages(app, ctx, tmp_path):
     admin = make_user(email="admin@example.org", admin=True)
     site = development_app(app, tmp_path / "secret_key")
-    payload = {"_user_id": admin.get_id(), "_fresh": True}
+    key = sessions.start(admin, address="127.0.0.1", user_agent=None)
+    db.session.commit()
+    payload = {"_user_id": admin.get_id(), sessions.SESSION_KEY: key, "_fresh": True}
 
     forger = site.test_client()
     forger.set_cookie("session", signed_session(OLD_BUILT_IN_KEY, payload))

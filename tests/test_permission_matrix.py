@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from app.accounts import services as accounts
-from app.accounts.models import PasswordReset
+from app.accounts import sessions
+from app.accounts.models import PasswordReset, UserSession
 from app.actions import services as actions
 from app.dbtypes import utcnow
 from app.decisions import services as decisions
@@ -75,6 +76,11 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "accounts.confirm_password": ("GET", SIGNED_IN, False),
     "security.admin_settings": ("GET", {"admin"}, False),
     "security.admin_events": ("GET", {"admin"}, False),
+    # One's own sessions and password; ending a session that is not one's own does nothing.
+    "accounts.security": ("GET", SIGNED_IN, False),
+    "accounts.end_session": ("POST", SIGNED_IN, False),
+    "accounts.end_other_sessions": ("POST", SIGNED_IN, False),
+    "accounts.change_password": ("GET", SIGNED_IN, False),
     "groups.admin_groups": ("GET", {"admin"}, False),
     "groups.admin_new_group": ("GET", {"admin"}, False),
     "groups.home": ("GET", MEMBERS, False),
@@ -230,6 +236,7 @@ POSTS: dict[str, set[str]] = {
     "accounts.two_factor_off": SIGNED_IN,
     "accounts.confirm_password": SIGNED_IN,
     "security.admin_settings": {"admin"},
+    "accounts.change_password": SIGNED_IN,
     "voting.priority_new": MEMBERS,
     "voting.priority": MEMBERS,
     "voting.priority_status": {"facilitator"},
@@ -424,6 +431,7 @@ def world(app, ctx, tmp_path, monkeypatch):
         "pack_id": pack.id,
         "person_id": subject.id,
         "failed_notice_id": failed.id,
+        "session_id": _a_session_of(subject),
     }
     # The published ballot box exists only for closed votes.
     url_args["closed_ballot_id"] = closed.id
@@ -434,6 +442,11 @@ def world(app, ctx, tmp_path, monkeypatch):
     url_args.update(_enquiry_world(group, people, priority, decision))
     reset_args = {"token": token}
     return people, url_args, reset_args
+
+
+def _a_session_of(person) -> int:
+    sessions.start(person, address="192.0.2.1", user_agent=None)
+    return db.session.scalar(select(UserSession.id).where(UserSession.user_id == person.id))
 
 
 def _enquiry_world(group, people, priority, decision) -> dict:
@@ -707,10 +720,28 @@ def _own_seen_marks_only(before, after, user_id) -> list[str]:
             problems.append(f"log entry {record['seq']} ({record['kind']}) added")
     if set(before["log_entries"]) - set(after["log_entries"]):
         problems.append("log entries removed")
+    problems += _own_last_seen_only(before["user_sessions"], after["user_sessions"], user_id)
     for name in before:
-        if name not in ("notices", "log_entries") and before[name] != after[name]:
+        if name not in ("notices", "log_entries", "user_sessions") and before[name] != after[name]:
             problems.append(f"{name} changed")
     return problems
+
+
+def _own_last_seen_only(before, after, user_id) -> list[str]:
+    """A visitor's own browser noting when it was last seen is the one change a GET
+    may make to sessions (at most once a minute, to keep writes few)."""
+    columns = [c.name for c in UserSession.__table__.columns]
+    seen, owner = columns.index("last_seen_at"), columns.index("user_id")
+
+    def without_own_last_seen(rows):
+        return [
+            tuple(None if (i == seen and row[owner] == user_id) else v for i, v in enumerate(row))
+            for row in rows
+        ]
+
+    if without_own_last_seen(before) != without_own_last_seen(after):
+        return ["user_sessions changed"]
+    return []
 
 
 def test_no_get_request_changes_anything_but_the_visitors_own_seen_marks(app, world):
@@ -723,6 +754,7 @@ def test_no_get_request_changes_anything_but_the_visitors_own_seen_marks(app, wo
         user_id = None
         if visitor != "anonymous":
             sign_in(client, people[visitor])
+            db.session.commit()  # signing in is not one of the GETs looked at
             user_id = people[visitor].id
         for endpoint in gets:
             url = _url(app, endpoint, url_args, reset_args)

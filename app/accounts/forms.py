@@ -218,11 +218,11 @@ class RevokeApiTokenForm(FlaskForm):
     submit = SubmitField(_l("Yes, revoke it"), widget=GovSubmitInput())
 
 
-def password_field(label=None):
+def password_field(label=None, missing=None):
     return PasswordField(
         label or _l("Password"),
         validators=[
-            InputRequired(message=_l("Enter your password")),
+            InputRequired(message=missing or _l("Enter your password")),
             limited(MAX_PASSWORD_LENGTH),
         ],
         widget=GovPasswordInput(),
@@ -267,3 +267,11 @@ class TwoFactorOffForm(FlaskForm):
 class ConfirmPasswordForm(FlaskForm):
     password = password_field(_l("Your password"))
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = password_field(
+        _l("Your current password"), _l("Enter your current password")
+    )
+    password, confirm = new_password_fields()
+    submit = SubmitField(_l("Change password"), widget=GovSubmitInput())

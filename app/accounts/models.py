@@ -120,3 +120,25 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The browser's cookie carries a random key; only its hash
+    is stored, so a copy of the database opens no one's account."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the key in the session cookie.
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: When the person signed in: the session ends a fixed time after this, however busy.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The last request, to within a minute (kept coarse so reading pages writes little).
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Where the sign-in came from (after trusted proxies).
+    address: Mapped[str | None] = mapped_column(String(64))
+    #: A short description of the browser, like "Firefox on Windows".
+    browser: Mapped[str | None] = mapped_column(String(120))
+    #: When it was signed out or ended from another browser; empty while it lasts.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

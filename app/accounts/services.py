@@ -9,16 +9,19 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from zxcvbn import zxcvbn
 
+from app.accounts import sessions
 from app.accounts.models import PasswordReset, User
 from app.dbtypes import utcnow
 from app.errors import Invalid
 from app.extensions import db
 from app.links import external_url
 from app.mail import send_email
+from app.security import events
 from app.tokens import hash_token, new_token
 
 MIN_PASSWORD_LENGTH = 12
@@ -68,8 +71,49 @@ def password_problems(password: str, *, user_inputs: tuple[str, ...] = ()) -> li
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password ends every session there is (each browser signs in again)."""
     user.password_hash = hash_password(password)
     user.session_version = (user.session_version or 0) + 1
+    sessions.end_all(user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """A signed-in person changes their own password: the current one must be right.
+    Every other browser of theirs is signed out; this one carries on, and they are
+    told by email in case it was not them."""
+    if authenticate(user.email or "", current) is None:
+        events.record("password.change_refused", user=user)
+        raise Invalid(_("Your current password is not right."), field="current_password")
+    problems = password_problems(new, user_inputs=(user.email or "", user.name))
+    if problems:
+        raise Invalid(problems[0], field="password")
+    this_browser = sessions.current_row()
+    user.password_hash = hash_password(new)
+    sessions.end_all(user, except_row=this_browser)
+    db.session.flush()
+    events.record("password.changed", user=user)
+    tell_password_changed(user)
+
+
+def tell_password_changed(user: User) -> None:
+    """Email the person that their password changed, with a way back in if it was not
+    them."""
+    if not user.email:
+        return
+    when = format_datetime(utcnow(), "d MMMM yyyy, HH:mm")
+    link = external_url("accounts.forgot_password")
+    send_email(
+        user.email,
+        _("Your Logbook password was changed"),
+        _(
+            "Hello %(name)s,\n\nYour Logbook password was changed on %(when)s. If this "
+            "was not you, reset it now: %(link)s\n",
+            name=user.name,
+            when=when,
+            link=link,
+        ),
+    )
+    db.session.flush()  # a development site keeps the message on its caught-mail page
 
 
 def get_user_by_email(email: str | None) -> User | None:
@@ -135,18 +179,8 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(
         update(User).where(User.id == user.id).values(session_version=User.session_version + 1)
     )
+    sessions.end_all(user)
     db.session.refresh(user)
-
-
-def load_user_for_session(session_id: str) -> User | None:
-    try:
-        user_id, version = (int(part) for part in session_id.split(":", 1))
-    except ValueError:
-        return None
-    user = db.session.get(User, user_id)
-    if user is None or user.session_version != version or not user.is_active:
-        return None
-    return user
 
 
 def request_password_reset(email: str) -> None:
@@ -213,6 +247,8 @@ def complete_password_reset(token: str, password: str) -> User:
     user = db.session.get(User, reset.user_id)
     set_password(user, password)
     db.session.flush()
+    events.record("password.reset", user=user)
+    tell_password_changed(user)
     return user
 
 

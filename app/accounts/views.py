@@ -8,13 +8,14 @@ import segno
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from app.accounts import api_tokens as api_tokens_service
-from app.accounts import bp, reauth, two_factor
+from app.accounts import bp, reauth, sessions, two_factor
 from app.accounts import services as accounts
 from app.accounts.forms import (
     ApiTokenForm,
+    ChangePasswordForm,
     ConfirmPasswordForm,
     ForgotPasswordForm,
     ProfileForm,
@@ -31,19 +32,14 @@ from app.forms import EmptyForm
 from app.groups import services as groups
 from app.notices import notify, schedule
 from app.permissions import public
-from app.security import events
+from app.security import events, limits
 from app.viewing import flash_refusal, form_status, refused, save_form
 
 
-def _login_account_key() -> str:
-    """Rate-limit key for sign-in attempts against one account, whoever makes them."""
-    return "account:" + (accounts.normalise_email(request.form.get("email")) or "-")
-
-
-def _login_limit(kind: str):
+def _forgot_limit() -> str:
     from flask import current_app
 
-    return current_app.config[kind]
+    return current_app.config["FORGOT_PASSWORD_LIMIT_PER_ADDRESS"]
 
 
 def safe_next(target: str | None) -> str | None:
@@ -68,18 +64,17 @@ def index():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: _login_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
-@limiter.limit(
-    lambda: _login_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_login_account_key, methods=["POST"]
-)
 def sign_in():
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("accounts.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        email = accounts.normalise_email(form.email.data) or ""
+        limits.check_sign_in(email)
+        user = accounts.authenticate(email, form.password.data)
         if user is None:
+            limits.sign_in_failed(email)
             form.password.errors.append(_("The email address or password is not right."))
         else:
             if user.two_factor_on:
@@ -90,9 +85,9 @@ def sign_in():
 
 
 def _finish_sign_in(user, next_url: str | None):
-    """The person has proved who they are (password, and code when they use one)."""
-    session.clear()  # a fresh session: nothing from before sign-in carries over
-    login_user(user)
+    """The person has proved who they are (password, and code when they use one): a
+    fresh session for this browser."""
+    sessions.sign_in_browser(user)
     reauth.mark_password_typed()
     if two_factor.staff_must_set_up(user):
         session[SET_UP_FIRST] = True
@@ -104,6 +99,14 @@ def _finish_sign_in(user, next_url: str | None):
 
 
 # Two-step sign-in: the code step -------------------------------------------------
+
+
+def _limit(setting: str) -> str:
+    """A rate limit from the settings (read when a request comes, so tests can change it)."""
+    from flask import current_app
+
+    return current_app.config[setting]
+
 
 #: How long after the password the code may be typed.
 PENDING_SECONDS = 10 * 60
@@ -143,9 +146,7 @@ def _pending_key() -> str:
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @public
-@limiter.limit(
-    lambda: _login_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_pending_key, methods=["POST"]
-)
+@limiter.limit(lambda: _limit("CONFIRM_LIMIT_PER_ACCOUNT"), key_func=_pending_key, methods=["POST"])
 def sign_in_code():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.index"))
@@ -272,7 +273,7 @@ def recovery_codes():
 @reauth.recent_password(methods=("POST",))
 @limiter.limit(
     # Guessing the code here would undo the second factor: as few tries as signing in.
-    lambda: _login_limit("LOGIN_LIMIT_PER_ACCOUNT"),
+    lambda: _limit("CONFIRM_LIMIT_PER_ACCOUNT"),
     key_func=lambda: _reauth_key(),
     methods=["POST"],
 )
@@ -303,9 +304,7 @@ def _reauth_key() -> str:
 
 
 @bp.route("/account/confirm", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: _login_limit("LOGIN_LIMIT_PER_ACCOUNT"), key_func=_reauth_key, methods=["POST"]
-)
+@limiter.limit(lambda: _limit("CONFIRM_LIMIT_PER_ACCOUNT"), key_func=_reauth_key, methods=["POST"])
 def confirm_password():
     next_url = safe_next(request.args.get("next")) or url_for("accounts.profile")
     form = ConfirmPasswordForm()
@@ -333,7 +332,7 @@ def sign_out():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: _login_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(_forgot_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -436,3 +435,60 @@ def revoke_api_token():
         )
     )
     return redirect(url_for("accounts.api_tokens"), 303)
+
+
+@bp.route("/account/security")
+def security():
+    return render_template(
+        "accounts/security.html",
+        sessions=sessions.live_sessions(current_user),
+        this_session=sessions.current_row(),
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/account/security/sessions/<int:session_id>/end", methods=["POST"])
+def end_session(session_id: int):
+    form = EmptyForm()
+    if form.validate_on_submit():
+        this = sessions.current_row()
+        if this is not None and this.id == session_id:
+            # Ending this browser's own session is signing out, which has its own button.
+            return redirect(url_for("accounts.security"), 303)
+        if sessions.end_one(current_user, session_id):
+            flash(_("That browser has been signed out."))
+        else:
+            flash(_("That browser was already signed out."))
+    return redirect(url_for("accounts.security"), 303)
+
+
+@bp.route("/account/security/end-others", methods=["POST"])
+def end_other_sessions():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        sessions.end_all(current_user, except_row=sessions.current_row())
+        flash(_("Every other browser has been signed out."))
+    return redirect(url_for("accounts.security"), 303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limits.per_person("PASSWORD_CHANGE_LIMIT_PER_PERSON", scope="change-password")
+def change_password():
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except Refused as exc:
+            status = refused(form, exc)
+        else:
+            flash(
+                _(
+                    "Your password has been changed. Every other browser has been signed "
+                    "out, and we have emailed you to say so."
+                )
+            )
+            return redirect(url_for("accounts.security"), 303)
+    if form.errors:
+        status = 422
+    return render_template("accounts/change_password.html", form=form), status

@@ -44,6 +44,7 @@ from app.groups import services as groups
 from app.labels import ROLE_LABELS
 from app.pagination import page_arg, page_size
 from app.permissions import require, role_in
+from app.security.limits import per_person
 from app.uploads import services as uploads
 from app.viewing import form_status, found, load_group, save_form
 from app.voting.forms import PRIORITY_STATUS_LABELS
@@ -271,6 +272,7 @@ def findings(slug: str, enquiry_id: int):
 
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/outputs/new", methods=["GET", "POST"])
+@per_person("UPLOAD_LIMIT_PER_PERSON", scope="uploads")
 def output_new(slug: str, enquiry_id: int):
     group, enquiry = load_enquiry(slug, enquiry_id, "enquiry.edit")
     form = OutputForm()
@@ -412,6 +414,7 @@ def evidence(slug: str):
 
 
 @bp.route("/groups/<slug>/enquiries/<int:enquiry_id>/evidence/new", methods=["GET", "POST"])
+@per_person("UPLOAD_LIMIT_PER_PERSON", scope="uploads")
 def evidence_new(slug: str, enquiry_id: int):
     group, enquiry = load_enquiry(slug, enquiry_id, "evidence.add")
     form = EvidenceForm()

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
-from app.accounts import reauth
+from app.accounts import reauth, sessions
 from app.accounts import services as accounts
 from app.accounts.services import PROFILE_FIELDS
 from app.actions import services as actions
@@ -330,8 +330,7 @@ def join(token: str):
             except Refused as exc:
                 undo()
                 return render_template("accounts/link_problem.html", message=str(exc)), exc.status
-            session.clear()
-            login_user(user)
+            sessions.sign_in_browser(user)
             flash(_("Welcome to %(group)s.", group=group.name))
             return redirect(url_for("groups.home", slug=group.slug), 303)
     return render_template(

@@ -16,6 +16,7 @@ from app.extensions import undo
 from app.forms import CommentForm, EmptyForm, parse_clock
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
+from app.security.limits import per_person
 from app.viewing import comment_posted, flash_refusal, form_status, found, load_group, save_form
 from app.voting import bp, charts
 from app.voting import services as voting
@@ -94,6 +95,7 @@ def priority_new(slug: str):
 
 
 @bp.route("/groups/<slug>/priorities/<int:priority_id>", methods=["GET", "POST"])
+@per_person("COMMENT_LIMIT_PER_PERSON", scope="comments")
 def priority(slug: str, priority_id: int):
     group = load_group(slug, "priority.view")
     item = load_priority(group, priority_id)

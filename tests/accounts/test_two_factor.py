@@ -212,7 +212,7 @@ def test_wrong_codes_are_capped_per_hour_however_often_the_password_is_typed(
     app, client, monkeypatch
 ):
     # The rate limiter would stop this sooner; the cap must hold without it too.
-    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "1000 per minute")
+    monkeypatch.setitem(app.config, "CONFIRM_LIMIT_PER_ACCOUNT", "1000 per minute")
     user = make_user()
     _secret, _codes = with_two_factor(user)
     for _ in range(3):

@@ -101,7 +101,9 @@ def live_server(browser, tmp_path_factory, smtp_server):
         "UPLOAD_FOLDER": uploads,
         # Browser tests sign in many times; the limits have their own tests.
         "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+        "CONFIRM_LIMIT_PER_ACCOUNT": "1000 per minute",
         "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS": "1000 per minute",
     }
     log = tmp_path_factory.mktemp("server") / "waitress.log"
     with open(log, "wb") as out:

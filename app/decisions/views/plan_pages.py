@@ -19,6 +19,7 @@ from app.extensions import undo
 from app.forms import CommentForm, EmptyForm
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
+from app.security.limits import per_person
 from app.viewing import comment_posted, form_status, found, load_group, save_form
 
 
@@ -60,6 +61,7 @@ def forward_plan_new(slug: str):
 
 
 @bp.route("/groups/<slug>/forward-plan/<int:entry_id>", methods=["GET", "POST"])
+@per_person("COMMENT_LIMIT_PER_PERSON", scope="comments")
 def forward_plan_entry(slug: str, entry_id: int):
     group = load_group(slug, "forward_plan.view")
     entry = found(upcoming.get_forward_plan(group, entry_id))
@@ -104,6 +106,7 @@ def _entry_page(group, entry, form, status: int = 200, reply_error: dict | None 
     "/groups/<slug>/forward-plan/<int:entry_id>/comments/<int:comment_id>/reply",
     methods=["POST"],
 )
+@per_person("COMMENT_LIMIT_PER_PERSON", scope="comments")
 def forward_plan_reply(slug: str, entry_id: int, comment_id: int):
     """An officer or facilitator answers a member's comment, under it (a plain form)."""
     group = load_group(slug, "forward_plan.reply")

@@ -14,10 +14,12 @@ from app.errors import Invalid
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import require
+from app.security.limits import per_person
 from app.viewing import form_status, found, load_group, save_form
 
 
 @bp.route("/groups/<slug>/grapevine", methods=["GET", "POST"])
+@per_person("GRAPEVINE_LIMIT_PER_PERSON", scope="grapevine")
 def grapevine(slug: str):
     group = load_group(slug, "grapevine.view")
     form = GrapevineForm()

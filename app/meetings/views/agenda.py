@@ -14,6 +14,7 @@ from app.meetings import agenda, bp, papers
 from app.meetings.forms import AgendaItemForm, PaperForm
 from app.meetings.views.common import load_item, load_meeting, load_meeting_for, meeting_url
 from app.meetings.views.page import meeting_page, refused_on_page
+from app.security.limits import per_person
 from app.uploads import services as uploads
 from app.viewing import form_status, load_group, refused
 from app.voting import services as voting
@@ -167,6 +168,7 @@ def _papers_url(group, meeting) -> str:
 @bp.route(
     "/groups/<slug>/meetings/<int:meeting_id>/papers", methods=["GET", "POST"], endpoint="papers"
 )
+@per_person("UPLOAD_LIMIT_PER_PERSON", scope="uploads")
 def papers_page(slug: str, meeting_id: int):
     group = load_group(slug, "meeting.plan")
     meeting = load_meeting(group, meeting_id)
