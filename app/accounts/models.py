@@ -40,6 +40,10 @@ class User(db.Model):
     #: Part of the private calendar link; bumped to stop an old link working.
     feed_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the person was erased: their name is "Former member <id>" and every way of
+    #: reaching them or signing in as them is gone. The row stays, so that the told
+    #: records and votes that point at it keep the group's log whole.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Flask-Login protocol
     is_authenticated = True

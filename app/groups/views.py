@@ -17,8 +17,10 @@ from app.groups.forms import (
     InviteForm,
     JoinAsMeForm,
     JoinForm,
+    LeaveForm,
     MemberForm,
     NewGroupForm,
+    RemoveMemberForm,
     SettingsForm,
 )
 from app.meetings import planning as meetings
@@ -165,6 +167,52 @@ def edit_member(slug: str, member_id: int):
         person=person,
         membership=membership,
     ), form_status(form)
+
+
+@bp.route("/groups/<slug>/leave", methods=["GET", "POST"])
+def leave(slug: str):
+    group = load_group(slug, "group.leave")
+    mine = found(groups.memberships_of(group, [current_user.id]).get(current_user.id))
+    form = LeaveForm()
+    last = groups.is_last_facilitator(mine)
+    saved = save_form(form, lambda: groups.end_membership(mine, how="left"))
+    if saved:
+        flash(_("You have left %(group)s.", group=group.name))
+        return redirect(url_for("accounts.index"), 303)
+    return render_template("groups/leave.html", group=group, form=form, last=last), form_status(
+        form
+    )
+
+
+@bp.route("/groups/<slug>/members/<int:member_id>/remove", methods=["GET", "POST"])
+def remove_member(slug: str, member_id: int):
+    group = load_group(slug)
+    membership, person = found(groups.get_member(group, member_id))
+    require(current_user, "member.remove", membership)
+    form = RemoveMemberForm()
+    saved = save_form(
+        form,
+        lambda: groups.end_membership(
+            membership, how="removed", by=current_user, reason=form.reason.data
+        ),
+        "reason",
+    )
+    if saved:
+        flash(_("%(name)s has been removed from the group.", name=person.name))
+        return redirect(url_for("groups.members", slug=slug), 303)
+    return render_template(
+        "groups/remove_member.html", group=group, form=form, person=person, membership=membership
+    ), form_status(form)
+
+
+@bp.route("/groups/<slug>/members/former")
+def former_members(slug: str):
+    group = load_group(slug, "group.history")
+    return render_template(
+        "groups/former_members.html",
+        group=group,
+        page=groups.former_members(group, page_arg(), page_size()),
+    )
 
 
 def _profile(form) -> dict:
