@@ -25,6 +25,7 @@ from app.groups.forms import (
 )
 from app.meetings import planning as meetings
 from app.notices import notify, schedule
+from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
 from app.viewing import flash_refusal, form_status, found, load_group, save_form
@@ -175,7 +176,7 @@ def leave(slug: str):
     mine = found(groups.memberships_of(group, [current_user.id]).get(current_user.id))
     form = LeaveForm()
     last = groups.is_last_facilitator(mine)
-    saved = save_form(form, lambda: groups.end_membership(mine, how="left"))
+    saved = save_form(form, lambda: _end(mine, how="left"))
     if saved:
         flash(_("You have left %(group)s.", group=group.name))
         return redirect(url_for("accounts.index"), 303)
@@ -192,9 +193,7 @@ def remove_member(slug: str, member_id: int):
     form = RemoveMemberForm()
     saved = save_form(
         form,
-        lambda: groups.end_membership(
-            membership, how="removed", by=current_user, reason=form.reason.data
-        ),
+        lambda: _end(membership, how="removed", by=current_user, reason=form.reason.data),
         "reason",
     )
     if saved:
@@ -203,6 +202,14 @@ def remove_member(slug: str, member_id: int):
     return render_template(
         "groups/remove_member.html", group=group, form=form, person=person, membership=membership
     ), form_status(form)
+
+
+def _end(membership, **how):
+    """End the membership, and send nothing more the group had waiting for them."""
+    user_id, group_id = membership.user_id, membership.group_id
+    ended = groups.end_membership(membership, **how)
+    notices.drop_untold(user_id, group_id)
+    return ended
 
 
 @bp.route("/groups/<slug>/members/former")

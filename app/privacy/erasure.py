@@ -24,7 +24,10 @@ What happens, and why:
 - The postal address and phone copied onto letters and call notes are blanked.
 - Secret ballots: their voter tokens on open ballots are deleted, so even while a
   vote is open nothing links them to a cast any more; nothing is written that could.
-- Memberships end (recorded as "erased" in each group's history).
+- Memberships end (recorded as "erased" in each group's history), and notices still
+  waiting to reach them are dropped: nothing more is sent.
+- Sign-in credentials kept by other parts of the site (second factors, API tokens)
+  must go too: `erase` is where they are removed.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from app.extensions import db
 from app.groups import services as groups
 from app.groups.models import Invitation, Membership
 from app.meetings.models import Paper
+from app.notices import services as notices
 from app.notices.models import CallAttempt, Letter
 from app.notices.services import TOLD_FIELDS, WITHDRAWAL_FIELDS
 from app.security import events
@@ -138,6 +142,7 @@ def erase(person: User, *, by: User | None = None) -> Erased:
     db.session.execute(
         update(CallAttempt).where(CallAttempt.user_id == person.id).values(note=None)
     )
+    notices.drop_untold(person.id)
     db.session.execute(delete(VoterToken).where(VoterToken.user_id == person.id))
     db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == person.id))
     if old_email:
@@ -162,11 +167,13 @@ def erase(person: User, *, by: User | None = None) -> Erased:
 
     result.left_in_log = _rewrite_mentions(old_name, old_email, new_name)
     _scrub_security_events(person.id, old_name, old_email)
+    # No name here: only where it is still written (table and column), to follow up.
     events.record(
         "person.erased",
         user_id=person.id,
         by_self=self_erasure,
         by_id=None if self_erasure else by.id,
+        left_in_log=result.left_in_log,
     )
     db.session.flush()
     return result

@@ -115,6 +115,8 @@ def test_after_erasure_the_log_verifies_and_who_was_told_stays(app, ctx, upload_
     assert result.exit_code == 0, result.output
     told_after = count(Notice, Notice.user_id == world.rosa.id, Notice.reached_at.is_not(None))
     assert told_after == told_before > 0
+    # What had not reached her yet (the letter not posted) will never be sent.
+    assert count(Notice, Notice.user_id == world.rosa.id, Notice.reached_at.is_(None)) == 0
 
 
 def test_after_erasure_their_name_and_email_are_nowhere(app, ctx, upload_folder):

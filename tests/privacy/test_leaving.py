@@ -31,7 +31,9 @@ def riverside():
 
 
 def test_a_member_leaves_after_a_page_saying_what_happens(app, ctx):
-    group, _fay, rita, _membership_id, decision = riverside()
+    group, fay, rita, _membership_id, decision = riverside()
+    record(group, fay, title="Not yet seen by Rita")
+    assert count(Notice, Notice.user_id == rita.id, Notice.reached_at.is_(None)) == 1
     client = app.test_client()
     sign_in(client, rita)
 
@@ -46,8 +48,10 @@ def test_a_member_leaves_after_a_page_saying_what_happens(app, ctx):
     assert client.get(f"/groups/riverside/decisions/{decision.id}").status_code == 404
     [ended] = db.session.scalars(select(MembershipEnd).where(MembershipEnd.user_id == rita.id))
     assert (ended.how, ended.role, ended.by_id) == ("left", "resident", None)
-    # What she was told while a member stays, and the log still checks out.
+    # What she was told while a member stays, and the log still checks out; what had
+    # not reached her yet will not be sent.
     assert count(Notice, Notice.user_id == rita.id, Notice.reached_at.is_not(None)) == 1
+    assert count(Notice, Notice.user_id == rita.id, Notice.reached_at.is_(None)) == 0
     assert chain.verify(group.id).ok
 
 
