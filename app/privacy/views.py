@@ -3,7 +3,7 @@ site admin's side of erasure, for people who cannot do it themselves."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import func, or_, select
@@ -12,7 +12,7 @@ from app.accounts import services as accounts
 from app.accounts.models import User
 from app.dbtypes import utcnow
 from app.errors import Refused
-from app.extensions import db
+from app.extensions import db, limiter
 from app.groups import services as groups
 from app.pagination import page_arg, page_size, paginate
 from app.permissions import require
@@ -40,7 +40,18 @@ def your_data():
     return render_template("privacy/your_data.html", form=form), 422 if form.errors else 200
 
 
+def _password_tries() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _tries_key() -> str:
+    return f"erase:{current_user.get_id()}"
+
+
 @bp.route("/account/your-data/erase", methods=["GET", "POST"])
+# The form checks a password: as many tries as signing in allows, so it is no way
+# round the sign-in limits for someone holding a stolen session.
+@limiter.limit(_password_tries, key_func=_tries_key, methods=["POST"])
 def erase():
     form = EraseSelfForm()
     alone = erasure.last_facilitator_of(current_user)

@@ -55,6 +55,23 @@ def test_erasing_oneself_needs_ones_own_email_and_password(app, ctx, upload_fold
     assert count(SecurityEvent, SecurityEvent.kind == "person.erased") == 0
 
 
+def test_guessing_the_password_on_the_erase_form_is_limited_like_signing_in(
+    app, ctx, upload_folder
+):
+    world = w.build()
+    client = app.test_client()
+    sign_in(client, world.rosa)
+    tries = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+
+    answers = [erase_self(client, password=f"guess {n}").status_code for n in range(tries)]
+    refused = erase_self(client)  # even the right password, once the tries are used up
+
+    assert set(answers) == {422}
+    assert refused.status_code == 429
+    db.session.expire_all()
+    assert db.session.get(User, world.rosa.id).erased_at is None
+
+
 def test_an_erased_person_is_anonymous_signed_out_everywhere_and_cannot_sign_in(
     app, ctx, upload_folder
 ):
