@@ -41,6 +41,7 @@ def crawl(client, start: str, *, within: str, limit: int = 400) -> dict[str, str
         if url in seen:
             continue
         response = client.get(url)
+        assert response.status_code < 500, f"{url} answered {response.status_code}"
         if response.status_code != 200 or not response.mimetype.startswith("text/html"):
             seen[url] = ""
             continue
