@@ -120,6 +120,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(enquiries_bp)
 
+    from app.privacy.views import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)
+
 
 def _register_jobs() -> None:
     """What the worker does when its time comes, registered by the domains that own it
@@ -129,6 +133,7 @@ def _register_jobs() -> None:
     from app.decisions import jobs as decision_jobs  # noqa: F401
     from app.meetings import coming as meetings_ahead  # noqa: F401
     from app.notices import by_notify, digests  # noqa: F401
+    from app.privacy import retention  # noqa: F401
     from app.voting import coming as votes_closing  # noqa: F401
     from app.voting import jobs  # noqa: F401
 

@@ -27,11 +27,16 @@ ACTION_SETTERS = frozenset({"facilitator", "officer", "resident_adviser"})
 GROUP_ACTIONS: dict[str, frozenset[str]] = {
     "group.view": EVERY_ROLE,
     "group.manage_members": FACILITATORS,
+    #: Leaving the group: any member (the last facilitator is refused by the service).
+    "group.leave": EVERY_ROLE,
+    #: Who was a member and why they went: those who manage members.
+    "group.history": FACILITATORS,
     "group.edit_settings": FACILITATORS,
     "member.view": EVERY_ROLE,
     #: Phone numbers and postal addresses: those who tell people things, and the person.
     "member.view_contact": frozenset({"facilitator", "officer"}),
     "member.edit": FACILITATORS,
+    "member.remove": FACILITATORS,
     "member.view_told": EVERY_ROLE,
     "decision.view": EVERY_ROLE,
     "decision.record": RECORDERS,

@@ -81,6 +81,11 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "accounts.end_session": ("POST", SIGNED_IN, False),
     "accounts.end_other_sessions": ("POST", SIGNED_IN, False),
     "accounts.change_password": ("GET", SIGNED_IN, False),
+    # Your data: everyone signed in, about themselves; erasing others is a site admin's.
+    "privacy.your_data": ("GET", SIGNED_IN, False),
+    "privacy.erase": ("GET", SIGNED_IN, False),
+    "privacy.admin_people": ("GET", {"admin"}, False),
+    "privacy.admin_erase": ("GET", {"admin"}, False),
     "groups.admin_groups": ("GET", {"admin"}, False),
     "groups.admin_new_group": ("GET", {"admin"}, False),
     "groups.home": ("GET", MEMBERS, False),
@@ -88,6 +93,9 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "groups.member": ("GET", MEMBERS, False),
     "groups.add_member": ("GET", {"facilitator"}, False),
     "groups.edit_member": ("GET", {"facilitator"}, False),
+    "groups.remove_member": ("GET", {"facilitator"}, False),
+    "groups.former_members": ("GET", {"facilitator"}, False),
+    "groups.leave": ("GET", MEMBERS, False),
     "groups.invitations": ("GET", {"facilitator"}, False),
     "groups.withdraw_invitation": ("POST", {"facilitator"}, False),
     "groups.settings": ("GET", {"facilitator"}, False),
@@ -237,6 +245,15 @@ POSTS: dict[str, set[str]] = {
     "accounts.confirm_password": SIGNED_IN,
     "security.admin_settings": {"admin"},
     "accounts.change_password": SIGNED_IN,
+    # A download for each; erasure refused without the email and password (422).
+    "privacy.your_data": SIGNED_IN,
+    "privacy.erase": SIGNED_IN,
+    # Refused without the box ticked (422).
+    "privacy.admin_erase": {"admin"},
+    # Refused without a reason (422).
+    "groups.remove_member": {"facilitator"},
+    # Each member leaves (the world's only facilitator is refused: 409).
+    "groups.leave": MEMBERS,
     "voting.priority_new": MEMBERS,
     "voting.priority": MEMBERS,
     "voting.priority_status": {"facilitator"},

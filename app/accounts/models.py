@@ -49,6 +49,11 @@ class User(db.Model):
     #: is never accepted again, even within its half-minute.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
+    #: When the person was erased: their name is "Former member <id>" and every way of
+    #: reaching them or signing in as them is gone. The row stays, so that the told
+    #: records and votes that point at it keep the group's log whole.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     # Flask-Login protocol
     is_authenticated = True
     is_anonymous = False

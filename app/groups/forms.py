@@ -147,3 +147,20 @@ class JoinForm(FlaskForm):
 
 class JoinAsMeForm(FlaskForm):
     submit = SubmitField(_l("Join the group"), widget=GovSubmitInput())
+
+
+class LeaveForm(FlaskForm):
+    submit = SubmitField(_l("Leave this group"), widget=GovSubmitInput())
+
+
+class RemoveMemberForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why are they being removed?"),
+        description=_l(
+            "This is kept in the group's history of members, which facilitators can see."
+        ),
+        validators=[DataRequired(message=_l("Say why they are being removed")), limited(1000)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField(_l("Remove from the group"), widget=GovSubmitInput())

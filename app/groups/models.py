@@ -54,6 +54,34 @@ class Membership(db.Model):
         return f"<Membership {self.user_id} in {self.group_id} as {self.role}>"
 
 
+#: How a membership ended.
+ENDINGS = ("left", "removed", "erased")
+
+
+class MembershipEnd(db.Model):
+    """A membership that ended: the group's history of who was a member, in what role,
+    from when until when, and why they went. The membership itself is deleted (so
+    nothing private is shown to them again); what they were told while a member stays
+    in the notices and the group's chain, which never depended on the membership."""
+
+    __tablename__ = "membership_ends"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: One of ENDINGS.
+    how: Mapped[str] = mapped_column(String(10))
+    #: Why a facilitator removed them, as they wrote it (kept in the group's history).
+    reason: Mapped[str] = mapped_column(Text, default="")
+    #: Who removed them (empty when they left of their own accord).
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class Invitation(db.Model):
     __tablename__ = "invitations"
 

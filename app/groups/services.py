@@ -16,7 +16,7 @@ from app.accounts.models import User
 from app.dbtypes import utcnow
 from app.errors import Conflict, Invalid, NotAllowed
 from app.extensions import db
-from app.groups.models import ROLES, Group, Invitation, Membership
+from app.groups.models import ROLES, Group, Invitation, Membership, MembershipEnd
 from app.links import external_url
 from app.mail import send_email
 from app.pagination import Page, paginate
@@ -201,6 +201,22 @@ def details_kept_elsewhere(user: User) -> str:
     )
 
 
+def is_last_facilitator(membership: Membership) -> bool:
+    """Whether the group would have no facilitator without this membership."""
+    if membership.role != "facilitator":
+        return False
+    others = db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(
+            Membership.group_id == membership.group_id,
+            Membership.role == "facilitator",
+            Membership.id != membership.id,
+        )
+    )
+    return not others
+
+
 def update_member(membership: Membership, user: User, *, role: str, by: User, **profile) -> None:
     """Change a member's role in this group, and (`profile`) their details where the
     group keeps them (`details_kept_by_group`); otherwise details are refused (403)."""
@@ -208,18 +224,8 @@ def update_member(membership: Membership, user: User, *, role: str, by: User, **
         raise NotAllowed(details_kept_elsewhere(user))
     if role not in ROLES:
         raise Invalid(_("Choose a role from the list."))
-    if membership.role == "facilitator" and role != "facilitator":
-        others = db.session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .where(
-                Membership.group_id == membership.group_id,
-                Membership.role == "facilitator",
-                Membership.id != membership.id,
-            )
-        )
-        if not others:
-            raise Invalid(_("A group needs at least one facilitator. Add another one first."))
+    if role != "facilitator" and is_last_facilitator(membership):
+        raise Invalid(_("A group needs at least one facilitator. Add another one first."))
     if membership.role != role:
         events.record(
             "role.changed",
@@ -243,6 +249,56 @@ def update_member(membership: Membership, user: User, *, role: str, by: User, **
             group_id=membership.group_id,
             fields=changed,
         )
+
+
+def end_membership(
+    membership: Membership,
+    *,
+    how: str,
+    by: User | None = None,
+    reason: str = "",
+    allow_last_facilitator: bool = False,
+) -> MembershipEnd:
+    """Someone leaves the group, is removed from it, or is erased. The membership goes
+    (so the group's private pages are closed to them at once) and the group's history
+    keeps who they were, from when until when, and why. What they were told while a
+    member is untouched: notices and the chain refer to the person, not the membership."""
+    if not allow_last_facilitator and is_last_facilitator(membership):
+        raise Conflict(
+            _(
+                "You are the group's only facilitator. Make someone else a facilitator "
+                "before you go."
+            )
+            if by is None
+            else _("This is the group's only facilitator. Make someone else a facilitator first.")
+        )
+    ended = MembershipEnd(
+        group_id=membership.group_id,
+        user_id=membership.user_id,
+        role=membership.role,
+        joined_at=membership.joined_at,
+        ended_at=utcnow(),
+        how=how,
+        reason=reason,
+        by_id=by.id if by else None,
+    )
+    db.session.add(ended)
+    db.session.delete(membership)
+    db.session.flush()
+    return ended
+
+
+def former_members(group: Group, page: int, per_page: int) -> Page:
+    """The group's history of memberships that ended, latest first, with each person."""
+    return paginate(
+        select(MembershipEnd, User)
+        .outerjoin(User, User.id == MembershipEnd.user_id)
+        .where(MembershipEnd.group_id == group.id)
+        .order_by(MembershipEnd.ended_at.desc(), MembershipEnd.id.desc()),
+        page,
+        per_page,
+        rows=True,
+    )
 
 
 def update_settings(group: Group, **settings) -> None:

@@ -19,13 +19,16 @@ from app.groups.forms import (
     InviteForm,
     JoinAsMeForm,
     JoinForm,
+    LeaveForm,
     MemberForm,
     MemberRoleForm,
     NewGroupForm,
+    RemoveMemberForm,
     SettingsForm,
 )
 from app.meetings import planning as meetings
 from app.notices import notify, schedule
+from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
 from app.viewing import flash_refusal, form_status, found, load_group, save_form
@@ -192,6 +195,58 @@ def edit_member(slug: str, member_id: int):
 
 #: A person's own details, which a member form carries only where the group keeps them.
 DETAIL_FIELDS = frozenset(PROFILE_FIELDS)
+
+
+@bp.route("/groups/<slug>/leave", methods=["GET", "POST"])
+def leave(slug: str):
+    group = load_group(slug, "group.leave")
+    mine = found(groups.memberships_of(group, [current_user.id]).get(current_user.id))
+    form = LeaveForm()
+    last = groups.is_last_facilitator(mine)
+    saved = save_form(form, lambda: _end(mine, how="left"))
+    if saved:
+        flash(_("You have left %(group)s.", group=group.name))
+        return redirect(url_for("accounts.index"), 303)
+    return render_template("groups/leave.html", group=group, form=form, last=last), form_status(
+        form
+    )
+
+
+@bp.route("/groups/<slug>/members/<int:member_id>/remove", methods=["GET", "POST"])
+def remove_member(slug: str, member_id: int):
+    group = load_group(slug)
+    membership, person = found(groups.get_member(group, member_id))
+    require(current_user, "member.remove", membership)
+    form = RemoveMemberForm()
+    saved = save_form(
+        form,
+        lambda: _end(membership, how="removed", by=current_user, reason=form.reason.data),
+        "reason",
+    )
+    if saved:
+        flash(_("%(name)s has been removed from the group.", name=person.name))
+        return redirect(url_for("groups.members", slug=slug), 303)
+    return render_template(
+        "groups/remove_member.html", group=group, form=form, person=person, membership=membership
+    ), form_status(form)
+
+
+def _end(membership, **how):
+    """End the membership, and send nothing more the group had waiting for them."""
+    user_id, group_id = membership.user_id, membership.group_id
+    ended = groups.end_membership(membership, **how)
+    notices.drop_untold(user_id, group_id)
+    return ended
+
+
+@bp.route("/groups/<slug>/members/former")
+def former_members(slug: str):
+    group = load_group(slug, "group.history")
+    return render_template(
+        "groups/former_members.html",
+        group=group,
+        page=groups.former_members(group, page_arg(), page_size()),
+    )
 
 
 def _profile(form) -> dict:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -338,6 +338,25 @@ def record_told(
     )
     chain_told(announcement.group_id, recorded)
     return len(recorded), len(already)
+
+
+def drop_untold(user_id: int, group_id: int | None = None, now: datetime | None = None) -> int:
+    """Forget the notices still waiting to reach someone who has left a group (or every
+    group, when erased): nothing more is sent to them. Only notices that never reached
+    them and are not on their way: in the inbox unseen, or not yet handed to the mail
+    server or Notify, and not held by a worker this moment. What reached them stays: it
+    is in the group's chain."""
+    now = now or utcnow()
+    query = delete(Notice).where(
+        Notice.user_id == user_id,
+        Notice.reached_at.is_(None),
+        Notice.withdrawn_at.is_(None),
+        or_(Notice.sent_at.is_(None), Notice.channel == "in_app"),
+        or_(Notice.claimed_until.is_(None), Notice.claimed_until < now),
+    )
+    if group_id is not None:
+        query = query.where(Notice.group_id == group_id)
+    return db.session.execute(query.execution_options(synchronize_session=False)).rowcount
 
 
 def get_notice(group_id: int, notice_id: int) -> Notice | None:
