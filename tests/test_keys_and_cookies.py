@@ -208,3 +208,16 @@ def test_development_sends_no_hsts(client):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+def test_pages_for_a_signed_in_person_are_never_kept_by_the_browser_or_a_proxy(app, ctx):
+    from tests.conftest import sign_in
+    from tests.factories import make_user
+
+    client = app.test_client()
+    sign_in(client, make_user())
+
+    response = client.get("/account")
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"

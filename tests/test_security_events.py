@@ -73,3 +73,15 @@ def test_secrets_never_reach_the_log(app, ctx, caplog):
     assert event.details == {"email": "a@example.org"}
     assert "hunter2" not in caplog.text
     assert "reset_token" not in caplog.text
+
+
+def test_a_line_break_in_what_is_logged_cannot_forge_a_second_event(app, ctx, caplog):
+    from app.security import events as log
+
+    forged = 'a@example.org\n{"event": "sign_in.ok", "user_id": 1}'
+    with caplog.at_level(logging.INFO, logger="logbook.security"):
+        log.record("sign_in.failed", email=forged)
+
+    [message] = [r.getMessage() for r in caplog.records if r.name == "logbook.security"]
+    assert "\n" not in message
+    assert json.loads(message)["email"] == forged

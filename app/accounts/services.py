@@ -98,18 +98,38 @@ def change_password(user: User, current: str, new: str) -> None:
 def tell_password_changed(user: User) -> None:
     """Email the person that their password changed, with a way back in if it was not
     them."""
+    _tell_sign_in_changed(
+        user,
+        _("Your Logbook password was changed"),
+        _("Your Logbook password was changed on %(when)s."),
+    )
+
+
+def tell_two_factor_changed(user: User, *, on: bool) -> None:
+    """Email the person that two-step sign-in was turned on or off for their account."""
+    if on:
+        subject = _("Two-step sign-in is now on for your Logbook account")
+        said = _("Two-step sign-in was turned on for your Logbook account on %(when)s.")
+    else:
+        subject = _("Two-step sign-in was turned off for your Logbook account")
+        said = _("Two-step sign-in was turned off for your Logbook account on %(when)s.")
+    _tell_sign_in_changed(user, subject, said)
+
+
+def _tell_sign_in_changed(user: User, subject: str, said: str) -> None:
+    """A change to how the person signs in, told by email at once, with a way back in
+    if it was not them. `said` has a %(when)s."""
     if not user.email:
         return
     when = format_datetime(utcnow(), "d MMMM yyyy, HH:mm")
     link = external_url("accounts.forgot_password")
     send_email(
         user.email,
-        _("Your Logbook password was changed"),
+        subject,
         _(
-            "Hello %(name)s,\n\nYour Logbook password was changed on %(when)s. If this "
-            "was not you, reset it now: %(link)s\n",
+            "Hello %(name)s,\n\n%(said)s If this was not you, reset your password now: %(link)s\n",
             name=user.name,
-            when=when,
+            said=said % {"when": when},
             link=link,
         ),
     )

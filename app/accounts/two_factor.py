@@ -18,6 +18,7 @@ import pyotp
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
+from app.accounts import services as accounts
 from app.accounts.models import RecoveryCode, User
 from app.dbtypes import utcnow
 from app.errors import Invalid
@@ -101,6 +102,7 @@ def confirm_set_up(user: User, secret: str, code: str | None) -> list[str]:
     user.two_factor_since = utcnow()
     codes = _replace_recovery_codes(user)
     events.record("two_factor.on", user=user)
+    accounts.tell_two_factor_changed(user, on=True)
     return codes
 
 
@@ -112,6 +114,7 @@ def turn_off(user: User, code: str | None) -> None:
         raise Invalid(_("That code is not right."), "code")
     _clear(user)
     events.record("two_factor.off", user=user)
+    accounts.tell_two_factor_changed(user, on=False)
 
 
 def turn_off_for_lost_phone(user: User) -> None:
@@ -124,6 +127,7 @@ def turn_off_for_lost_phone(user: User) -> None:
     user.session_version = (user.session_version or 0) + 1
     db.session.flush()
     events.record("two_factor.off", user=user, by="command line")
+    accounts.tell_two_factor_changed(user, on=False)
 
 
 def _clear(user: User) -> None:

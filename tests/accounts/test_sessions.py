@@ -275,7 +275,7 @@ def test_changing_password_signs_out_every_other_browser_and_emails_the_person(a
     body = mailbox.body(message)
     assert "Your Logbook password was changed on" in body
     assert re.search(r"changed on \d{1,2} \w+ \d{4}, \d\d:\d\d", body)
-    assert "If this was not you, reset it now: http://localhost/password/forgot" in body
+    assert "If this was not you, reset your password now: http://localhost/password/forgot" in body
     # The old password no longer opens the account; the new one does.
     assert (
         app.test_client()
@@ -355,7 +355,7 @@ def test_resetting_a_password_also_emails_to_say_it_changed(app, rita, mailbox):
     assert all(row.ended_at is not None for row in rows(rita))
     changed = [m for m in mailbox.to(rita.email) if "was changed" in str(m["Subject"])]
     assert len(changed) == 1
-    assert "If this was not you, reset it now" in mailbox.body(changed[0])
+    assert "If this was not you, reset your password now" in mailbox.body(changed[0])
 
 
 # Browser descriptions ---------------------------------------------------------------

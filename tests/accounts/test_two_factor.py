@@ -409,3 +409,17 @@ def test_a_facilitator_is_not_asked_when_the_site_does_not_require_it(client):
     response = password_step(client, facilitator, next_url=f"/groups/{group.slug}")
 
     assert response.headers["Location"] == f"/groups/{group.slug}"
+
+
+def test_the_person_is_emailed_when_two_step_sign_in_goes_on_and_off(app, ctx, mailbox):
+    # Someone with the password who turns it off (or on, to lock the owner out) is seen.
+    user = make_user(email="ade@example.org")
+    secret, _codes = with_two_factor(user)
+    two_factor.turn_off(user, code_at(secret, 1))
+    db.session.commit()
+
+    on, off = mailbox.to("ade@example.org")
+    assert on["Subject"] == "Two-step sign-in is now on for your Logbook account"
+    assert off["Subject"] == "Two-step sign-in was turned off for your Logbook account"
+    body = mailbox.body(off)
+    assert "If this was not you, reset your password now: http://localhost/password/forgot" in body
