@@ -543,6 +543,21 @@ def test_bad_notes_answer_422_and_save_nothing(app, ctx, data):
     assert agenda.get_item(meeting, item.id).notes == ""
 
 
+def test_notes_sent_without_their_version_number_say_what_went_wrong(app, ctx):
+    # The version is a hidden field, so no box on the page can carry its message.
+    group, facilitator, _people = group_with_people(1)
+    meeting, (item, *_rest) = under_way(group, facilitator)
+    client = client_for(app, facilitator)
+    for headers in ({}, HX):
+        response = client.post(
+            f"{base(group, meeting)}/agenda/{item.id}/notes",
+            data={"notes-notes": "", "notes-submit": "y"},
+            headers=headers,
+        )
+        assert response.status_code == 422
+        assert "These notes were not sent whole. Reload the page" in html(response)
+
+
 def test_a_version_number_too_big_for_the_database_never_gives_a_server_error(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting, (item, *_rest) = under_way(group, facilitator)
