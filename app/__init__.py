@@ -13,6 +13,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from app.config import ROOT, Config, settle_config
 from app.errors import Refused
@@ -65,6 +66,8 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from app.security import models as security_models  # noqa: F401  (its tables)
 
+    # Before any route is added: every <int:...> in an address is an id.
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _register_jobs()
     _register_guards(app)
@@ -73,6 +76,18 @@ def create_app(config: type | dict | None = None) -> Flask:
     _register_templating(app)
     _register_cli(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """A number in an address is an id, and no id is larger than a database column
+    holds: a larger one is simply not found, where looking it up would fail the whole
+    request (SQLite cannot even take a number past 2**63)."""
+
+    def __init__(self, map, *args, **kwargs):
+        from app.forms import LARGEST_NUMBER
+
+        kwargs.setdefault("max", LARGEST_NUMBER)
+        super().__init__(map, *args, **kwargs)
 
 
 def _select_locale():

@@ -1,11 +1,12 @@
 """What an attacker can send that no form would: a NUL character anywhere, an option
-longer than the database holds. Each is refused with a plain message, never a 500,
-on SQLite and on PostgreSQL alike."""
+longer than the database holds, ids that are not ids. Each is refused with a plain
+message, never a 500, on SQLite and on PostgreSQL alike."""
 
 from __future__ import annotations
 
 import pytest
 
+from app.actions.models import Action
 from app.voting.models import Ballot, BallotOption
 from tests.conftest import count, sign_in
 from tests.factories import make_group, make_member
@@ -125,3 +126,35 @@ def test_an_option_longer_than_200_characters_is_refused_with_a_message(facilita
     assert count(BallotOption) == 0
     # 200 is fine.
     assert new_ballot(client, group, other_options=f"Damp\n{'D' * 200}").status_code == 303
+
+
+#: Ids no page links to: words, negatives, fractions, and numbers larger than any
+#: id column holds (SQLite cannot even take one past 2**63).
+WRONG_IDS = ["abc", "-1", "1.5", "0x1", "99999999999999999999", str(2**63), str(2**31)]
+
+
+@pytest.mark.parametrize("member_id", WRONG_IDS)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_wrong_id_in_the_address_is_not_found(facilitated, member_id, method):
+    group, client = facilitated
+
+    response = client.open(
+        f"/groups/{group.slug}/members/{member_id}/edit", method=method, data={"role": "officer"}
+    )
+
+    assert response.status_code == 404
+    assert "could not find that page" in html(response)
+
+
+@pytest.mark.parametrize("owner_id", WRONG_IDS + [""])
+def test_a_wrong_id_in_a_form_is_refused_with_a_message(facilitated, owner_id):
+    group, client = facilitated
+
+    response = client.post(
+        f"/groups/{group.slug}/actions/new",
+        data={"title": "Write to the council", "owner_id": owner_id, "decision_id": "0"},
+    )
+
+    assert response.status_code == 422
+    assert "govuk-error-message" in html(response)
+    assert count(Action) == 0
