@@ -159,6 +159,25 @@ def _request_contains_nul() -> bool:
 
 def _register_guards(app: Flask) -> None:
     @app.before_request
+    def refuse_oversized_forms():
+        # A form with files is parsed a part at a time, and a text part larger than
+        # MAX_FORM_MEMORY_SIZE is refused; a plain form (or htmx's) is read whole, up
+        # to MAX_CONTENT_LENGTH (room for an upload): it gets a limit of its own,
+        # checked before anything reads it.
+        if (
+            request.mimetype == "application/x-www-form-urlencoded"
+            and (request.content_length or 0) > app.config["MAX_PLAIN_FORM_BYTES"]
+        ):
+            return render_error(
+                413,
+                _(
+                    "That form is too large to be saved. Shorten what you wrote and "
+                    "try again. Nothing was saved."
+                ),
+            )
+        return None
+
+    @app.before_request
     def refuse_nul_characters():
         # PostgreSQL cannot store or even look up text with a NUL in it and fails the
         # whole request; nobody types one, so it is refused here, before any view sees
