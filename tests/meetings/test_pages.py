@@ -807,6 +807,22 @@ def test_only_facilitators_capture_decisions_but_advisers_capture_actions(app, c
     assert count(Action) == 1
 
 
+@pytest.mark.parametrize("form", ["decisions", "actions"])
+@pytest.mark.parametrize("key", ["", "z" * 41, "z" * 1000], ids=["none", "41", "1000"])
+def test_a_capture_whose_key_the_page_did_not_make_is_refused_and_nothing_kept(app, ctx, form, key):
+    # PostgreSQL cannot store a key longer than its 40-character column: that was a 500.
+    group, facilitator, _people = group_with_people(1)
+    meeting, _items = under_way(group, facilitator)
+    client = client_for(app, facilitator)
+    data = decision_form(key) if form == "decisions" else action_form(key, owner_name="Homes")
+
+    response = client.post(f"{base(group, meeting)}/{form}", data=data)
+
+    assert response.status_code == 422
+    assert "Reload the page and try again" in html(response)
+    assert count(Decision) == count(MeetingDecision) == count(Action) == 0
+
+
 def action_form(key: str = "action-key", **overrides) -> dict:
     data = {
         "action-capture_key": key,
