@@ -204,6 +204,20 @@ def _register_guards(app: Flask) -> None:
             return None
         return login_manager.unauthorized()
 
+    @app.before_request
+    def refuse_json_sent_to_forms():
+        # Our pages post forms; Flask-WTF would fill a form from a JSON body too, with
+        # numbers, lists and objects where each field expects text, and fail on them.
+        if request.method in ("GET", "HEAD", "OPTIONS") or not request.is_json:
+            return None
+        view = app.view_functions.get(request.endpoint or "")
+        if view is None or getattr(view, "takes_json", False):
+            return None
+        return render_error(
+            400,
+            _("This address takes a form sent from its page, not JSON. Nothing was saved."),
+        )
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -219,3 +219,32 @@ def test_a_wrong_id_in_a_form_is_refused_with_a_message(facilitated, owner_id):
     assert response.status_code == 422
     assert "govuk-error-message" in html(response)
     assert count(Action) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {
+            "title": 5,
+            "other_options": "Damp\nYouth centre",
+            "method": "approval",
+            "voters": "all_members",
+            "quorum_percent": 0,
+        },
+        {"title": True, "quorum_percent": 1.5},
+        {"title": {"nested": "x"}, "other_options": ["Damp", "Youth centre"]},
+        [1, 2],
+        "What first?",
+        5,
+    ],
+    ids=["number", "true", "object", "list", "string", "bare number"],
+)
+def test_json_sent_to_a_form_is_refused_and_nothing_is_kept(facilitated, body):
+    # Forms would be filled from JSON, numbers and all, and fail on the first one.
+    group, client = facilitated
+
+    response = client.post(f"/groups/{group.slug}/ballots/new", json=body)
+
+    assert response.status_code == 400
+    assert "takes a form sent from its page, not JSON" in html(response)
+    assert count(Ballot) == 0
