@@ -152,7 +152,8 @@ def _request_contains_nul() -> bool:
     name is the uploads module's to refuse, with its own message.)"""
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
-            if "\x00" in key or "\x00" in value:
+            # A part of a multipart form whose header could not be read has no name.
+            if "\x00" in (key or "") or "\x00" in (value or ""):
                 return True
     return request.is_json and _contains_nul(request.get_json(silent=True))
 

@@ -248,3 +248,24 @@ def test_json_sent_to_a_form_is_refused_and_nothing_is_kept(facilitated, body):
     assert response.status_code == 400
     assert "takes a form sent from its page, not JSON" in html(response)
     assert count(Ballot) == 0
+
+
+@pytest.mark.parametrize("name", ["\n", "\r", 'a"\r\nContent-Type: text/html'])
+def test_a_form_part_whose_name_breaks_its_header_is_ignored(facilitated, name):
+    # Werkzeug reads such a part as having no name at all, which the NUL check tripped on.
+    group, client = facilitated
+    data = {
+        "title": "What first?",
+        "other_options": "Damp\nYouth centre",
+        "method": "approval",
+        "voters": "all_members",
+        "quorum_percent": "0",
+        name: "x",
+    }
+
+    response = client.post(
+        f"/groups/{group.slug}/ballots/new", data=data, content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 303
+    assert count(Ballot) == 1
