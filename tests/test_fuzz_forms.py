@@ -7,7 +7,9 @@ services behind it rather than being turned away at the door. The fields posted 
 the ones the route's own form shows (read from the page that carries it), filled with
 values a form would send and with values it never would: wrong types, numbers too big
 for any column, impossible dates, long lines, bytes that are not UTF-8, markup, paths,
-unicode that reorders or combines, fields sent twice, left out, or made up.
+unicode that reorders or combines, fields sent twice, left out, or made up; now and
+then JSON of any shape instead of the form. Every page gets the same treatment in its
+query string, and every id in an address is tried with ids that are not there.
 
 The examples are generated in the same order on every run (derandomized), so a run
 that passes passes again; a failure prints the exact request to reproduce it.
@@ -16,6 +18,7 @@ that passes passes again; a failure prints the exact request to reproduce it.
 from __future__ import annotations
 
 import io
+import os
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
@@ -34,8 +37,12 @@ from tests.uploads import samples
 world = matrix_world
 
 #: Public forms: the matrix lists them by their GET page, and anyone may post them.
-PUBLIC_FORMS = {"accounts.sign_in", "accounts.forgot_password", "accounts.reset_password"}
-PUBLIC_FORMS |= {"groups.join"}
+PUBLIC_FORMS = {
+    "accounts.sign_in",
+    "accounts.forgot_password",
+    "accounts.reset_password",
+    "groups.join",
+}
 #: Every route that takes a POST.
 FORM_ROUTES = sorted(
     {endpoint for endpoint, (method, _a, _p) in MATRIX.items() if method == "POST"}
@@ -64,9 +71,10 @@ NOT_SHOWN: dict[str, dict[str, set[str]]] = {
 }
 
 #: Examples per route. Enough to meet each kind of hostile value on each field a few
-#: times over the whole file, few enough that the file runs in a few minutes.
-FORM_EXAMPLES = 30
-PAGE_EXAMPLES = 8
+#: times over the whole file, few enough that the file runs in a few minutes. Set
+#: FUZZ_EXAMPLES to search further for a while (e.g. FUZZ_EXAMPLES=500).
+FORM_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 40))
+PAGE_EXAMPLES = max(FORM_EXAMPLES // 5, 1)
 
 #: Query-string names that some page reads (pagination, filters, search, next).
 QUERY_NAMES = (
@@ -191,6 +199,21 @@ hostile = st.one_of(
     st.just("z" * MEGABYTE),  # larger than any form may be
     st.just("\x00"),  # refused before any view sees it
 )
+
+
+#: What a program might post instead of a form: JSON of any shape.
+json_values = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), numbers.map(int), st.floats(), text, st.sampled_from(HOSTILE_TEXT)
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(text, inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+def json_bodies(fields: dict[str, set[str]]):
+    names = st.one_of(st.sampled_from(sorted(fields)), text) if fields else text
+    return st.one_of(st.dictionaries(names, json_values, max_size=6), json_values)
 
 
 class Forms(HTMLParser):
@@ -441,12 +464,21 @@ def test_no_form_input_makes_a_route_fail(app, world, endpoint):
     form = form_for(app, client_as(app, people, role), endpoint, url, url_args, reset_args)
 
     @fuzz_settings(FORM_EXAMPLES)
-    @given(submission=submissions(form["fields"], form["files"], form["boxes"]), htmx=st.booleans())
-    def post(submission, htmx):
+    @given(
+        submission=submissions(form["fields"], form["files"], form["boxes"]),
+        htmx=st.booleans(),
+        # Now and then, JSON instead of the form.
+        as_json=st.one_of(st.none(), st.none(), st.none(), json_bodies(form["fields"])),
+    )
+    def post(submission, htmx, as_json):
         pairs, uploads = submission
         limiter.reset()
         client = client_as(app, people, role)
         headers = {"HX-Request": "true"} if htmx else {}
+        if as_json is not None:
+            response = client.post(url, json=as_json, headers=headers)
+            check_answer(response, f"{role} POST {url} JSON {as_json!r:.2000}")
+            return
         if form["multipart"] or uploads:
             response = client.post(
                 url,
