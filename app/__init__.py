@@ -15,6 +15,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from app.config import ROOT, Config, settle_config
 from app.errors import Refused
@@ -73,6 +74,8 @@ def create_app(config: type | dict | None = None) -> Flask:
 
     from app.security import models as security_models  # noqa: F401  (its tables)
 
+    # Before any route is added: every <int:...> in an address is an id.
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _register_jobs()
     _register_guards(app)
@@ -81,6 +84,18 @@ def create_app(config: type | dict | None = None) -> Flask:
     _register_templating(app)
     _register_cli(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """A number in an address is an id, and no id is larger than a database column
+    holds: a larger one is simply not found, where looking it up would fail the whole
+    request (SQLite cannot even take a number past 2**63)."""
+
+    def __init__(self, map, *args, **kwargs):
+        from app.forms import LARGEST_NUMBER
+
+        kwargs.setdefault("max", LARGEST_NUMBER)
+        super().__init__(map, *args, **kwargs)
 
 
 def _select_locale():
@@ -154,12 +169,32 @@ def _request_contains_nul() -> bool:
     name is the uploads module's to refuse, with its own message.)"""
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
-            if "\x00" in key or "\x00" in value:
+            # A part of a multipart form whose header could not be read has no name.
+            if "\x00" in (key or "") or "\x00" in (value or ""):
                 return True
     return request.is_json and _contains_nul(request.get_json(silent=True))
 
 
 def _register_guards(app: Flask) -> None:
+    @app.before_request
+    def refuse_oversized_forms():
+        # A form with files is parsed a part at a time, and a text part larger than
+        # MAX_FORM_MEMORY_SIZE is refused; a plain form (or htmx's) is read whole, up
+        # to MAX_CONTENT_LENGTH (room for an upload): it gets a limit of its own,
+        # checked before anything reads it.
+        if (
+            request.mimetype == "application/x-www-form-urlencoded"
+            and (request.content_length or 0) > app.config["MAX_PLAIN_FORM_BYTES"]
+        ):
+            return render_error(
+                413,
+                _(
+                    "That form is too large to be saved. Shorten what you wrote and "
+                    "try again. Nothing was saved."
+                ),
+            )
+        return None
+
     @app.before_request
     def refuse_nul_characters():
         # PostgreSQL cannot store or even look up text with a NUL in it and fails the
@@ -218,6 +253,20 @@ def _register_guards(app: Flask) -> None:
         if getattr(view, "is_public", False) or current_user.is_authenticated:
             return None
         return login_manager.unauthorized()
+
+    @app.before_request
+    def refuse_json_sent_to_forms():
+        # Our pages post forms; Flask-WTF would fill a form from a JSON body too, with
+        # numbers, lists and objects where each field expects text, and fail on them.
+        if request.method in ("GET", "HEAD", "OPTIONS") or not request.is_json:
+            return None
+        view = app.view_functions.get(request.endpoint or "")
+        if view is None or getattr(view, "takes_json", False):
+            return None
+        return render_error(
+            400,
+            _("This address takes a form sent from its page, not JSON. Nothing was saved."),
+        )
 
     @app.after_request
     def security_headers(response):

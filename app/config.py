@@ -62,6 +62,9 @@ class Config:
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
     #: A whole request: the largest file plus room for the form's other fields.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", UPLOAD_MAX_BYTES + 1024 * 1024))
+    #: A plain form (no file) is read whole: no more than this. The longest text box
+    #: (minutes, 100,000 characters) fits even in a script of 3-byte letters.
+    MAX_PLAIN_FORM_BYTES = int(os.environ.get("MAX_PLAIN_FORM_BYTES", 1024 * 1024))
 
     # Mail: with no MAIL_SERVER, messages are written to the log (development only).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -228,6 +228,15 @@ def public(view):
     return view
 
 
+def takes_json(view):
+    """Mark a view that reads a JSON body (a program posting to it). Every other view
+    takes forms, and a JSON body sent to one is refused before it is read: Flask-WTF
+    would otherwise fill the form from it, with numbers, lists and objects where every
+    field expects text."""
+    view.takes_json = True
+    return view
+
+
 def open_data(view):
     """Mark a view as open data (JSON, CSV, calendars), read by programs as much as by
     people: open to visitors like `public`, and refusing in JSON, never by sending the

@@ -208,6 +208,9 @@ def create_action(
     if capture_key is not None:
         if meeting_id is None or not capture_open:
             raise Conflict(_("Start the meeting first."))
+        if not capture_key or len(capture_key) > Action.__table__.c.capture_key.type.length:
+            # The meeting page's own key, never typed: the form did not come whole.
+            raise Invalid(_("Reload the page and try again."))
         if _already_captured(capture_key):
             raise Conflict(_("That action has already been recorded."))
     action = Action(

@@ -32,6 +32,9 @@ from app.meetings.attendance import present_user_ids
 from app.meetings.live import must_be_under_way
 from app.meetings.models import AgendaItem, Meeting, MeetingDecision
 
+#: The longest capture key stored (the page makes shorter ones: new_capture_key).
+CAPTURE_KEY_LENGTH = MeetingDecision.__table__.c.capture_key.type.length
+
 
 def place_of(meeting: Meeting) -> str:
     """How the decision log names where a meeting's decision was taken."""
@@ -74,7 +77,9 @@ def capture_decision(
     """
     now = now or utcnow()
     must_be_under_way(meeting)
-    if not capture_key:
+    if not capture_key or len(capture_key) > CAPTURE_KEY_LENGTH:
+        # The page's own key, never typed: none, or one longer than any it makes
+        # (and than the column holds), means the form did not come whole from it.
         raise Invalid(_("Reload the page and try again."))
     if _already_captured(capture_key):
         raise Conflict(_("That decision has already been recorded."))

@@ -543,6 +543,21 @@ def test_bad_notes_answer_422_and_save_nothing(app, ctx, data):
     assert agenda.get_item(meeting, item.id).notes == ""
 
 
+def test_notes_sent_without_their_version_number_say_what_went_wrong(app, ctx):
+    # The version is a hidden field, so no box on the page can carry its message.
+    group, facilitator, _people = group_with_people(1)
+    meeting, (item, *_rest) = under_way(group, facilitator)
+    client = client_for(app, facilitator)
+    for headers in ({}, HX):
+        response = client.post(
+            f"{base(group, meeting)}/agenda/{item.id}/notes",
+            data={"notes-notes": "", "notes-submit": "y"},
+            headers=headers,
+        )
+        assert response.status_code == 422
+        assert "These notes were not sent whole. Reload the page" in html(response)
+
+
 def test_a_version_number_too_big_for_the_database_never_gives_a_server_error(app, ctx):
     group, facilitator, _people = group_with_people(1)
     meeting, (item, *_rest) = under_way(group, facilitator)
@@ -790,6 +805,22 @@ def test_only_facilitators_capture_decisions_but_advisers_capture_actions(app, c
     )
     assert response.status_code == 303
     assert count(Action) == 1
+
+
+@pytest.mark.parametrize("form", ["decisions", "actions"])
+@pytest.mark.parametrize("key", ["", "z" * 41, "z" * 1000], ids=["none", "41", "1000"])
+def test_a_capture_whose_key_the_page_did_not_make_is_refused_and_nothing_kept(app, ctx, form, key):
+    # PostgreSQL cannot store a key longer than its 40-character column: that was a 500.
+    group, facilitator, _people = group_with_people(1)
+    meeting, _items = under_way(group, facilitator)
+    client = client_for(app, facilitator)
+    data = decision_form(key) if form == "decisions" else action_form(key, owner_name="Homes")
+
+    response = client.post(f"{base(group, meeting)}/{form}", data=data)
+
+    assert response.status_code == 422
+    assert "Reload the page and try again" in html(response)
+    assert count(Decision) == count(MeetingDecision) == count(Action) == 0
 
 
 def action_form(key: str = "action-key", **overrides) -> dict:

@@ -334,8 +334,15 @@ def notes(slug: str, meeting_id: int, item_id: int):
     form = NotesForm(prefix="notes")
     answer = {"anchor": "#notes", "notes_item": item}
     if not form.validate_on_submit():
+        error = None
+        if form.version.errors:
+            # The version number is the page's own, never typed: a form without it
+            # was not sent whole, and no box would show its message.
+            error = _(
+                "These notes were not sent whole. Reload the page and try again. Nothing was saved."
+            )
         return live_answer(
-            group, meeting, "_live_notes.html", status=422, notes_form=form, **answer
+            group, meeting, "_live_notes.html", status=422, notes_form=form, error=error, **answer
         )
     try:
         live.save_notes(meeting, item, current_user, form.notes.data, form.version.data)

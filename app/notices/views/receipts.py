@@ -11,12 +11,13 @@ from app.dbtypes import utcnow
 from app.errors import Malformed
 from app.extensions import csrf, limiter
 from app.notices import bp, by_notify, notify
-from app.permissions import public, reads_own_authorization
+from app.permissions import public, reads_own_authorization, takes_json
 
 
 @bp.route("/notify/receipts", methods=["POST"])
 @public
 @reads_own_authorization
+@takes_json
 @csrf.exempt
 @limiter.limit("600 per minute")
 def notify_receipt():
