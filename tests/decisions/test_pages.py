@@ -27,6 +27,7 @@ def decision_form(**overrides):
         "status": "not_started",
         "forward_plan_id": "0",
         **date_fields("decided_on", local_today() - timedelta(days=90)),
+        "decided_time": "6.30pm",
     }
     data.update(overrides)
     return data
