@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,12 +27,15 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
     ValidationError,
 )
 
-#: A time of day as people type it: 18:30, 9.15, 09:15.
-TIME_RE = r"^([01]?[0-9]|2[0-3])[:.][0-5][0-9]$"
+from app.when import parse_date, parse_time
+
+#: What a time box says when it cannot read what was typed.
+TIME_MESSAGE = _l("Enter a time like 18:30, 6.30pm or 6pm")
+#: What a date's boxes say when they cannot read what was typed.
+DATE_MESSAGE = _l("Enter a real date, like 27 3 2026 or 27 March 2026")
 
 
 def strip(value):
@@ -50,24 +53,46 @@ class EmptyForm(FlaskForm):
 
 
 class PlainDateField(DateField):
-    """A date typed as day, month and year, with a plain message when it is not a real date."""
+    """A date typed as day, month and year, with a plain message when it is not a real date.
+
+    The three boxes also take a month's name ("12", "Dec", "2026"), and a whole date
+    typed into the first box ("12/12/2026", "12 Dec 2026", "2026-12-12"): see app.when.
+    """
 
     def process_formdata(self, valuelist):
-        if len(valuelist) != 3:
+        if len(valuelist) not in (1, 3):
             # Our form always sends three boxes; anything else did not come from it.
             # Keep three, so the boxes can be shown again with the message.
             self.raw_data = ([str(v) for v in valuelist] + ["", "", ""])[:3]
             if any(str(part).strip() for part in valuelist):
-                raise ValueError(str(_l("Enter a real date, like 27 3 2026")))
+                raise ValueError(str(DATE_MESSAGE))
             self.data = None
             return
         if not any(str(part).strip() for part in valuelist):
-            self.data = None  # all three boxes left empty: no date (Optional decides)
+            self.data = None  # every box left empty: no date (Optional decides)
+            return
+        if len(valuelist) == 1:
+            self.raw_data = [str(valuelist[0]), "", ""]
+        try:
+            self.data = parse_date(" ".join(str(part) for part in valuelist))
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(str(DATE_MESSAGE)) from exc
+
+
+class ClockField(StringField):
+    """A time of day as people type it (see app.when), kept as "HH:MM" once read."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        typed = (self.data or "").strip()
+        if not typed:
+            self.data = None  # left empty: the validators decide whether that will do
             return
         try:
-            super().process_formdata(valuelist)
+            self.data = parse_time(typed).strftime("%H:%M")
         except ValueError as exc:
-            raise ValueError(str(_l("Enter a real date, like 27 3 2026"))) from exc
+            raise ValueError(str(TIME_MESSAGE)) from exc
 
 
 class ChecklistField(SelectMultipleField):
@@ -114,25 +139,22 @@ def date_field(label, hint=None, validators=None):
         label,
         description=hint or _l("For example, 27 3 2026"),
         format="%d %m %Y",
-        validators=validators
-        if validators is not None
-        else [InputRequired(message=_l("Enter a real date, like 27 3 2026"))],
+        validators=validators if validators is not None else [InputRequired(message=DATE_MESSAGE)],
         widget=GovDateInput(),
     )
 
 
-def time_field(label, *, required: bool = False, hint=None):
-    """A time of day on the 24-hour clock; optional unless `required`."""
-    first = InputRequired(message=_l("Enter a time like 18:30")) if required else Optional()
+def time_field(label, *, required: bool = False, hint=None, message=None):
+    """A time of day (18:30, 6.30pm, 6pm); optional unless `required`, asked for by `message`."""
+    first = InputRequired(message=message or TIME_MESSAGE) if required else Optional()
     if hint is None:
-        hint = _l("24-hour clock, like 18:30")
+        hint = _l("For example, 18:30 or 6.30pm")
         if not required:
-            hint = _l("Optional. 24-hour clock, like 18:30")
-    return StringField(
+            hint = _l("Optional. For example, 18:30 or 6.30pm")
+    return ClockField(
         label,
         description=hint,
-        validators=[first, Regexp(TIME_RE, message=_l("Enter a time like 18:30"))],
-        filters=[strip],
+        validators=[first],
         widget=GovTextInput(),
     )
 
@@ -150,7 +172,7 @@ def none_choice(label) -> list[tuple[int, str]]:
 
 
 def parse_clock(text: str | None) -> time | None:
-    """The time typed in a time_field ("18:30" or "9.15"), or None when left empty."""
+    """The time read by a time_field ("18:30"), or None when left empty."""
     if not text:
         return None
-    return datetime.strptime(text.replace(".", ":"), "%H:%M").time()
+    return parse_time(text)

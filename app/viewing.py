@@ -5,7 +5,7 @@ what is stored), whatever status the answer carries."""
 
 from __future__ import annotations
 
-from flask import abort, flash, request
+from flask import abort, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -100,3 +100,48 @@ def save_form(form, save, field_name: str | None = None) -> Outcome:
     except Refused as exc:
         refused(form, exc, field_name)
         return Outcome(False)
+
+
+# Confirming before something that cannot be undone -------------------------------------
+
+
+def confirmed() -> bool:
+    """Whether the form came from the confirmation step (a single POST never is)."""
+    return request.method == "POST" and request.form.get("confirm") == "yes"
+
+
+def confirmation_page(
+    group,
+    *,
+    caption: str,
+    heading: str,
+    lines: list[str],
+    button: str,
+    back_url: str,
+    carry: bool = True,
+    details: str | None = None,
+):
+    """The page that says what will happen and to whom, with the form's own answers carried
+    so that going ahead sends them again, this time with confirm=yes. It changes nothing."""
+    carried = (
+        [
+            (name, value)
+            for name, values in request.form.lists()
+            if name not in ("csrf_token", "confirm")
+            for value in values
+        ]
+        if carry and request.method == "POST"
+        else []
+    )
+    return render_template(
+        "confirm.html",
+        group=group,
+        caption=caption,
+        heading=heading,
+        lines=lines,
+        button=button,
+        back_url=back_url,
+        action=request.path,
+        carried=carried,
+        details=details,
+    )

@@ -177,7 +177,7 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "meetings.paper_file": ("GET", MEMBERS, False),
     "meetings.live": ("GET", MEETING_HELPERS, False),
     "meetings.start": ("POST", MEETING_HELPERS, False),
-    "meetings.finish": ("POST", MEETING_HELPERS, False),
+    "meetings.finish": ("GET", MEETING_HELPERS, False),
     "meetings.step": ("POST", MEETING_HELPERS, False),
     "meetings.attendance": ("POST", MEETING_HELPERS, False),
     "meetings.guests": ("POST", MEETING_HELPERS, False),
@@ -269,6 +269,8 @@ POSTS: dict[str, set[str]] = {
     "meetings.agenda_send": {"facilitator"},
     "meetings.papers": {"facilitator"},
     "meetings.minutes": {"facilitator"},
+    # A POST without the confirmation step shows that step, and finishes nothing.
+    "meetings.finish": MEETING_HELPERS,
     "meetings.calendar_link": SIGNED_IN,
     "actions.new": ACTION_SETTERS,
     "actions.show": ACTION_SETTERS,

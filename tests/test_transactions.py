@@ -30,6 +30,7 @@ def decision_form():
         "status": "not_started",
         "forward_plan_id": "0",
         "decided_on": [str(day.day), str(day.month), str(day.year)],
+        "decided_time": "18:30",
     }
 
 

@@ -115,7 +115,11 @@ class HowItWasDecidedMixin:
 
 class DecisionForm(DecisionFieldsMixin, HowItWasDecidedMixin, FlaskForm):
     decided_on = date_field(_l("When was it decided?"))
-    decided_time = time_field(_l("At what time (optional)"))
+    decided_time = time_field(
+        _l("At what time?"),
+        required=True,
+        message=_l("Enter the time it was decided, like 18:30 or 6.30pm"),
+    )
     submit = SubmitField(_l("Record the decision and tell members"), widget=GovSubmitInput())
 
     def validate_decided_on(self, field):
@@ -153,7 +157,11 @@ class ToldForm(FlaskForm):
         widget=GovRadioInput(),
     )
     told_on = date_field(_l("On what date?"))
-    told_time = time_field(_l("At what time (optional)"))
+    # People are often told on a day without anyone noting the hour: the time stays optional.
+    told_time = time_field(
+        _l("At what time (optional)"),
+        hint=_l("Leave it empty if nobody noted the time. For example, 18:30 or 6.30pm"),
+    )
     note = StringField(
         _l("Note (optional)"),
         description=_l('For example, "at the church hall meeting"'),

@@ -1,19 +1,28 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
-from app.accounts.forms import ProfileFieldsMixin, email_field, name_field
+from app.accounts.forms import ProfileFieldsMixin, channel_choices, email_field, name_field
+from app.accounts.models import DIGESTS
 from app.forms import WholeNumberField, limited, strip
 from app.groups.models import ROLES, VOTERS
-from app.labels import ROLE_LABELS, VOTER_LABELS
+from app.labels import DIGEST_LABELS, ROLE_LABELS, VOTER_LABELS
 
 
 def role_field(default="resident"):
@@ -115,15 +124,64 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Send invitation"), widget=GovSubmitInput())
 
 
+#: Ways of being told that need an email address and a sign-in.
+NEEDS_EMAIL = ("in_app", "email")
+
+
 class MemberForm(ProfileFieldsMixin, FlaskForm):
-    """A facilitator adds or edits a member (including one without email)."""
+    """A facilitator adds or edits a member who has no email address, in words about them.
+
+    Email and Logbook's own pages are not offered: the person has no address and cannot
+    sign in. Someone who had one of them before keeps it on the form, and is asked to
+    choose another way.
+    """
 
     name = name_field()
     role = role_field()
+    preferred_channels = SelectMultipleField(
+        _l("How would they like to be told about decisions?"),
+        description=_l("Choose all that suit them. They have no email address, so not email."),
+        choices=channel_choices(),
+        validators=[DataRequired(message=_l("Choose at least one way to tell them"))],
+        widget=GovCheckboxesInput(),
+    )
+    postal_address = TextAreaField(
+        _l("Postal address (optional)"),
+        description=_l("Needed if they would like letters."),
+        validators=[Optional(), limited(500)],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+    digest = RadioField(
+        _l("How often would they like the group's news?"),
+        description=_l(
+            "Letters come one a week if they choose once a week; calls come as things happen."
+        ),
+        choices=[(code, DIGEST_LABELS[code]) for code in DIGESTS],
+        validators=[Optional()],
+        widget=GovRadioInput(),
+    )
     submit = SubmitField(_l("Save member"), widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        had = set(self.preferred_channels.data or [])
+        self.preferred_channels.choices = [
+            (code, label)
+            for code, label in self.preferred_channels.choices
+            if code not in NEEDS_EMAIL or code in had
+        ]
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
+        if set(self.preferred_channels.data or []) & set(NEEDS_EMAIL):
+            self.preferred_channels.errors = list(self.preferred_channels.errors) + [
+                _l(
+                    "They have no email address and cannot sign in. Choose another way "
+                    "to tell them, like a letter or a phone call"
+                )
+            ]
+            ok = False
         return self.validate_channels_need_details() and ok
 
 

@@ -31,7 +31,15 @@ from app.notices import notify, schedule
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, public, require
-from app.viewing import flash_refusal, form_status, found, load_group, save_form
+from app.viewing import (
+    confirmation_page,
+    confirmed,
+    flash_refusal,
+    form_status,
+    found,
+    load_group,
+    save_form,
+)
 from app.voting import services as voting
 
 # Site admin ----------------------------------------------------------------
@@ -326,6 +334,8 @@ def settings(slug: str):
         if form.public_log.data and not group.public_log and not reauth.password_is_recent():
             # Publishing the log opens it to the world: only with the password typed lately.
             return reauth.confirm_first()
+        if form.public_log.data and not group.public_log and not confirmed():
+            return _confirm_publish_log(group)  # nothing is saved before it is confirmed
         groups.update_settings(
             group,
             name=form.name.data,
@@ -340,6 +350,21 @@ def settings(slug: str):
         flash(_("The group's settings have been saved."))
         return redirect(url_for("groups.home", slug=slug), 303)
     return render_template("groups/settings.html", group=group, form=form), form_status(form)
+
+
+def _confirm_publish_log(group):
+    return confirmation_page(
+        group,
+        caption=group.name,
+        heading=_("Publish the group's decision log?"),
+        lines=[
+            _("Anyone on the internet can read what is listed below, without signing in."),
+            _("Your other changes to the settings are saved with it."),
+        ],
+        button=_("Publish the log"),
+        back_url=url_for("groups.settings", slug=group.slug),
+        details="groups/_what_is_public.html",
+    )
 
 
 # Joining -------------------------------------------------------------------

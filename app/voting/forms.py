@@ -10,9 +10,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from app.forms import TIME_RE, ChecklistField, PlainDateField, WholeNumberField, limited, strip
+from app.forms import (
+    ChecklistField,
+    PlainDateField,
+    WholeNumberField,
+    limited,
+    strip,
+    time_field,
+)
 from app.voting.labels import PRIORITY_STATUS_LABELS
 from app.voting.models import DOMAINS, METHODS, PRIORITY_STATUSES, VOTERS
 
@@ -142,12 +149,9 @@ class BallotForm(FlaskForm):
         validators=[Optional()],
         widget=GovDateInput(),
     )
-    opens_time = StringField(
-        _l("at (optional)"),
-        description=_l("24-hour clock, like 18:30"),
-        validators=[Optional(), Regexp(TIME_RE, message=_l("Enter a time like 18:30"))],
-        filters=[strip],
-        widget=GovTextInput(),
+    opens_time = time_field(
+        _l("at"),
+        hint=_l("Needed with a date. For example, 9am or 18:30"),
     )
     closes_on = PlainDateField(
         _l("Close it automatically on (optional)"),
@@ -156,14 +160,29 @@ class BallotForm(FlaskForm):
         validators=[Optional()],
         widget=GovDateInput(),
     )
-    closes_time = StringField(
-        _l("at (optional)"),
-        description=_l("24-hour clock, like 18:30"),
-        validators=[Optional(), Regexp(TIME_RE, message=_l("Enter a time like 18:30"))],
-        filters=[strip],
-        widget=GovTextInput(),
+    closes_time = time_field(
+        _l("at"),
+        hint=_l("Needed with a date. For example, 9am or 18:30"),
     )
     submit = SubmitField(_l("Create the vote"), widget=GovSubmitInput())
+
+    def validate(self, extra_validators=None):
+        """A planned opening or closing needs both its day and its time: neither is guessed."""
+        valid = super().validate(extra_validators)
+        pairs = (
+            (self.opens_on, self.opens_time, _l("Enter the time it opens, like 9am or 18:30")),
+            (self.closes_on, self.closes_time, _l("Enter the time it closes, like 9am or 18:30")),
+        )
+        for day, at, no_time in pairs:
+            if day.errors or at.errors:
+                continue
+            if day.data and not at.data:
+                at.errors = [*at.errors, no_time]
+                valid = False
+            elif at.data and not day.data:
+                day.errors = [*day.errors, _l("Enter the day as well as the time")]
+                valid = False
+        return valid
 
 
 class PaperForm(FlaskForm):

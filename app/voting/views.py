@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import time
 from functools import partial
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -210,10 +209,10 @@ def ballot_new(slug: str):
 
 
 def _planned(day, at_text):
-    """A planned moment from the form's date and optional time (London), or None."""
+    """A planned moment from the form's date and time (London; the form asks for both), or None."""
     if day is None:
         return None
-    return local_to_utc(day, parse_clock(at_text) or time(9, 0))
+    return local_to_utc(day, parse_clock(at_text))
 
 
 def _choices_from(request_form, ballot, options):

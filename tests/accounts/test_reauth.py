@@ -69,7 +69,10 @@ def test_publishing_the_log_needs_the_password_typed_lately(app, ctx):
     assert right.headers["Location"] == url
     assert len(events("reauth.ok")) == 1
 
-    assert client.post(url, data=settings_form(group, public_log="y")).status_code == 303
+    asked = client.post(url, data=settings_form(group, public_log="y"))
+    assert asked.status_code == 200 and "Publish the group" in asked.text  # and then to confirm
+    done = client.post(url, data=settings_form(group, public_log="y", confirm="yes"))
+    assert done.status_code == 303
     db.session.expire_all()
     assert db.session.get(Group, group.id).public_log
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.dbtypes import local_today
-from app.decisions.models import Decision, GrapevineReport
+from app.decisions.models import Amendment, Decision, GrapevineReport
 from app.extensions import db
 from app.notices.models import Notice
 from tests.decisions.helpers import backdate_members, record
@@ -27,6 +27,7 @@ def decision_form(**overrides):
         "status": "not_started",
         "forward_plan_id": "0",
         **date_fields("decided_on", local_today() - timedelta(days=90)),
+        "decided_time": "6.30pm",
     }
     data.update(overrides)
     return data
@@ -196,3 +197,60 @@ def test_the_group_page_headlines_unanswered_grapevine_reports_and_latest_decisi
     assert 'lb-figure-box__number">2<' in page
     assert "decisions heard along the grapevine, not yet answered" in page
     assert f"{decision.number}. Library hours cut" in page
+
+
+def test_revoking_a_decision_asks_first_and_a_single_post_changes_nothing(app, ctx, login):
+    group = make_group(name="Riverside")
+    officer, _ = make_member(group, "officer")
+    make_member(group, "resident")
+    decision = record(group, officer)
+    client = login(officer)
+    url = f"/groups/{group.slug}/decisions/{decision.id}/amend"
+    revoke = {
+        "kind": "revocation",
+        "reason": "Withdrawn by cabinet",
+        "title": "Youth centre opens on Saturdays",
+        "summary": "It opens 1pm to 5pm.",
+        "status": "not_started",
+    }
+    announced = select(func.count()).select_from(Notice)
+    before = db.session.scalar(announced)
+
+    asked = client.post(url, data=revoke)
+
+    assert asked.status_code == 200
+    page = asked.get_data(as_text=True)
+    assert "Revoke “Youth centre opens on Saturdays”?" in page
+    assert "All 2 members of Riverside are told it has been revoked, and why." in page
+    assert 'name="reason" value="Withdrawn by cabinet"' in page
+    assert 'name="confirm" value="yes"' in page and "Go back" in page
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Amendment)) == 0
+    assert db.session.scalar(announced) == before
+
+    done = client.post(url, data=revoke | {"confirm": "yes"})
+
+    assert done.status_code == 303
+    [amendment] = db.session.scalars(select(Amendment))
+    assert (amendment.kind, amendment.reason) == ("revocation", "Withdrawn by cabinet")
+    assert db.session.scalar(announced) > before  # members are told
+    assert "revoked" in client.get(f"/groups/{group.slug}/decisions/{decision.id}").text
+
+
+def test_other_changes_to_a_decision_are_saved_without_the_revocation_step(app, ctx, login):
+    group = make_group()
+    officer, _ = make_member(group, "officer")
+    decision = record(group, officer)
+    response = login(officer).post(
+        f"/groups/{group.slug}/decisions/{decision.id}/amend",
+        data={
+            "kind": "status",
+            "reason": "Opened",
+            "title": "Youth centre opens on Saturdays",
+            "summary": "It opens 1pm to 5pm.",
+            "status": "done",
+        },
+    )
+    assert response.status_code == 303
+    [amendment] = db.session.scalars(select(Amendment))
+    assert amendment.kind == "status"

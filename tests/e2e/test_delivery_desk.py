@@ -55,6 +55,7 @@ def test_a_facilitator_posts_the_letters_and_works_the_call_sheet(
         "The bus stop outside 40 Canal Street moves 50 metres, to the primary school gates."
     )
     fill_date(owen, "When was it decided?", local_today() - timedelta(days=2))
+    owen.get_by_label("At what time?").fill("6pm")
     owen.get_by_label("Council cabinet or committee").check()
     owen.get_by_role("button", name="Record the decision and tell members").click()
     expect(owen.get_by_text("is in the log, and members are being told")).to_be_visible()

@@ -241,6 +241,11 @@ def test_a_facilitator_runs_a_meeting_from_agenda_to_minutes_and_the_room_is_tol
         # The meeting finishes; the minutes are drafted from what was captured.
         fatima.goto(fatima.url.split("#")[0])
         fatima.get_by_role("button", name="Finish the meeting").click()
+        # It cannot be undone, so a page says what it does first.
+        expect(fatima.get_by_role("heading", name="Finish the meeting?")).to_be_visible()
+        expect(fatima.locator("#what-happens")).to_contain_text("checked in as present")
+        check_page(fatima)
+        fatima.get_by_role("button", name="Finish the meeting").click()
         expect(fatima.get_by_role("heading", name=re.compile("^Minutes:"))).to_be_visible()
         minutes = fatima.get_by_label("Minutes", exact=True)
         expect(minutes).to_have_value(re.compile("Rita will bring leaflets"))
@@ -249,6 +254,9 @@ def test_a_facilitator_runs_a_meeting_from_agenda_to_minutes_and_the_room_is_tol
         second.goto(fatima.url)  # the other screen has the draft open too
         minutes.fill(minutes.input_value() + "\nThanks to St Mark's for the hall.\n")
         fatima.get_by_role("button", name="Publish the minutes and tell every member").click()
+        expect(fatima.get_by_role("heading", name="Publish the minutes?")).to_be_visible()
+        check_page(fatima)
+        fatima.get_by_role("button", name="Publish the minutes", exact=True).click()
         expect(fatima.get_by_text("The minutes are published")).to_be_visible()
         expect(fatima.get_by_text("Thanks to St Mark's for the hall.")).to_be_visible()
         check_page(fatima)

@@ -48,6 +48,7 @@ def test_the_told_record_says_only_what_the_data_shows(new_page, live_server, ma
         f"The council will build a small skate park behind {place} next summer."
     )
     fill_date(owen, "When was it decided?", local_today() - timedelta(days=2))
+    owen.get_by_label("At what time?").fill("10.15am")
     owen.get_by_label("Council cabinet or committee").check()
     owen.get_by_role("button", name="Record the decision and tell members").click()
     expect(owen.get_by_text("is in the log, and members are being told")).to_be_visible()

@@ -149,6 +149,7 @@ def settings_data(**overrides):
         "notice_period_days": "28",
         "who_may_vote": "residents_only",
         "public_log": "y",
+        "confirm": "yes",  # publishing the log is asked about first: see below
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
@@ -189,11 +190,37 @@ def test_saving_settings_keeps_them(facilitated):
 def test_unticking_public_log_turns_it_off(facilitated):
     group, client = facilitated
     client.post("/groups/riverside/settings", data=settings_data())
+    assert reloaded(group).public_log is True
 
     response = client.post("/groups/riverside/settings", data=settings_data(public_log=None))
 
     assert response.status_code == 303
     assert reloaded(group).public_log is False
+
+
+def test_publishing_the_log_asks_first_and_a_single_post_changes_nothing(facilitated):
+    group, client = facilitated
+
+    response = client.post("/groups/riverside/settings", data=settings_data(confirm=None))
+
+    assert response.status_code == 200
+    page = html(response)
+    assert "Publish the group&#39;s decision log?" in page
+    assert "If you publish the log, anyone can see, without signing in:" in page
+    assert "These stay with members only:" in page
+    assert 'name="name" value="Riverside Group"' in page and 'name="confirm" value="yes"' in page
+    saved = reloaded(group)
+    assert saved.public_log is False and saved.name == "Old Name"  # nothing of it is kept
+
+    assert (
+        client.post("/groups/riverside/settings", data=settings_data(confirm="no")).status_code
+        == 200
+    )
+    assert reloaded(group).public_log is False
+    done = client.post("/groups/riverside/settings", data=settings_data())
+    assert done.status_code == 303
+    saved = reloaded(group)
+    assert saved.public_log is True and saved.name == "Riverside Group"
 
 
 def test_the_settings_page_says_what_publishing_the_log_makes_public_and_what_not(

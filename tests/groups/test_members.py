@@ -299,3 +299,26 @@ def test_members_list_survives_an_absurdly_large_page_number(app, group, facilit
     )
 
     assert response.status_code in (200, 404)
+
+
+def test_the_add_member_form_speaks_of_them_and_offers_no_email(app, group, facilitator):
+    client = client_for(app, facilitator)
+    page = html(client.get(f"/groups/{group.slug}/members/new"))
+    assert "How would they like to be told about decisions?" in page
+    assert "How often would they like the group" in page
+    assert "Needed if they would like letters." in page
+    assert "How would you" not in page and "suit you" not in page
+    assert 'value="email"' not in page and 'value="in_app"' not in page
+    assert 'value="letter"' in page
+
+
+@pytest.mark.parametrize("channel", ["email", "in_app"])
+def test_a_member_without_email_cannot_be_set_to_be_told_by_email(app, group, facilitator, channel):
+    client = client_for(app, facilitator)
+    response = client.post(
+        f"/groups/{group.slug}/members/new",
+        data=member_data(preferred_channels=["letter", channel]),
+    )
+    assert response.status_code == 422
+    assert "They have no email address and cannot sign in" in html(response)
+    assert count(User) == 1  # only the facilitator

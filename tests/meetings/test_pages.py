@@ -373,11 +373,43 @@ def test_starting_and_stepping_through_the_agenda(app, ctx):
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).current_position == 3
 
-    response = client.post(f"{base(group, meeting)}/finish")
+    response = client.post(f"{base(group, meeting)}/finish", data={"confirm": "yes"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"{base(group, meeting)}/minutes")
     response = client.post(f"{base(group, meeting)}/step", data={"position": "1"})
     assert response.status_code == 409
+
+
+def test_finishing_a_meeting_says_what_happens_and_a_single_post_changes_nothing(app, ctx):
+    group, facilitator, people = group_with_people(3)
+    meeting, _items = under_way(group, facilitator)
+    attendance.set_attendance(
+        group, meeting, membership_of(group, people[0][0]).id, "present", facilitator
+    )
+    client = client_for(app, facilitator)
+    url = f"{base(group, meeting)}/finish"
+    live_page = html(client.get(f"{base(group, meeting)}/live"))
+    assert f'href="{url}"' in live_page and f'action="{url}"' not in live_page  # a link, not a tap
+
+    page = client.get(url)
+    bare = client.post(url)  # the old one-tap button, or a forged form
+    hx = client.post(url, headers=HX)
+
+    for response in (page, bare, hx):
+        assert response.status_code == 200
+        text = html(response)
+        assert (
+            "Finish the meeting?" in text and "1 of the 4 members is checked in as present" in text
+        )
+        assert 'name="confirm" value="yes"' in text and "Go back" in text
+    db.session.expire_all()
+    stored = db.session.get(Meeting, meeting.id)
+    assert stored.status == "under_way" and stored.finished_at is None
+
+    assert client.post(url, data={"confirm": "yes"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).status == "finished"
+    assert client.get(url).status_code == 303  # finished already: back to the live page
 
 
 def test_moving_agenda_items_with_the_order_the_page_showed(app, ctx):
@@ -932,18 +964,51 @@ def test_writing_and_publishing_minutes_through_the_page(app, ctx):
     assert db.session.get(Meeting, meeting.id).minutes_text == "Fatima's minutes."
 
     response = second.post(
-        url, data={"text": "Fatima's minutes. Ade's too.", "version": "1", "publish": "1"}
+        url,
+        data={"text": "Fatima's minutes. Ade's too.", "version": "1", "publish": "1"},
+    )
+    assert response.status_code == 200 and "Publish the minutes?" in html(response)
+    response = second.post(
+        url,
+        data={"text": "Fatima's minutes. Ade's too.", "version": "1", "publish": "1"}
+        | {"confirm": "yes"},
     )
     assert response.status_code == 303
     assert count(Announcement, Announcement.subject_kind == "minutes") == 1
     assert "<p>Fatima's minutes. Ade's too.</p>" in html(client_for(app, rita).get(url))
 
-    response = first.post(url, data={"text": "Again", "version": "2", "publish": "1"})
+    again = {"text": "Again", "version": "2", "publish": "1", "confirm": "yes"}
+    response = first.post(url, data=again)
     assert response.status_code == 409
     assert "already been published" in html(response)
     assert count(Announcement, Announcement.subject_kind == "minutes") == 1
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).minutes_text == "Fatima's minutes. Ade's too."
+
+
+def test_publishing_minutes_asks_first_and_a_single_post_changes_nothing(app, ctx):
+    group, facilitator, people = group_with_people(2)
+    meeting, _items = finished(group, facilitator)
+    client = client_for(app, facilitator)
+    url = f"{base(group, meeting)}/minutes"
+    sent = {"text": "What we agreed.", "version": "0", "publish": "1"}
+
+    response = client.post(url, data=sent)
+
+    assert response.status_code == 200
+    page = html(response)
+    assert "Publish the minutes?" in page and "All 3 members of" in page
+    assert 'name="text" value="What we agreed."' in page and 'name="confirm" value="yes"' in page
+    db.session.expire_all()
+    stored = db.session.get(Meeting, meeting.id)
+    assert stored.minutes_published_at is None and stored.minutes_version == 0
+    assert count(Announcement, Announcement.subject_kind == "minutes") == 0
+
+    assert client.post(url, data=sent | {"confirm": "yes"}).status_code == 303
+    db.session.expire_all()
+    stored = db.session.get(Meeting, meeting.id)
+    assert stored.minutes_published_at is not None and stored.minutes_text == "What we agreed."
+    assert count(Announcement, Announcement.subject_kind == "minutes") == 1
 
 
 def test_minutes_cannot_be_posted_before_the_meeting_finishes(app, ctx):

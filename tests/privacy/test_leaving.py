@@ -90,6 +90,18 @@ def test_a_facilitator_removes_a_member_with_a_reason_kept_in_the_history(app, c
     assert chain.verify(group.id).ok
 
 
+def test_a_single_post_without_the_confirmation_page_removes_no_one(app, ctx):
+    group, fay, rita, membership_id, _decision = riverside()
+    client = app.test_client()
+    sign_in(client, fay)
+
+    bare = client.post(f"/groups/riverside/members/{membership_id}/remove")
+
+    assert bare.status_code == 422 and "Say why they are being removed" in bare.text
+    assert count(Membership, Membership.user_id == rita.id) == 1
+    assert count(MembershipEnd, MembershipEnd.user_id == rita.id) == 0
+
+
 def test_a_resident_cannot_remove_anyone_or_read_the_history(app, ctx):
     group, fay, rita, _membership_id, _decision = riverside()
     fay_membership = db.session.scalar(select(Membership.id).where(Membership.user_id == fay.id))

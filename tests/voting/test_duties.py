@@ -220,6 +220,18 @@ def test_closing_early_asks_to_confirm_and_for_a_reason_shown_with_the_result(vo
     assert "The count has not been confirmed yet" in shown
 
 
+def test_a_single_post_without_the_confirmation_box_closes_no_vote(vote, login):
+    group, ballot, _choices, people = vote
+    client = login(people["facilitator"])
+
+    bare = client.post(f"/groups/{group.slug}/ballots/{ballot.id}/close")
+
+    assert bare.status_code == 422 and "Tick the box to confirm" in bare.get_data(as_text=True)
+    db.session.expire_all()
+    stored = db.session.get(Ballot, ballot.id)
+    assert stored.closed_at is None and stored.closed_by_id is None
+
+
 def test_the_count_is_confirmed_by_someone_other_than_who_closed_it(vote, login):
     group, ballot, (damp, _y, _t), people = vote
     voting.cast(ballot, people["rita"], [damp])

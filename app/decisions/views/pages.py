@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.services import people_by_id
@@ -20,11 +21,12 @@ from app.decisions.views.common import labels, load_decision
 from app.enquiries import services as enquiries
 from app.extensions import htmx
 from app.forms import EmptyForm, parse_clock
+from app.groups import services as groups
 from app.meetings import captures
 from app.notices import services as notices
 from app.pagination import page_arg, page_size
 from app.permissions import can, membership, public
-from app.viewing import form_status, load_group, save_form
+from app.viewing import confirmation_page, confirmed, form_status, load_group, save_form
 
 # The log ---------------------------------------------------------------------
 
@@ -208,9 +210,37 @@ def amend(slug: str, decision_id: int):
             reason=form.reason.data,
         )
 
+    if form.kind.data == "revocation" and not confirmed() and form.validate_on_submit():
+        return _confirm_revoke(group, decision, state)  # nothing is saved before it is confirmed
     if save_form(form, save):
         flash(_("The change is in the log, with the decision's history."))
         return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
     return render_template(
         "decisions/amend.html", group=group, decision=decision, state=state, form=form
     ), form_status(form)
+
+
+def _confirm_revoke(group, decision, state):
+    members = sum(groups.role_counts(group).values())
+    return confirmation_page(
+        group,
+        caption=_("Decision %(n)d", n=decision.number),
+        heading=_("Revoke “%(title)s”?", title=state.title),
+        lines=[
+            _(
+                "The decision no longer stands. It stays in the log, marked as revoked, and "
+                "can never be changed again."
+            ),
+            ngettext(
+                "The %(num)d member of %(group)s is told it has been revoked, and why.",
+                "All %(num)d members of %(group)s are told it has been revoked, and why.",
+                members,
+                group=group.name,
+            ),
+            _("Anyone who can read the public log sees it as revoked.")
+            if group.public_log
+            else _("The group's log is not public: only members see it."),
+        ],
+        button=_("Revoke the decision"),
+        back_url=url_for("decisions.amend", slug=group.slug, decision_id=decision.id),
+    )

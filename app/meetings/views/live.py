@@ -27,7 +27,7 @@ from app.meetings.forms import CaptureDecisionForm, GuestsForm, NotesForm
 from app.meetings.labels import labels
 from app.meetings.views.common import load_item, load_meeting, load_meeting_for, meeting_url
 from app.permissions import can
-from app.viewing import load_group, refused
+from app.viewing import confirmation_page, confirmed, load_group, refused
 from app.voting import services as voting
 
 # The capture forms ---------------------------------------------------------------------
@@ -261,9 +261,14 @@ def start(slug: str, meeting_id: int):
     return redirect(url_for("meetings.live", slug=slug, meeting_id=meeting.id), 303)
 
 
-@bp.route("/groups/<slug>/meetings/<int:meeting_id>/finish", methods=["POST"])
+@bp.route("/groups/<slug>/meetings/<int:meeting_id>/finish", methods=["GET", "POST"])
 def finish(slug: str, meeting_id: int):
+    """Finishing cannot be undone: a page says what it does first; only its button acts."""
     group, meeting = load_meeting_for(slug, meeting_id, "meeting.run")
+    if meeting.status == "under_way" and not confirmed():
+        return _confirm_finish(group, meeting)
+    if request.method == "GET":
+        return redirect(url_for("meetings.live", slug=slug, meeting_id=meeting.id), 303)
     try:
         live.finish_meeting(meeting)
     except Refused as exc:
@@ -272,6 +277,34 @@ def finish(slug: str, meeting_id: int):
     if can(current_user, "meeting.minutes", group):
         return redirect(url_for("meetings.minutes", slug=slug, meeting_id=meeting.id), 303)
     return redirect(meeting_url(group, meeting), 303)
+
+
+def _confirm_finish(group, meeting):
+    counts = attendance.attendance_counts(group, meeting)
+    return confirmation_page(
+        group,
+        caption=meeting.title,
+        heading=_("Finish the meeting?"),
+        lines=[
+            _("Check-in, live notes and recording decisions and actions stop."),
+            ngettext(
+                "%(num)d of the %(members)d members is checked in as present, with "
+                "%(apologies)d apologies. Who came can no longer be changed.",
+                "%(num)d of the %(members)d members are checked in as present, with "
+                "%(apologies)d apologies. Who came can no longer be changed.",
+                counts.present,
+                members=counts.members,
+                apologies=counts.apologies,
+            ),
+            _(
+                "The minutes are drafted from what was captured. Members do not see them "
+                "until a facilitator publishes them."
+            ),
+        ],
+        button=_("Finish the meeting"),
+        back_url=url_for("meetings.live", slug=group.slug, meeting_id=meeting.id),
+        carry=False,
+    )
 
 
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/step", methods=["POST"])

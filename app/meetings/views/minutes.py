@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.services import people_by_id
 from app.decisions import services as decisions
 from app.errors import Refused
+from app.groups import services as groups
 from app.meetings import agenda, attendance, bp, captures, minutes, papers
 from app.meetings.common import NotesConflict
 from app.meetings.forms import MinutesForm
@@ -16,7 +18,7 @@ from app.meetings.labels import labels
 from app.meetings.views.common import load_meeting
 from app.notices import services as notices
 from app.permissions import can, require
-from app.viewing import load_group, refused
+from app.viewing import confirmation_page, confirmed, load_group, refused
 
 
 @bp.route(
@@ -39,10 +41,14 @@ def minutes_page(slug: str, meeting_id: int):
             else minutes.draft_minutes(group, meeting)
         )
         form = MinutesForm(data={"text": text, "version": meeting.minutes_version})
-        if form.validate_on_submit():
+        valid = form.validate_on_submit()
+        publishing = bool(request.form.get("publish"))
+        if valid and publishing and not confirmed():
+            return _confirm_publish(group, meeting)  # nothing is saved before it is confirmed
+        if valid:
             try:
                 minutes.save_minutes(meeting, form.text.data, form.version.data)
-                if request.form.get("publish"):
+                if publishing:
                     minutes.publish_minutes(group, meeting, current_user)
             except NotesConflict as found:
                 conflict = found
@@ -79,6 +85,27 @@ def minutes_page(slug: str, meeting_id: int):
         ),
         **labels(),
     ), status
+
+
+def _confirm_publish(group, meeting):
+    members = sum(groups.role_counts(group).values())
+    return confirmation_page(
+        group,
+        caption=meeting.title,
+        heading=_("Publish the minutes?"),
+        lines=[
+            _("The minutes are saved as they are now and can no longer be changed."),
+            ngettext(
+                "The %(num)d member of %(group)s can read them, and is told they are ready.",
+                "All %(num)d members of %(group)s can read them, and each is told they are "
+                "ready, the way they chose to hear from the group.",
+                members,
+                group=group.name,
+            ),
+        ],
+        button=_("Publish the minutes"),
+        back_url=url_for("meetings.minutes", slug=group.slug, meeting_id=meeting.id),
+    )
 
 
 @bp.route("/groups/<slug>/meetings/<int:meeting_id>/print")
