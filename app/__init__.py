@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from app import languages
 from app.config import ROOT, Config, settle_config
 from app.errors import Refused
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate, undo
@@ -60,7 +61,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=languages.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = None  # the sign-in page explains itself
@@ -98,16 +99,6 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def _select_locale():
-    if not has_request_context():
-        return None  # CLI and workers: the default, unless the caller forces a locale
-    if current_user and getattr(current_user, "is_authenticated", False):
-        language = current_user.language
-        if language in Config.LANGUAGES:
-            return language
-    return request.accept_languages.best_match(list(Config.LANGUAGES)) or "en"
-
-
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.actions.views import bp as actions_bp
@@ -119,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.voting.views import bp as voting_bp
 
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(languages.bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(decisions_bp)
@@ -449,6 +441,8 @@ def _register_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=can,
         get_locale=get_locale,
+        text_direction=languages.direction,
+        LANGUAGES=Config.LANGUAGES,
         ROLE_LABELS=labels.ROLE_LABELS,
         CHANNEL_LABELS=labels.CHANNEL_LABELS,
         VOTER_LABELS=labels.VOTER_LABELS,

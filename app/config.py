@@ -119,7 +119,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "app" / "translations")
-    LANGUAGES = {"en": "English"}
+    #: Code → the language's own name. Each has a catalogue in app/translations.
+    LANGUAGES = {"en": "English", "pl": "Polski", "ur": "اردو"}
 
     PAGE_SIZE = 25
 

@@ -13,7 +13,12 @@ _seq = itertools.count(1)
 
 
 def make_user(
-    *, email: str | None = "", name: str | None = None, admin: bool = False, password=PASSWORD
+    *,
+    email: str | None = "",
+    name: str | None = None,
+    admin: bool = False,
+    password=PASSWORD,
+    language: str | None = None,
 ):
     n = next(_seq)
     if email == "":
@@ -24,6 +29,7 @@ def make_user(
         password=password if email else None,
         is_admin=admin,
     )
+    user.language = language
     db.session.commit()
     return user
 

@@ -62,6 +62,8 @@ MATRIX: dict[str, tuple[str, set[str], bool]] = {
     "accounts.index": ("GET", EVERYONE, True),
     "accounts.sign_in": ("GET", EVERYONE, True),
     "accounts.sign_out": ("POST", SIGNED_IN, False),
+    # Choosing the language of the pages, before or after signing in (none chosen here: 422).
+    "languages.choose": ("POST", EVERYONE, True),
     "accounts.forgot_password": ("GET", EVERYONE, True),
     "accounts.reset_password": ("GET", EVERYONE, True),
     "accounts.profile": ("GET", SIGNED_IN, False),

@@ -30,7 +30,9 @@ class User(db.Model):
     preferred_channels: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["in_app"])
     phone: Mapped[str | None] = mapped_column(String(40))
     postal_address: Mapped[str | None] = mapped_column(Text)
-    language: Mapped[str] = mapped_column(String(10), default="en")
+    #: The language of their pages, notices and letters; None until they choose one
+    #: or first sign in (then it is the language they signed in with).
+    language: Mapped[str | None] = mapped_column(String(10))
     #: One of DIGESTS.
     digest: Mapped[str] = mapped_column(String(10), default="each")
     #: Letters in large print.

@@ -79,8 +79,11 @@ def start(user: User, *, address: str | None, user_agent: str | None) -> str:
 def sign_in_browser(user: User) -> None:
     """Sign this browser in as the person, who has just proved who they are: a fresh
     cookie (nothing from before carries over) holding a new session's key."""
+    from app import languages
+
     cookie.clear()
     cookie[SESSION_KEY] = start(user, **request_details())
+    languages.keep_for(user)
     login_user(user)
 
 

@@ -240,21 +240,21 @@ def create_action(
 
 
 def _tell_new_owner(group: Group, action: Action, owner: User, now) -> None:
-    _tell_owner(group, action, owner, _("New action for you: %(title)s", title=action.title), now)
-
-
-def _tell_owner(group: Group, action: Action, owner: User, title: str, now) -> None:
-    due = (
-        _("It is due by %(date)s.", date=format_date(action.due_on, "d MMMM yyyy"))
-        if action.due_on
-        else ""
+    _tell_owner(
+        group, action, owner, lambda: _("New action for you: %(title)s", title=action.title), now
     )
-    notices.announce(
-        group_id=group.id,
-        subject_kind="action",
-        subject_id=action.id,
-        title=title,
-        body="\n\n".join(
+
+
+def _tell_owner(group: Group, action: Action, owner: User, title, now) -> None:
+    """Tell an action's owner of it, in their language (`title` writes the title)."""
+
+    def body() -> str:
+        due = (
+            _("It is due by %(date)s.", date=format_date(action.due_on, "d MMMM yyyy"))
+            if action.due_on
+            else ""
+        )
+        return "\n\n".join(
             part
             for part in (
                 _("In %(group)s, you agreed to do this:", group=group.name),
@@ -264,7 +264,14 @@ def _tell_owner(group: Group, action: Action, owner: User, title: str, now) -> N
                 _("Open the link to say how it is going:"),
             )
             if part
-        ),
+        )
+
+    notices.announce(
+        group_id=group.id,
+        subject_kind="action",
+        subject_id=action.id,
+        title=title,
+        body=body,
         url=path_for("actions.show", slug=group.slug, action_id=action.id),
         people=[owner],
         now=now,
@@ -318,13 +325,16 @@ def _tell_members_of_progress(action: Action, by: User, note: str, now: datetime
     people = [p for p in group_services.everyone_to_tell(group) if p.id != by.id]
     if not people:
         return
-    status = str(ACTION_STATUS_LABELS[action.status])
     notices.announce(
         group_id=group.id,
         subject_kind="action_progress",
         subject_id=action.id,
-        title=_("Progress: %(title)s (%(status)s)", title=action.title, status=status),
-        body="\n\n".join(
+        title=lambda: _(
+            "Progress: %(title)s (%(status)s)",
+            title=action.title,
+            status=str(ACTION_STATUS_LABELS[action.status]),
+        ),
+        body=lambda: "\n\n".join(
             part
             for part in (
                 _(
@@ -333,7 +343,7 @@ def _tell_members_of_progress(action: Action, by: User, note: str, now: datetime
                     group=group.name,
                 ),
                 action.title,
-                _("Now: %(status)s.", status=status),
+                _("Now: %(status)s.", status=str(ACTION_STATUS_LABELS[action.status])),
                 note,
             )
             if part
@@ -375,11 +385,13 @@ def remind_owners(
         query = query.where(Action.group_id == group.id)
     reminded = 0
     for action, owner, action_group in db.session.execute(query).all():
-        heading = (
-            _("Overdue: %(title)s", title=action.title)
-            if action.due_on < today
-            else _("Due soon: %(title)s", title=action.title)
-        )
+        overdue = action.due_on < today
+
+        def heading(action=action, overdue=overdue) -> str:
+            if overdue:
+                return _("Overdue: %(title)s", title=action.title)
+            return _("Due soon: %(title)s", title=action.title)
+
         _tell_owner(action_group, action, owner, heading, now)
         action.reminded_at = now
         reminded += 1

@@ -57,13 +57,13 @@ def alert_facilitators(group_id: int, now: datetime) -> int:
         group_id=group.id,
         subject_kind="overdue",
         subject_id=group.id,
-        title=ngettext(
+        title=lambda: ngettext(
             "%(num)d member not told within %(days)d days",
             "%(num)d members not told within %(days)d days",
             members,
             days=days,
         ),
-        body="\n\n".join(
+        body=lambda: "\n\n".join(
             (
                 ngettext(
                     "In %(group)s, %(num)d member has not been told of a decision within "

@@ -59,7 +59,7 @@ def link_grapevine(group: Group, report: GrapevineReport, decision: Decision, by
         group,
         report,
         by,
-        _(
+        lambda: _(
             "It is in the log as decision %(number)d: %(title)s.",
             number=decision.number,
             title=decision.title,
@@ -78,13 +78,13 @@ def answer_grapevine(group: Group, report: GrapevineReport, answer: str, by: Use
     report.resolved_at = utcnow()
     db.session.flush()
     _tell_reporter(
-        group, report, by, _("%(name)s answered: %(answer)s", name=by.name, answer=answer)
+        group, report, by, lambda: _("%(name)s answered: %(answer)s", name=by.name, answer=answer)
     )
 
 
-def _tell_reporter(group: Group, report: GrapevineReport, by: User, answer: str) -> None:
+def _tell_reporter(group: Group, report: GrapevineReport, by: User, answer) -> None:
     """The member who reported what they heard is told the answer (unless they answered
-    it themselves, or have since left Logbook)."""
+    it themselves, or have since left Logbook); `answer` writes the answer's words."""
     reporter = db.session.get(User, report.reporter_id) if report.reporter_id else None
     if reporter is None or reporter.id == by.id:
         return
@@ -94,12 +94,12 @@ def _tell_reporter(group: Group, report: GrapevineReport, by: User, answer: str)
         group_id=group.id,
         subject_kind="grapevine",
         subject_id=report.id,
-        title=_("An answer to what you heard"),
-        body="\n\n".join(
+        title=lambda: _("An answer to what you heard"),
+        body=lambda: "\n\n".join(
             (
                 _("You told %(group)s you had heard this:", group=group.name),
                 report.what,
-                answer,
+                answer(),
             )
         ),
         url=path_for("decisions.grapevine_report", slug=group.slug, report_id=report.id),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -334,47 +334,59 @@ def _announce_decision(
     state: DecisionState,
     now: datetime,
     amendment: Amendment | None = None,
-    what_changed: str = "",
+    what_changed: Callable[[], str] | None = None,
     **in_the_room,
 ) -> None:
     """Tell every member of a decision as it now stands: when it is recorded (version 1),
-    and again with each correction, revision or revocation (the next version)."""
+    and again with each correction, revision or revocation (the next version). The
+    words are written in each member's own language."""
     from flask_babel import format_date
 
     decision = state.decision
-    if amendment is None:
-        heading = _("%(group)s has recorded a decision.", group=group.name)
-        title = _("Decision: %(title)s", title=state.title)
-    elif amendment.kind == "revocation":
-        heading = _(
-            "A decision in %(group)s's log has been revoked: it no longer stands.",
-            group=group.name,
-        )
-        title = _("Revoked: %(title)s", title=state.title)
-    elif amendment.kind == "correction":
-        heading = _("A decision in %(group)s's log has been corrected.", group=group.name)
-        title = _("Corrected: %(title)s", title=state.title)
-    else:
-        heading = _("A decision in %(group)s's log has been revised.", group=group.name)
-        title = _("Revised: %(title)s", title=state.title)
-    parts = [heading]
-    if amendment is not None:
-        parts.append(_("Why: %(reason)s", reason=amendment.reason))
-        if what_changed:
-            parts.append(_("What changed:") + "\n" + what_changed)
-        parts.append(_("The decision as it now stands:"))
-    parts += [
-        state.title,
-        state.summary,
-        _("Decided on %(date)s.", date=format_date(decision.decided_at, "d MMMM yyyy")),
-        _("Open the link to read it, and to say you have read it:"),
-    ]
+    kind = amendment.kind if amendment is not None else None
+
+    def title() -> str:
+        if kind is None:
+            return _("Decision: %(title)s", title=state.title)
+        if kind == "revocation":
+            return _("Revoked: %(title)s", title=state.title)
+        if kind == "correction":
+            return _("Corrected: %(title)s", title=state.title)
+        return _("Revised: %(title)s", title=state.title)
+
+    def body() -> str:
+        if kind is None:
+            heading = _("%(group)s has recorded a decision.", group=group.name)
+        elif kind == "revocation":
+            heading = _(
+                "A decision in %(group)s's log has been revoked: it no longer stands.",
+                group=group.name,
+            )
+        elif kind == "correction":
+            heading = _("A decision in %(group)s's log has been corrected.", group=group.name)
+        else:
+            heading = _("A decision in %(group)s's log has been revised.", group=group.name)
+        parts = [heading]
+        if amendment is not None:
+            parts.append(_("Why: %(reason)s", reason=amendment.reason))
+            changed = what_changed() if what_changed else ""
+            if changed:
+                parts.append(_("What changed:") + "\n" + changed)
+            parts.append(_("The decision as it now stands:"))
+        parts += [
+            state.title,
+            state.summary,
+            _("Decided on %(date)s.", date=format_date(decision.decided_at, "d MMMM yyyy")),
+            _("Open the link to read it, and to say you have read it:"),
+        ]
+        return "\n\n".join(part for part in parts if part)
+
     notices.announce(
         group_id=group.id,
         subject_kind="decision",
         subject_id=decision.id,
         title=title,
-        body="\n\n".join(part for part in parts if part),
+        body=body,
         url=path_for("decisions.show", slug=group.slug, decision_id=decision.id),
         people=group_services.everyone_to_tell(group),
         now=now,
@@ -439,6 +451,6 @@ def amend(
             amendment.created_at,
             author=author,
             amendment=amendment,
-            what_changed=as_text(describe(before, changes_made, IMPLEMENTATION_LABELS)),
+            what_changed=lambda: as_text(describe(before, changes_made, IMPLEMENTATION_LABELS)),
         )
     return amendment

@@ -97,8 +97,8 @@ def publish_forward_plan(
         group_id=group.id,
         subject_kind="forward_plan",
         subject_id=entry.id,
-        title=_("Coming up: %(title)s", title=entry.title),
-        body="\n\n".join(
+        title=lambda: _("Coming up: %(title)s", title=entry.title),
+        body=lambda: "\n\n".join(
             (
                 _("%(group)s has been told of a decision that is coming up.", group=group.name),
                 entry.title,
@@ -171,8 +171,8 @@ def reply_on_plan(
         group_id=group.id,
         subject_kind="comment",
         subject_id=reply.id,
-        title=_("A reply to your comment on: %(title)s", title=entry.title),
-        body="\n\n".join(
+        title=lambda: _("A reply to your comment on: %(title)s", title=entry.title),
+        body=lambda: "\n\n".join(
             (
                 _(
                     "%(name)s replied to your comment on something %(group)s will decide:",

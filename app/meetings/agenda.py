@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -262,7 +263,11 @@ def send_agenda(
     if not rows:
         raise Invalid(_("There is nothing on the agenda yet. Add the items first."))
     last = last_agenda_sent(meeting)
-    if last is not None and last.body == _agenda_body(group, meeting, rows, last.version > 1):
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # as `body` is stored
+        unchanged = last is not None and last.body == _agenda_body(
+            group, meeting, rows, last.version > 1
+        )
+    if unchanged:
         raise Conflict(
             _(
                 "Members already have this agenda: nothing has changed since it was sent. "
@@ -274,12 +279,12 @@ def send_agenda(
         group_id=group.id,
         subject_kind="agenda",
         subject_id=meeting.id,
-        title=(
+        title=lambda: (
             _("Agenda changed: %(title)s", title=meeting.title)
             if changed
             else _("Agenda: %(title)s", title=meeting.title)
         ),
-        body=_agenda_body(group, meeting, rows, changed),
+        body=lambda: _agenda_body(group, meeting, rows, changed),
         url=path_for("meetings.show", slug=group.slug, meeting_id=meeting.id) + "#agenda",
         people=group_services.everyone_to_tell(group),
         now=now,

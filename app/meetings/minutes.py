@@ -148,8 +148,8 @@ def publish_minutes(group: Group, meeting: Meeting, by: User, now: datetime | No
         group_id=group.id,
         subject_kind="minutes",
         subject_id=meeting.id,
-        title=_("Minutes: %(title)s", title=meeting.title),
-        body="\n\n".join(
+        title=lambda: _("Minutes: %(title)s", title=meeting.title),
+        body=lambda: "\n\n".join(
             (
                 _("The minutes of a meeting of %(group)s are ready to read.", group=group.name),
                 details_text(meeting),

@@ -119,14 +119,16 @@ def _check_details(details: dict, now: datetime, *, start_must_be_ahead: bool = 
         raise Invalid(_("Choose from the list"), "access_features")
 
 
-def _announce_meeting(group: Group, meeting: Meeting, title: str, opening: str, now) -> None:
+def _announce_meeting(group: Group, meeting: Meeting, title, opening, now) -> None:
+    """Tell every member of a meeting; `title` and `opening` write those words in
+    the language in force, so each member is told in their own."""
     notices.announce(
         group_id=group.id,
         subject_kind="meeting",
         subject_id=meeting.id,
         title=title,
-        body="\n\n".join(
-            part for part in (opening, details_text(meeting), meeting.description) if part
+        body=lambda: "\n\n".join(
+            part for part in (opening(), details_text(meeting), meeting.description) if part
         ),
         url=path_for("meetings.show", slug=group.slug, meeting_id=meeting.id),
         people=group_services.everyone_to_tell(group),
@@ -147,12 +149,12 @@ def plan_meeting(group: Group, by: User, *, now: datetime | None = None, **detai
     _announce_meeting(
         group,
         meeting,
-        _(
+        lambda: _(
             "Meeting: %(title)s, %(day)s",
             title=meeting.title,
             day=format_date(meeting.starts_at, "d MMMM"),
         ),
-        _("%(group)s has planned a meeting. You are welcome.", group=group.name),
+        lambda: _("%(group)s has planned a meeting. You are welcome.", group=group.name),
         now,
     )
     db.session.flush()
@@ -182,8 +184,10 @@ def change_meeting(
         _announce_meeting(
             group,
             meeting,
-            _("Meeting changed: %(title)s", title=meeting.title),
-            _("A meeting of %(group)s has changed. Here are the details now.", group=group.name),
+            lambda: _("Meeting changed: %(title)s", title=meeting.title),
+            lambda: _(
+                "A meeting of %(group)s has changed. Here are the details now.", group=group.name
+            ),
             now,
         )
     db.session.flush()
@@ -213,8 +217,8 @@ def cancel_meeting(
     _announce_meeting(
         group,
         meeting,
-        _("Cancelled: %(title)s", title=meeting.title),
-        _("This meeting will not take place. Reason: %(reason)s", reason=reason),
+        lambda: _("Cancelled: %(title)s", title=meeting.title),
+        lambda: _("This meeting will not take place. Reason: %(reason)s", reason=reason),
         now,
     )
     db.session.flush()

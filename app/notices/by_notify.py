@@ -88,13 +88,15 @@ def hand_over(kind: str, row, send, now: datetime) -> dict:
 # Emails and texts from the outbox ---------------------------------------------------
 
 
-def text_of(announcement: Announcement, link: str) -> str:
-    """A text message: the title, the first lines, the link, within Notify's limit."""
-    first = (announcement.body or "").split("\n\n", 1)[0].strip()
-    room = notify.SMS_MAX_CHARACTERS - len(announcement.title) - len(link) - 4
+def text_of(announcement: Announcement, link: str, language: str | None = None) -> str:
+    """A text message in `language`: the title, the first lines, the link, within
+    Notify's limit."""
+    title, body = announcement.text_in(language)
+    first = (body or "").split("\n\n", 1)[0].strip()
+    room = notify.SMS_MAX_CHARACTERS - len(title) - len(link) - 4
     if len(first) > room:
         first = first[: max(room - 1, 0)].rstrip() + "…"
-    return "\n\n".join(part for part in (announcement.title, first, link) if part)
+    return "\n\n".join(part for part in (title, first, link) if part)
 
 
 def send_notice(notice: Notice, send, now: datetime) -> bool:

@@ -112,7 +112,7 @@ def write(digest: Digest, person: User, now: datetime) -> Written:
     group_ids = sorted(member_of)
     unread = list(
         db.session.execute(
-            select(Announcement.title, Announcement.url)
+            select(Announcement.title, Announcement.url, Announcement.texts)
             .join(Notice, Notice.announcement_id == Announcement.id)
             .where(
                 Notice.user_id == person.id,
@@ -138,10 +138,11 @@ def write(digest: Digest, person: User, now: datetime) -> Written:
         if carried:
             lines += ["", _("What has happened"), "=" * len(_("What has happened"))]
             for _notice, announcement in carried:
+                title, body = announcement.text_in(person.language)
                 lines += [
                     "",
-                    f"{announcement.title} ({names.get(announcement.group_id, '')})",
-                    _first_paragraph(announcement.body),
+                    f"{title} ({names.get(announcement.group_id, '')})",
+                    _first_paragraph(body),
                     absolute(announcement.url),
                 ]
         for heading, part_lines in ahead:
@@ -159,7 +160,8 @@ def write(digest: Digest, person: User, now: datetime) -> Written:
                     len(unread),
                 ),
             ]
-            for title, url in unread[:UNREAD_LISTED]:
+            for title, url, texts in unread[:UNREAD_LISTED]:
+                title = ((texts or {}).get(person.language or "") or {}).get("title", title)
                 lines.append(f"- {title}: {absolute(url)}")
             if len(unread) > UNREAD_LISTED:
                 lines.append(_("... and more: %(url)s", url=absolute("/inbox")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.dbtypes import UTCDateTime, utcnow
@@ -52,6 +52,16 @@ class Announcement(db.Model):
     #: when recorded, and each correction, revision or revocation makes the next.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The same title and body in each other language someone told reads,
+    #: {"pl": {"title": ..., "body": ...}}; `title` and `body` are the site's language.
+    texts: Mapped[dict | None] = mapped_column(JSON)
+
+    def text_in(self, language: str | None) -> tuple[str, str]:
+        """The title and body in `language`, or the site's language if not written in it."""
+        found = (self.texts or {}).get(language or "")
+        if found:
+            return found["title"], found["body"]
+        return self.title, self.body
 
 
 class Notice(db.Model):

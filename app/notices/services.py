@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -87,8 +89,8 @@ def announce(
     group_id: int,
     subject_kind: str,
     subject_id: int,
-    title: str,
-    body: str,
+    title: Text,
+    body: Text,
     url: str,
     people: Iterable[User],
     now: datetime | None = None,
@@ -110,8 +112,13 @@ def announce(
     Email to someone who takes a digest waits in that digest; a letter to someone
     who takes a weekly one waits for the week's letter. A `quiet` announcement
     (news of progress) goes to the inbox and into digests only.
+
+    `title` and `body` may be functions that write them: they are then written
+    once in each language someone told reads (see `written_in_each_language`).
     """
     now = now or utcnow()
+    people = list(people)
+    title, body, texts = written_in_each_language(title, body, people)
     in_person = set(in_person)
     note = (in_person_note or "").strip()[:500] or None
     told_now = bool(in_person) or author is not None
@@ -126,10 +133,10 @@ def announce(
         url=url,
         version=version,
         created_at=now,
+        texts=texts or None,
     )
     db.session.add(announcement)
     db.session.flush()
-    people = list(people)
     channels_of = {}
     for person in people:
         channels = channels_for(person, quiet=quiet)
@@ -182,6 +189,32 @@ def announce(
             ),
         )
     return announcement
+
+
+#: An announcement's title or body: the words, or a function that writes them in
+#: the language in force when it is called.
+Text = str | Callable[[], str]
+
+
+def written_in_each_language(
+    title: Text, body: Text, people: list[User]
+) -> tuple[str, str, dict[str, dict[str, str]]]:
+    """The title and body in the site's language, and {language: {"title", "body"}}
+    for each other language one of `people` reads, so each is told in their own."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    offered = current_app.config["LANGUAGES"]
+    if not callable(title) and not callable(body):
+        return title, body, {}
+    languages = {person.language for person in people if person.language in offered}
+    texts = {}
+    for language in sorted(languages | {default}):
+        with force_locale(language):
+            texts[language] = {
+                "title": str(title() if callable(title) else title)[:300],
+                "body": str(body() if callable(body) else body),
+            }
+    site = texts.pop(default)
+    return site["title"], site["body"], texts
 
 
 def channels_for(person: User, quiet: bool = False) -> list[str]:

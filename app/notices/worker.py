@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -121,10 +123,10 @@ def send_claimed(notice_id: int, worker: str) -> bool:
         return False
     if notify.emails_available():
         return _by_notify(notice, announcement, person, worker)
-    body = _email_body(notice, announcement)
+    title, body = _email(notice, announcement, person)
     message = build_message(
         person.email,
-        announcement.title,
+        title,
         body + "\n",
         # Stable per notice, so a mail system can spot a repeat should one ever happen.
         message_id=f"<notice-{notice.id}@logbook.local>",
@@ -169,19 +171,17 @@ def send_claimed(notice_id: int, worker: str) -> bool:
     return True
 
 
-def _email_body(notice: Notice, announcement: Announcement) -> str:
+def _email(notice: Notice, announcement: Announcement, person: User) -> tuple[str, str]:
+    """The email's subject and text, in the person's language."""
     fingerprint = chain.head(notice.group_id)[: chain.SHORT]
-    return "\n\n".join(
-        (
-            announcement.body,
-            absolute(announcement.url),
-            _(
-                "The group's log fingerprint as this was sent: %(head)s. Anyone can "
-                "compare it with the log to check nothing has been taken out since.",
-                head=fingerprint,
-            ),
+    title, body = announcement.text_in(person.language)
+    with force_locale(person.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        checking = _(
+            "The group's log fingerprint as this was sent: %(head)s. Anyone can "
+            "compare it with the log to check nothing has been taken out since.",
+            head=fingerprint,
         )
-    )
+    return title, "\n\n".join((body, absolute(announcement.url), checking))
 
 
 def _by_notify(notice: Notice, announcement: Announcement, person: User, worker: str) -> bool:
@@ -197,16 +197,17 @@ def _by_notify(notice: Notice, announcement: Announcement, person: User, worker:
             else _("This site cannot send text messages (GOV.UK Notify is not set up for them).")
         )
         problem = problem or (None if person.phone else _("no phone number"))
-        text = by_notify.text_of(announcement, absolute(announcement.url))
+        text = by_notify.text_of(announcement, absolute(announcement.url), person.language)
 
         def send(reference):
             return notify.send_sms(person.phone, text, reference)
     else:
         problem = None
-        body = _email_body(notice, announcement) + "\n"
+        title, body = _email(notice, announcement, person)
+        body += "\n"
 
         def send(reference):
-            return notify.send_email(person.email, announcement.title, body, reference)
+            return notify.send_email(person.email, title, body, reference)
 
     if problem:
         _finish(notice.id, worker, attempts=notice.attempts + 1, failed_at=now, last_error=problem)

@@ -176,13 +176,18 @@ def _tell_backers(priority: Priority, why: str, by: User | None, now: datetime) 
     if not people:
         return
     group = db.session.get(Group, priority.group_id)
-    label = str(PRIORITY_STATUS_LABELS[priority.status])
+
+    def label() -> str:
+        return str(PRIORITY_STATUS_LABELS[priority.status])
+
     notices.announce(
         group_id=group.id,
         subject_kind="priority",
         subject_id=priority.id,
-        title=_("Priority update: %(title)s (%(status)s)", title=priority.title, status=label),
-        body="\n\n".join(
+        title=lambda: _(
+            "Priority update: %(title)s (%(status)s)", title=priority.title, status=label()
+        ),
+        body=lambda: "\n\n".join(
             part
             for part in (
                 _(
@@ -190,7 +195,7 @@ def _tell_backers(priority: Priority, why: str, by: User | None, now: datetime) 
                     group=group.name,
                 ),
                 priority.title,
-                _("It is now: %(status)s.", status=label),
+                _("It is now: %(status)s.", status=label()),
                 _("Why: %(why)s", why=why) if why else "",
             )
             if part

@@ -277,8 +277,10 @@ def open_ballot(group: Group, ballot: Ballot, *, now: datetime | None = None) ->
         group_id=group.id,
         subject_kind="ballot",
         subject_id=ballot.id,
-        title=_("Vote now: %(title)s", title=ballot.title),
-        body=_("A vote has opened in %(group)s: %(title)s.", group=group.name, title=ballot.title),
+        title=lambda: _("Vote now: %(title)s", title=ballot.title),
+        body=lambda: _(
+            "A vote has opened in %(group)s: %(title)s.", group=group.name, title=ballot.title
+        ),
         url=path_for("voting.ballot", slug=group.slug, ballot_id=ballot.id),
         people=people,
         now=now,
@@ -372,8 +374,8 @@ def _announce_result(group: Group, ballot: Ballot, result: dict, now: datetime) 
         group_id=group.id,
         subject_kind="ballot_result",
         subject_id=ballot.id,
-        title=_("Vote result: %(title)s", title=ballot.title),
-        body="\n\n".join(
+        title=lambda: _("Vote result: %(title)s", title=ballot.title),
+        body=lambda: "\n\n".join(
             (
                 _(
                     "The vote in %(group)s has closed: %(title)s.",
@@ -862,31 +864,37 @@ def assist(
     )
     db.session.add(helped)
     db.session.flush()
-    where = _(" (%(note)s)", note=note) if note else ""
-    lines = [
-        _(
-            "%(by)s entered a vote for you%(where)s in: %(title)s.",
-            by=by.name,
-            where=where,
-            title=ballot.title,
+
+    def body() -> str:
+        where = _(" (%(note)s)", note=note) if note else ""
+        lines = [
+            _(
+                "%(by)s entered a vote for you%(where)s in: %(title)s.",
+                by=by.name,
+                where=where,
+                title=ballot.title,
+            )
+        ]
+        if had_voted:
+            lines.append(_("It replaces the vote you cast yourself."))
+        lines.append(
+            _(
+                "Your receipt code is %(receipt)s. With it you can check, on the vote's page, "
+                "that your vote was counted as you asked.",
+                receipt=row.receipt,
+            )
         )
-    ]
-    if had_voted:
-        lines.append(_("It replaces the vote you cast yourself."))
-    lines.append(
-        _(
-            "Your receipt code is %(receipt)s. With it you can check, on the vote's page, "
-            "that your vote was counted as you asked.",
-            receipt=row.receipt,
+        lines.append(
+            _("If you did not ask for this, tell the group's facilitator or another member.")
         )
-    )
-    lines.append(_("If you did not ask for this, tell the group's facilitator or another member."))
+        return "\n\n".join(lines)
+
     notices.announce(
         group_id=group.id,
         subject_kind="assisted_vote",
         subject_id=helped.id,
-        title=_("A vote was entered for you: %(title)s", title=ballot.title),
-        body="\n\n".join(lines),
+        title=lambda: _("A vote was entered for you: %(title)s", title=ballot.title),
+        body=body,
         url=path_for("voting.ballot_check", slug=group.slug, ballot_id=ballot.id),
         people=[voter],
         now=now,
@@ -908,6 +916,11 @@ def _forget_assisted_receipts(ballot: Ballot) -> None:
         )
     ):
         announcement.body = _RECEIPT.sub("•••••-•••••", announcement.body)
+        if announcement.texts:
+            announcement.texts = {
+                language: {**text, "body": _RECEIPT.sub("•••••-•••••", text["body"])}
+                for language, text in announcement.texts.items()
+            }
     db.session.flush()
 
 
@@ -942,8 +955,8 @@ def remind(group: Group, ballot: Ballot, now: datetime | None = None) -> int:
             group_id=group.id,
             subject_kind="ballot",
             subject_id=ballot.id,
-            title=_("Reminder: vote on %(title)s", title=ballot.title),
-            body=_("You have not voted yet on: %(title)s.", title=ballot.title),
+            title=lambda: _("Reminder: vote on %(title)s", title=ballot.title),
+            body=lambda: _("You have not voted yet on: %(title)s.", title=ballot.title),
             url=path_for("voting.ballot", slug=group.slug, ballot_id=ballot.id),
             people=waiting,
             now=now,

@@ -156,11 +156,13 @@ def test_single_group_member_without_account_can_still_be_edited(app, group, fac
     assert event.user_id == facilitator.id
     assert event.details["person_id"] == person.id
     assert event.details["group_id"] == group.id
+    # Their language was not chosen before (None): English is now chosen for them.
     assert set(event.details["fields"]) == {
         "name",
         "preferred_channels",
         "postal_address",
         "digest",
+        "language",
     }
     # Which fields, never what they now say.
     assert "Fake Street" not in str(event.details) and "Somebody" not in str(event.details)
