@@ -181,3 +181,20 @@ def test_the_inbox_shows_a_notice_in_the_readers_language(app, ctx):
     sign_in(client, reader)
     inbox = client.get("/inbox").text
     assert "Decyzja: Bins move to Wednesdays" in inbox
+
+
+def test_the_readmes_translation_check_runs_as_written():
+    import subprocess
+
+    from app.config import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    assert "./scripts/translations check" in readme and "messages.po" in readme
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "translations"), "check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no problems" in done.stdout
