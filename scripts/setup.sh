@@ -33,7 +33,8 @@ fi
 npm run --silent build
 
 if compgen -G "app/translations/*/LC_MESSAGES/messages.po" > /dev/null; then
-  .venv/bin/pybabel compile --quiet -d app/translations
+  # The catalogues compiled for the site (the .mo files are not kept in git).
+  .venv/bin/pybabel compile -d app/translations > /dev/null
 fi
 
 export PATH="$PWD/.venv/bin:$PATH"
