@@ -48,6 +48,15 @@ def _key(message) -> str:
     return _ids(message)[0]
 
 
+#: Folders never searched for words (Babel's own default would skip templates/_macros).
+SKIPPED = (".", "__pycache__", "node_modules", "instance")
+
+
+def _searched(dirpath: str) -> bool:
+    name = Path(dirpath).name
+    return not any(name == skip or (skip == "." and name.startswith(".")) for skip in SKIPPED)
+
+
 def extracted_ids() -> set[str]:
     """Every string marked for translation in the code and the templates, now."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as config:
@@ -56,7 +65,7 @@ def extracted_ids() -> set[str]:
     # Babel's notes about f-strings passed as values go to stderr; they are not problems.
     with contextlib.redirect_stderr(io.StringIO()):
         for _filename, _lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, options_map, keywords=KEYWORDS
+            str(ROOT), method_map, options_map, keywords=KEYWORDS, directory_filter=_searched
         ):
             found.add(message[0] if isinstance(message, tuple) else message)
     return found

@@ -198,3 +198,11 @@ def test_the_readmes_translation_check_runs_as_written():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no problems" in done.stdout
+
+
+def test_words_in_every_template_folder_are_found_including_the_shared_macros():
+    from scripts.check_translations import extracted_ids
+
+    found = extracted_ids()
+    assert {"Group menu", "Overview", "Reply to this comment"} <= found  # templates/_macros
+    assert "Choose one of the languages listed at the top of the page." in found  # app/
