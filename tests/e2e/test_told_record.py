@@ -135,7 +135,9 @@ def test_the_told_record_says_only_what_the_data_shows(new_page, live_server, ma
     expect(rita.get_by_text("You reported hearing of it along the grapevine")).to_be_visible()
     check_page(rita)
     rita.goto("/groups/riverside")
-    rita.get_by_role("link", name="When I was told").click()
+    menu = rita.get_by_role("navigation", name="Group menu")
+    menu.get_by_text("Group menu").click()  # on her phone, the group's menu is folded
+    menu.get_by_role("link", name="When I was told").click()
     expect(rita.locator("tr").filter(has_text=f"Skate park behind {moved}")).to_contain_text(
         "Heard on the grapevine first"
     )

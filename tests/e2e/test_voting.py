@@ -77,6 +77,8 @@ def test_residents_propose_and_vote_and_find_their_receipt_in_the_box(page, new_
     expect(page.get_by_text("The vote has been created")).to_be_visible()
     page.get_by_role("button", name="Open the vote").click()
     expect(page.get_by_text("The vote is open")).to_be_visible()
+    # The fingerprint is there for auditors, folded below the vote.
+    page.get_by_text("For checking").click()
     expect(page.get_by_text("SHA-256 of the options")).to_be_visible()
     check_page(page)
     ballot_url = page.url
