@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import segno
@@ -26,14 +26,19 @@ from app.accounts.forms import (
     TwoFactorOffForm,
     TwoFactorSetUpForm,
 )
+from app.actions import services as actions
+from app.dbtypes import local_today, utcnow
+from app.decisions import reports, upcoming
 from app.errors import Invalid, Refused
 from app.extensions import limiter, undo
 from app.forms import EmptyForm
 from app.groups import services as groups
 from app.notices import notify, schedule
+from app.notices import services as notices
 from app.permissions import public
 from app.security import events, limits
 from app.viewing import flash_refusal, form_status, refused, save_form
+from app.voting import services as voting
 
 
 def _forgot_limit() -> str:
@@ -59,7 +64,30 @@ def safe_next(target: str | None) -> str | None:
 def index():
     if not current_user.is_authenticated:
         return render_template("accounts/welcome.html")
-    return render_template("accounts/home.html", memberships=groups.groups_of(current_user))
+    return render_template(
+        "accounts/home.html", memberships=groups.groups_of(current_user), **for_you(current_user)
+    )
+
+
+#: How many of each kind of thing the home page lists before "and N more".
+FOR_YOU_LIMIT = 5
+#: How long an answer to something the person asked stays on their home page.
+ANSWERS_SHOWN_FOR = timedelta(days=30)
+
+
+def for_you(user) -> dict:
+    """What is waiting for this person in the groups they are in, for the top of their
+    home page: each list is its domain's own query, the first few and how many (two
+    statements each, however much is waiting)."""
+    since = utcnow() - ANSWERS_SHOWN_FOR
+    return {
+        "unread_decisions": notices.unseen_about(user, "decision", FOR_YOU_LIMIT),
+        "votes_waiting": voting.waiting_for_vote(user, FOR_YOU_LIMIT),
+        "my_actions": actions.owned_by(user, FOR_YOU_LIMIT),
+        "answered_reports": reports.answered_for(user, since, FOR_YOU_LIMIT),
+        "plan_replies": upcoming.replies_to(user, since, FOR_YOU_LIMIT),
+        "today": local_today(),
+    }
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

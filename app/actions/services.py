@@ -78,6 +78,22 @@ def overdue_actions(group: Group, limit: int, today: date | None = None) -> Page
     return paginate(_actions_query(group, "overdue", today or local_today()), 1, limit, rows=True)
 
 
+def owned_by(user: User, limit: int) -> Page:
+    """The person's own open actions, in groups they are still in: (Action, Group), the
+    soonest due first (those with no date last)."""
+    query = (
+        select(Action, Group)
+        .join(Group, Group.id == Action.group_id)
+        .join(
+            Membership,
+            (Membership.group_id == Action.group_id) & (Membership.user_id == user.id),
+        )
+        .where(Action.owner_id == user.id, Action.status.in_(ACTION_OPEN))
+        .order_by(Action.due_on.is_(None), Action.due_on, Action.id)
+    )
+    return paginate(query, 1, limit, rows=True)
+
+
 def is_overdue(action: Action, today: date | None = None) -> bool:
     today = today or local_today()
     return action.status in ACTION_OPEN and action.due_on is not None and action.due_on < today

@@ -14,7 +14,7 @@ from app.decisions.models import Decision, GrapevineReport
 from app.errors import Invalid
 from app.extensions import db
 from app.groups import services as group_services
-from app.groups.models import Group
+from app.groups.models import Group, Membership
 from app.links import path_for
 from app.notices import services as notices
 from app.pagination import Page, paginate
@@ -106,6 +106,24 @@ def _tell_reporter(group: Group, report: GrapevineReport, by: User, answer) -> N
         people=[reporter],
         now=report.resolved_at,
     )
+
+
+def answered_for(user: User, since: datetime, limit: int) -> Page:
+    """The person's own grapevine reports answered or linked to a decision since
+    `since`, in groups they are still in: (GrapevineReport, Group, Decision or None),
+    the latest answer first."""
+    query = (
+        select(GrapevineReport, Group, Decision)
+        .join(Group, Group.id == GrapevineReport.group_id)
+        .join(
+            Membership,
+            (Membership.group_id == GrapevineReport.group_id) & (Membership.user_id == user.id),
+        )
+        .outerjoin(Decision, Decision.id == GrapevineReport.decision_id)
+        .where(GrapevineReport.reporter_id == user.id, GrapevineReport.resolved_at >= since)
+        .order_by(GrapevineReport.resolved_at.desc(), GrapevineReport.id.desc())
+    )
+    return paginate(query, 1, limit, rows=True)
 
 
 def grapevine_page(group: Group, page: int, per_page: int) -> Page:

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
 from app.comments import services as comments
@@ -17,7 +18,7 @@ from app.decisions.models import DECIDED_BY, Decision, ForwardPlanEntry
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.groups import services as group_services
-from app.groups.models import Group
+from app.groups.models import Group, Membership
 from app.links import path_for
 from app.notices import services as notices
 from app.pagination import Page, paginate
@@ -142,6 +143,31 @@ def open_forward_plan(group: Group) -> list[ForwardPlanEntry]:
             .limit(200)
         )
     )
+
+
+def replies_to(user: User, since: datetime, limit: int) -> Page:
+    """Replies since `since` to the person's own comments on upcoming decisions, in
+    groups they are still in: (reply Comment, ForwardPlanEntry, Group), newest first."""
+    original = aliased(Comment)
+    query = (
+        select(Comment, ForwardPlanEntry, Group)
+        .join(original, original.id == Comment.reply_to_id)
+        .join(ForwardPlanEntry, ForwardPlanEntry.id == original.subject_id)
+        .join(Group, Group.id == ForwardPlanEntry.group_id)
+        .join(
+            Membership,
+            (Membership.group_id == ForwardPlanEntry.group_id) & (Membership.user_id == user.id),
+        )
+        .where(
+            original.subject_kind == "forward_plan",
+            original.author_id == user.id,
+            Comment.subject_kind == "forward_plan",
+            or_(Comment.author_id.is_(None), Comment.author_id != user.id),
+            Comment.created_at >= since,
+        )
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+    )
+    return paginate(query, 1, limit, rows=True)
 
 
 def comment_on_plan(entry: ForwardPlanEntry, author: User, body: str):

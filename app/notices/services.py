@@ -23,6 +23,7 @@ from app.chain import services as chain
 from app.dbtypes import utcnow
 from app.errors import Conflict, Invalid
 from app.extensions import db
+from app.groups.models import Group, Membership
 from app.notices import notify, schedule
 from app.notices.models import MANUAL_CHANNELS, Announcement, Notice
 from app.pagination import Page, paginate
@@ -645,6 +646,36 @@ def inbox(user: User, page: int, per_page: int) -> Page:
         .order_by(Notice.created_at.desc(), Notice.id.desc())
     )
     return paginate(query, page, per_page, rows=True)
+
+
+def unseen_about(user: User, subject_kind: str, limit: int) -> Page:
+    """The things of one kind (a decision...) whose note in the person's inbox they have
+    not opened, newest first, one row per thing (its latest note): (Notice,
+    Announcement, Group) for the first `limit`, and how many there are. Only groups they
+    are still a member of: someone who left cannot open what they were told of."""
+    latest = (
+        select(func.max(Notice.id))
+        .join(
+            Membership,
+            and_(Membership.group_id == Notice.group_id, Membership.user_id == Notice.user_id),
+        )
+        .where(
+            Notice.user_id == user.id,
+            Notice.channel == "in_app",
+            Notice.subject_kind == subject_kind,
+            Notice.seen_at.is_(None),
+            Notice.withdrawn_at.is_(None),
+        )
+        .group_by(Notice.subject_id)
+    )
+    query = (
+        select(Notice, Announcement, Group)
+        .join(Announcement, Announcement.id == Notice.announcement_id)
+        .join(Group, Group.id == Notice.group_id)
+        .where(Notice.id.in_(latest))
+        .order_by(Notice.created_at.desc(), Notice.id.desc())
+    )
+    return paginate(query, 1, limit, rows=True)
 
 
 def unread_count(user: User) -> int:

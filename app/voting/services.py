@@ -21,7 +21,7 @@ from app.dbtypes import utcnow
 from app.errors import Conflict, Invalid, NotAllowed, NotFound
 from app.extensions import db
 from app.groups import services as group_services
-from app.groups.models import Group
+from app.groups.models import Group, Membership
 from app.links import path_for
 from app.notices import services as notices
 from app.notices.models import Announcement
@@ -159,6 +159,29 @@ def ballots_page(group: Group, page: int, per_page: int) -> Page:
         .order_by(Ballot.closed_at.is_not(None), Ballot.created_at.desc(), Ballot.id.desc())
     )
     return paginate(query, page, per_page)
+
+
+def waiting_for_vote(user: User, limit: int) -> Page:
+    """Open votes the person may cast and has not, in groups they are still in: (Ballot,
+    Group), the soonest to close first (those with no closing time last). Whether they
+    voted comes from their own EligibleVoter row, so a secret ballot tells nothing more."""
+    query = (
+        select(Ballot, Group)
+        .join(EligibleVoter, EligibleVoter.ballot_id == Ballot.id)
+        .join(Group, Group.id == Ballot.group_id)
+        .join(
+            Membership,
+            (Membership.group_id == Ballot.group_id) & (Membership.user_id == user.id),
+        )
+        .where(
+            EligibleVoter.user_id == user.id,
+            EligibleVoter.voted.is_(False),
+            Ballot.opened_at.is_not(None),
+            Ballot.closed_at.is_(None),
+        )
+        .order_by(Ballot.closes_at.is_(None), Ballot.closes_at, Ballot.id)
+    )
+    return paginate(query, 1, limit, rows=True)
 
 
 def open_ballots(group: Group, limit: int) -> list[Ballot]:
