@@ -475,10 +475,13 @@ def _register_templating(app: Flask) -> None:
         return unread_count(current_user)
 
     @app.template_filter("when")
-    def when(value):
-        """A UTC time shown in the site's time zone (Europe/London), day first."""
+    def when(value, day_only=False):
+        """A UTC time shown in the site's time zone (Europe/London), day first. With
+        `day_only` (only the date was known) the day alone: never an invented time."""
         if value is None:
             return ""
+        if day_only:
+            return date_only(value)
         return format_datetime(value, "d MMMM yyyy, HH:mm")
 
     @app.template_filter("lag")

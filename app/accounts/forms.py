@@ -103,14 +103,24 @@ class ProfileFieldsMixin:
 
     Text messages are offered only when the site can send them (`texts`, from the
     view); someone who chose them before keeps the choice on the form, and is asked
-    to choose another way.
+    to choose another way. News once a day comes by email only, so it is offered only
+    to someone with an email address (`has_email`), the same way.
     """
 
-    def __init__(self, *args, texts: bool = False, **kwargs):
+    #: Said when someone without an email address keeps news once a day.
+    daily_needs_email = _l(
+        "News once a day comes by email only, and you have no email address. Choose each "
+        "thing as it happens, or once a week"
+    )
+
+    def __init__(self, *args, texts: bool = False, has_email: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.texts = texts
+        self.has_email = has_email
         had_texts = "sms" in (self.preferred_channels.data or [])
         self.preferred_channels.choices = channel_choices(texts or had_texts)
+        if not has_email and self.digest.data != "daily":
+            self.digest.choices = [c for c in self.digest.choices if c[0] != "daily"]
 
     preferred_channels = SelectMultipleField(
         _l("How would you like to be told about decisions?"),
@@ -159,6 +169,9 @@ class ProfileFieldsMixin:
         """Letters need an address, phone calls a number: say so instead of failing silently."""
         ok = True
         channels = self.preferred_channels.data or []
+        if self.digest.data == "daily" and not self.has_email:
+            self.digest.errors = list(self.digest.errors) + [self.daily_needs_email]
+            ok = False
         if "letter" in channels and not self.postal_address.data:
             self.postal_address.errors = list(self.postal_address.errors) + [
                 _l("Enter a postal address, or untick letters")

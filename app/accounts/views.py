@@ -406,7 +406,9 @@ def reset_password(token: str):
 
 @bp.route("/account", methods=["GET", "POST"])
 def profile():
-    form = ProfileForm(obj=current_user, texts=notify.texts_available())
+    form = ProfileForm(
+        obj=current_user, texts=notify.texts_available(), has_email=bool(current_user.email)
+    )
     if form.validate_on_submit():
         accounts.update_profile(
             current_user,

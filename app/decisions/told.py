@@ -279,6 +279,7 @@ def record_told(
     channel: str,
     told_at: datetime,
     note: str = "",
+    day_only: bool = False,
     skip_already: bool = False,
     skip_late_joiners: bool = False,
     now: datetime | None = None,
@@ -328,6 +329,7 @@ def record_told(
         channel=channel,
         told_at=told_at,
         note=note,
+        day_only=day_only,
         skip_already=skip_already,
         now=now,
     )
@@ -342,6 +344,7 @@ def record_told_of_plan(
     channel: str,
     told_at: datetime,
     note: str = "",
+    day_only: bool = False,
     now: datetime | None = None,
 ) -> tuple[int, int]:
     """Record that members were told of an upcoming decision by hand: bounded by when
@@ -371,7 +374,16 @@ def record_told_of_plan(
     chosen = list(people)
     _chosen_members(group, chosen)
     announcement = notices.announcement_for("forward_plan", entry.id, 1)
-    return _record(announcement, by, chosen, channel=channel, told_at=told_at, note=note, now=now)
+    return _record(
+        announcement,
+        by,
+        chosen,
+        channel=channel,
+        told_at=told_at,
+        note=note,
+        day_only=day_only,
+        now=now,
+    )
 
 
 def withdraw_told(group: Group, notice_id: int, by: User, reason: str) -> None:

@@ -163,8 +163,13 @@ class MemberForm(ProfileFieldsMixin, FlaskForm):
     )
     submit = SubmitField(_l("Save member"), widget=GovSubmitInput())
 
+    daily_needs_email = _l(
+        "News once a day comes by email only, and they have no email address. Choose each "
+        "thing as it happens, or once a week"
+    )
+
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, has_email=False, **kwargs)
         had = set(self.preferred_channels.data or [])
         self.preferred_channels.choices = [
             (code, label)

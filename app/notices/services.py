@@ -274,9 +274,11 @@ def record_told(
     note: str,
     recorded_by: User,
     skip_already: bool = False,
+    day_only: bool = False,
     now: datetime | None = None,
 ) -> tuple[int, int]:
     """Record that people were told by phone, letter, in person or another way.
+    `day_only`: the date was given but not the time (`told_at` is a moment that day).
 
     Returns (newly recorded, already recorded). Someone already recorded as told
     on that channel about this announcement is a clash (Conflict) unless
@@ -322,6 +324,7 @@ def record_told(
         "recorded_by_id": recorded_by.id,
         "recorded_at": now,
         "note": (note or "").strip()[:500] or None,
+        "day_only": day_only,
     }
     queued = [existing[uid].id for uid in user_ids if uid in existing and uid not in already]
     fresh = [uid for uid in user_ids if uid not in existing]
@@ -535,6 +538,8 @@ class ToldRecord:
     recorded_at: datetime | None
     note: str | None
     acknowledged_at: datetime | None
+    #: Only the day is known, not the time of day.
+    day_only: bool = False
 
 
 def told_records(
@@ -557,6 +562,7 @@ def told_records(
             Notice.recorded_at,
             Notice.note,
             Notice.acknowledged_at,
+            Notice.day_only,
         )
         .where(
             Notice.subject_kind == subject_kind,

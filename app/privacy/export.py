@@ -166,6 +166,8 @@ def gather(person: User) -> dict:
             title=a.title,
             channel=n.channel,
             told_at=n.reached_at,
+            # Only the date was given: told_at's time of day was not recorded.
+            time_not_recorded=n.day_only,
             recorded_at=n.recorded_at,
             note=n.note,
             withdrawn_at=n.withdrawn_at,

@@ -227,3 +227,24 @@ def test_a_digest_with_neither_email_nor_letters_is_said_to_wait_in_the_inbox(cl
     assert saved.status_code == 200
     assert "it waits in the Logbook inbox" in html(saved)
     assert reloaded(user).digest == "daily"
+
+
+def test_news_once_a_day_is_offered_to_someone_with_email(client, login):
+    user = make_user(email="rita@example.org")
+    login(user)
+    assert 'value="daily"' in html(client.get("/account"))
+    response = client.post("/account", data=details(digest="daily"))
+    assert response.status_code == 303
+    assert reloaded(user).digest == "daily"
+
+
+def test_news_once_a_day_is_refused_to_someone_without_email(client, login):
+    user = make_user(email="rita@example.org")
+    login(user)
+    user.email = None  # an address removed after signing in
+    db.session.commit()
+    assert 'value="daily"' not in html(client.get("/account"))
+    response = client.post("/account", data=details(digest="daily", preferred_channels=["letter"]))
+    assert response.status_code == 422
+    assert "News once a day comes by email only, and you have no email address" in html(response)
+    assert reloaded(user).digest != "daily"

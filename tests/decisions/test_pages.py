@@ -99,6 +99,52 @@ def test_a_decisions_full_text_cannot_carry_script(app, ctx, login):
     assert "<img" not in page
 
 
+def _preview_section(page: str) -> str:
+    return page.split('id="preview"', 1)[1].split("</section>", 1)[0]
+
+
+def test_previewing_a_new_decisions_full_text_records_nothing_and_keeps_every_answer(
+    app, ctx, login
+):
+    group = make_group()
+    officer, _ = make_member(group, "officer")
+    client = login(officer)
+    body = "## Terms\n\n1. Five years\n2. Rent unchanged\n\n<script>alert(1)</script>"
+
+    response = client.post(
+        f"/groups/{group.slug}/decisions/new",
+        data=decision_form(summary="", body=body, preview="1"),
+    )
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    preview = _preview_section(page)
+    assert "<h2>Terms</h2>" in preview and "<li>Rent unchanged</li>" in preview
+    assert "<script" not in preview and "&lt;script&gt;" in preview
+    assert "## Terms" in page.split("</textarea>")[-2]  # the full text box, as typed
+    assert 'value="Garden lease renewed"' in page
+    assert db.session.scalar(select(func.count()).select_from(Decision)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == 0
+
+
+def test_previewing_an_amendment_changes_nothing(app, ctx, login):
+    group = make_group()
+    officer, _ = make_member(group, "officer")
+    decision = record(group, officer, body="Old text.")
+    url = f"/groups/{group.slug}/decisions/{decision.id}/amend"
+    sent = {"kind": "revocation", "reason": "x", "body": "- *New* text", "preview": "1"}
+
+    response = login(officer).post(url, data=sent)
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<li><em>New</em> text</li>" in _preview_section(page)
+    assert "Revoke" not in page.split("<h1", 1)[1].split("</h1>", 1)[0]
+    assert db.session.scalar(select(func.count()).select_from(Amendment)) == 0
+    too_long = login(officer).post(url, data=sent | {"body": "x" * 50001})
+    assert too_long.status_code == 422 and 'id="preview"' not in too_long.get_data(as_text=True)
+
+
 def test_opening_a_decision_marks_it_seen_and_acknowledging_is_for_yourself(app, ctx, login):
     group = make_group()
     officer, _ = make_member(group, "officer")

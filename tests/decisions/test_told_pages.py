@@ -170,6 +170,47 @@ def test_the_told_form_refuses_bad_records_with_a_clear_4xx(app, world, login):
     assert "recorded by Owen Officer on" in page and "Rang him" in page
 
 
+def test_a_record_with_a_date_and_no_time_shows_the_date_alone(app, world, login):
+    group, officer, (rita, rita_m), (tom, tom_m), decision = world
+    client = login(officer)
+    url = f"/groups/{group.slug}/decisions/{decision.id}/told"
+    day = local_today() - timedelta(days=1)
+    written = f"{day.day} {day:%B %Y}"
+    assert client.post(url, data=told_form([tom_m], day, channel="letter")).status_code == 303
+    sent = told_form([rita_m], day, channel="in_person", told_time="7.15pm")
+    assert client.post(url, data=sent).status_code == 303
+    letter = db.session.scalar(select(Notice).where(Notice.channel == "letter"))
+    assert letter.day_only is True
+    assert db.session.scalar(select(Notice.day_only).where(Notice.channel == "in_person")) is False
+
+    page = text(client.get(f"/groups/{group.slug}/decisions/{decision.id}"))
+    assert f"Letter by post, {written}</td>" in page
+    assert f"{written}, 12:00" not in page and f"{written}, 11:00" not in page
+    assert f"{written}, 19:15" in page  # a time that was given is still shown
+    first_told = re.findall(r'data-label="First told">([^<]*)<', page)
+    assert written in [cell.strip() for cell in first_told]
+    withdraw = text(client.get(f"/groups/{group.slug}/told/{letter.id}/withdraw"))
+    assert written in withdraw and f"{written}, 12:00" not in withdraw
+
+    rows = client.get(f"/groups/{group.slug}/decisions/{decision.id}/informed.json").get_json()
+    by_name = {row["name"]: row for row in rows["members"]}
+    assert by_name["Tom Kaur"]["first_told_time_not_recorded"] is True
+    assert by_name["Rita Resident"]["first_told_time_not_recorded"] is False
+
+
+def test_a_record_for_today_with_no_time_shows_no_invented_time(app, world, login):
+    group, officer, _rita, (tom, tom_m), decision = world
+    client = login(officer)
+    url = f"/groups/{group.slug}/decisions/{decision.id}/told"
+    assert client.post(url, data=told_form([tom_m], local_today())).status_code == 303
+    call = db.session.scalar(select(Notice).where(Notice.channel == "phone"))
+    assert call.day_only is True
+    page = text(client.get(f"/groups/{group.slug}/decisions/{decision.id}"))
+    shown = re.search(r"Phone call, ([^<(]*)<", page)
+    assert shown and ":" not in shown.group(1)
+    assert shown.group(1).strip() == f"{local_today().day} {local_today():%B %Y}"
+
+
 def test_the_newcomer_is_not_offered_on_the_form(app, world, login):
     group, officer, _rita, _tom, decision = world
     make_member(group, "resident", name="New Neighbour")

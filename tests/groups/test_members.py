@@ -312,6 +312,43 @@ def test_the_add_member_form_speaks_of_them_and_offers_no_email(app, group, faci
     assert 'value="letter"' in page
 
 
+def test_news_once_a_day_is_not_offered_for_someone_without_email(app, group, facilitator):
+    client = client_for(app, facilitator)
+    page = html(client.get(f"/groups/{group.slug}/members/new"))
+    assert 'name="digest"' in page
+    assert 'value="daily"' not in page and "Once a day" not in page
+    assert 'value="weekly"' in page and 'value="each"' in page  # a letter a week still comes
+
+    response = client.post(f"/groups/{group.slug}/members/new", data=member_data(digest="daily"))
+
+    assert response.status_code == 422
+    assert "News once a day comes by email only, and they have no email address" in html(response)
+    assert count(User) == 1  # only the facilitator
+    response = client.post(f"/groups/{group.slug}/members/new", data=member_data(digest="weekly"))
+    assert response.status_code == 303
+    assert db.session.scalar(select(User.digest).where(User.name == "Doris Hughes")) == "weekly"
+
+
+def test_a_member_without_email_left_on_daily_news_is_asked_to_choose_again(
+    app, group, facilitator
+):
+    doris, membership = make_member(group, "resident", email=None, name="Doris Hughes")
+    doris.preferred_channels, doris.postal_address = ["letter"], ADDRESS
+    doris.digest = "daily"  # chosen before the choice was refused
+    db.session.commit()
+    client = client_for(app, facilitator)
+    url = f"/groups/{group.slug}/members/{membership.id}/edit"
+
+    page = html(client.get(url))
+    assert re.search(r'value="daily"[^>]*checked', page)  # what they have is shown, not hidden
+
+    response = client.post(url, data=member_data(digest="daily", postal_address=ADDRESS))
+    assert response.status_code == 422 and "they have no email address" in html(response)
+    response = client.post(url, data=member_data(digest="each", postal_address=ADDRESS))
+    assert response.status_code == 303
+    assert db.session.scalar(select(User.digest).where(User.id == doris.id)) == "each"
+
+
 @pytest.mark.parametrize("channel", ["email", "in_app"])
 def test_a_member_without_email_cannot_be_set_to_be_told_by_email(app, group, facilitator, channel):
     client = client_for(app, facilitator)

@@ -986,6 +986,56 @@ def test_writing_and_publishing_minutes_through_the_page(app, ctx):
     assert db.session.get(Meeting, meeting.id).minutes_text == "Fatima's minutes. Ade's too."
 
 
+def test_previewing_minutes_shows_them_as_members_will_and_stores_nothing(app, ctx):
+    group, facilitator, _people = group_with_people(1)
+    meeting, _items = finished(group, facilitator)
+    client = client_for(app, facilitator)
+    url = f"{base(group, meeting)}/minutes"
+    assert client.post(url, data={"text": "First draft.", "version": "0"}).status_code == 303
+    typed = "# Repairs\n\n- Damp in block C\n- Lifts\n\n<script>alert('x')</script>"
+
+    response = client.post(url, data={"text": typed, "version": "1", "preview": "1"})
+
+    assert response.status_code == 200
+    page = html(response)
+    preview = page.split('id="preview"', 1)[1].split("</section>", 1)[0]
+    assert "<h2>Repairs</h2>" in preview
+    assert "<li>Damp in block C</li>" in preview
+    assert "<script" not in preview  # shown as text, never run
+    assert "&lt;script&gt;" in preview
+    box = re.search(r'<textarea[^>]*name="text"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert "# Repairs" in box and "- Damp in block C" in box
+    assert re.search(r'name="version"[^>]*value="1"', page)
+    db.session.expire_all()
+    stored = db.session.get(Meeting, meeting.id)
+    assert (stored.minutes_text, stored.minutes_version) == ("First draft.", 1)
+    assert stored.minutes_published_at is None
+    assert count(Announcement, Announcement.subject_kind == "minutes") == 0
+
+
+def test_a_preview_is_not_a_save_nor_a_publish_and_empty_minutes_are_still_refused(app, ctx):
+    group, facilitator, people = group_with_people(1)
+    meeting, _items = finished(group, facilitator)
+    client = client_for(app, facilitator)
+    url = f"{base(group, meeting)}/minutes"
+
+    response = client.post(
+        url, data={"text": "All agreed.", "version": "0", "preview": "1", "publish": "1"}
+    )
+    assert response.status_code == 200 and "Publish the minutes?" not in html(response)
+    response = client.post(url, data={"text": "", "version": "0", "preview": "1"})
+    assert response.status_code == 422 and "The minutes cannot be empty" in html(response)
+    rita = people[0][0]
+    response = client_for(app, rita).post(
+        url, data={"text": "Mine", "version": "0", "preview": "1"}
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    stored = db.session.get(Meeting, meeting.id)
+    assert (stored.minutes_version, stored.minutes_published_at) == (0, None)
+    assert count(Announcement, Announcement.subject_kind == "minutes") == 0
+
+
 def test_publishing_minutes_asks_first_and_a_single_post_changes_nothing(app, ctx):
     group, facilitator, people = group_with_people(2)
     meeting, _items = finished(group, facilitator)

@@ -133,6 +133,8 @@ def _informed_row(row, names) -> dict:
         "name": row.person.name,
         "role": row.membership.role,
         "first_told_at": _iso(row.told_at),
+        # Only the date was given: first_told_at's time of day was not recorded.
+        "first_told_time_not_recorded": bool(record and record.day_only),
         "channel": row.channel,
         "recorded_by": recorder.name if recorder else None,
         "recorded_at": _iso(record.recorded_at) if record else None,

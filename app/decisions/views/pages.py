@@ -69,7 +69,8 @@ def new(slug: str):
             form.summary.data = entry.summary
             form.decided_by_kind.data = entry.decision_by_kind
             form.decided_by_name.data = entry.decision_by_name
-    recorded = save_form(
+    preview = _preview(form)
+    recorded = preview is None and save_form(
         form,
         lambda: decisions.record_decision(
             group,
@@ -91,9 +92,18 @@ def new(slug: str):
         decision = recorded.value
         flash(_("Decision %(n)d is in the log, and members are being told.", n=decision.number))
         return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
-    return render_template("decisions/new.html", group=group, form=form, **labels()), form_status(
-        form
-    )
+    return render_template(
+        "decisions/new.html", group=group, form=form, preview=preview, **labels()
+    ), form_status(form)
+
+
+def _preview(form):
+    """When the form was sent with its Preview button: the full text as members will read
+    it, rendered as the decision's page does (nothing is saved). Only that field is
+    checked, so half-filled forms can be previewed."""
+    if request.method != "POST" or not request.form.get("preview"):
+        return None
+    return decisions.render_body(form.body.data or "") if form.body.validate(form) else ""
 
 
 @bp.route("/groups/<slug>/decisions/<int:decision_id>")
@@ -210,13 +220,20 @@ def amend(slug: str, decision_id: int):
             reason=form.reason.data,
         )
 
-    if form.kind.data == "revocation" and not confirmed() and form.validate_on_submit():
-        return _confirm_revoke(group, decision, state)  # nothing is saved before it is confirmed
-    if save_form(form, save):
-        flash(_("The change is in the log, with the decision's history."))
-        return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
+    preview = _preview(form)
+    if preview is None:
+        if form.kind.data == "revocation" and not confirmed() and form.validate_on_submit():
+            return _confirm_revoke(group, decision, state)  # nothing is saved before confirming
+        if save_form(form, save):
+            flash(_("The change is in the log, with the decision's history."))
+            return redirect(url_for("decisions.show", slug=slug, decision_id=decision.id), 303)
     return render_template(
-        "decisions/amend.html", group=group, decision=decision, state=state, form=form
+        "decisions/amend.html",
+        group=group,
+        decision=decision,
+        state=state,
+        form=form,
+        preview=preview,
     ), form_status(form)
 
 

@@ -30,7 +30,7 @@ def minutes_page(slug: str, meeting_id: int):
     editor = can(current_user, "meeting.minutes", group)
     if request.method == "POST":
         require(current_user, "meeting.minutes", group)
-    form = conflict = None
+    form = conflict = preview = None
     status = 200
     if editor and meeting.minutes_published_at is None and meeting.status == "finished":
         # Until the first save, the draft is written afresh from what was captured (a GET
@@ -43,9 +43,13 @@ def minutes_page(slug: str, meeting_id: int):
         form = MinutesForm(data={"text": text, "version": meeting.minutes_version})
         valid = form.validate_on_submit()
         publishing = bool(request.form.get("publish"))
-        if valid and publishing and not confirmed():
+        if valid and request.form.get("preview"):
+            # Shown with the very renderer members' page uses; nothing is stored, and the
+            # text stays in the box as typed.
+            preview = decisions.render_body(form.text.data)
+        elif valid and publishing and not confirmed():
             return _confirm_publish(group, meeting)  # nothing is saved before it is confirmed
-        if valid:
+        elif valid:
             try:
                 minutes.save_minutes(meeting, form.text.data, form.version.data)
                 if publishing:
@@ -74,6 +78,7 @@ def minutes_page(slug: str, meeting_id: int):
         meeting=meeting,
         form=form,
         conflict=conflict,
+        preview=preview,
         refused=status == 409 and form is None,
         attendance=attendance.attendance_rows(group, meeting),
         captured=captures.captured(meeting),
