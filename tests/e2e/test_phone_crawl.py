@@ -337,15 +337,22 @@ def send(page, world, form: Form, app) -> str | None:
     matching = [i for i, _e, key in forms_on(page, app) if key == form.key]
     if not matching:
         raise Gone(where)
-    element = page.locator("form").nth(matching[0])
-    button = element.locator(
-        "button:not([type]), button[type=submit], input[type=submit], input[type=image]"
-    )
-    if button.count() == 0:
-        return f"{where}: has no button to send it"
-    # A form folded away in a closed <details> is sent after opening it, as people do.
-    for summary in element.locator("xpath=ancestor::details[not(@open)]/summary").all():
-        summary.click()
+    # The same form may be drawn twice (the header's, for wide and for narrow screens):
+    # use one a person can see, opening any closed <details> it is folded into first.
+    element = button = None
+    for index in matching:
+        candidate = page.locator("form").nth(index)
+        for summary in candidate.locator("xpath=ancestor::details[not(@open)]/summary").all():
+            if summary.is_visible():
+                summary.click()
+        buttons = candidate.locator(
+            "button:not([type]), button[type=submit], input[type=submit], input[type=image]"
+        )
+        if buttons.count() and buttons.first.is_visible():
+            element, button = candidate, buttons
+            break
+    if element is None:
+        return f"{where}: has no button a person can see to send it"
     fill_required(element)
     answers, downloads = [], []
 
