@@ -310,21 +310,34 @@ FINISHED = {"meetings.minutes"}
 def world(app, ctx, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))  # files of this test only
     monkeypatch.setitem(app.config, "MAIL_SERVER", "")  # a development site: mail is caught
-    group = make_group("riverside")
+    return build_world()
+
+
+def _as_typed(text, _most=None):
+    return text
+
+
+def build_world(slug: str = "riverside", say=_as_typed):
+    """A group with one member of each role, and one of everything a route can be asked
+    about. Every piece of free text goes through `say(text, most)` (`most`: the longest
+    it may be), so the phone crawl can store long unbroken strings instead."""
+    group = make_group(slug, name=say(f"Group {slug}", 120), neighbourhood=say("Riverside", 120))
     people = {}
     for role in sorted(MEMBERS):
-        people[role], _ = make_member(group, role)
-    people["non_member"] = make_user()
-    people["admin"] = make_user(admin=True)
-    subject, subject_membership = make_member(group, "resident")
+        people[role], _ = make_member(group, role, name=say(None, 120))
+    people["non_member"] = make_user(name=say(None, 120))
+    people["admin"] = make_user(admin=True, name=say(None, 120))
+    subject, subject_membership = make_member(group, "resident", name=say(None, 120))
     # Told by letter and by phone: the delivery desk has a letter and a call for them.
     subject.preferred_channels = ["email", "letter", "phone"]
-    subject.postal_address = "1 River Street\nRiverside"
+    subject.postal_address = say("1 River Street\nRiverside")
     subject.phone = "01632 960000"
-    bounced, _ = make_member(group, "resident")  # whose email about the decision failed
+    bounced, _ = make_member(
+        group, "resident", name=say(None, 120)
+    )  # whose email about the decision failed
     bounced.preferred_channels = ["email"]
     invitation, link = groups.invite(
-        group, email="new@example.org", name="New", role="resident", invited_by=None
+        group, email="new@example.org", name=say("New", 120), role="resident", invited_by=None
     )
     token, token_hash = new_token()
     db.session.add(
@@ -338,24 +351,28 @@ def world(app, ctx, tmp_path, monkeypatch):
     decision = decisions.record_decision(
         group,
         officer,
-        title="T",
-        summary="S",
+        title=say("T", 200),
+        summary=say("S"),
         decided_at=utcnow() - timedelta(days=1),
         decided_by_kind="council_cabinet",
     )
     entry = publish_forward_plan(
         group,
         officer,
-        title="T",
-        summary="S",
+        title=say("T", 200),
+        summary=say("S"),
         decision_by_kind="council_cabinet",
-        decision_by_name="",
+        decision_by_name=say("", 200),
         expected_at=utcnow() + timedelta(days=5),
     )
     report = report_grapevine(
-        group, people["resident"], what="Heard", heard_when="", heard_by_whom=""
+        group,
+        people["resident"],
+        what=say("Heard"),
+        heard_when=say("", 200),
+        heard_by_whom=say("", 200),
     )
-    comment = comment_on_plan(entry, people["resident"], "Will the bins still come?")
+    comment = comment_on_plan(entry, people["resident"], say("Will the bins still come?"))
     record_told(group, decision, officer, people=[subject], channel="phone", told_at=utcnow())
     (call, _person), *_ = notices.records_by_hand("decision", decision.id, 1, 10).items
     pack = desk.make_pack(group.id, officer)
@@ -368,22 +385,26 @@ def world(app, ctx, tmp_path, monkeypatch):
     )
     failed.failed_at, failed.last_error = utcnow(), "mailbox unavailable"
     priority = priorities.propose(
-        group, people["resident"], title="Damp", description="", domain="living_environment"
+        group,
+        people["resident"],
+        title=say("Damp", 200),
+        description=say(""),
+        domain="living_environment",
     )
     ballot = voting.create_ballot(
         group,
         people["facilitator"],
-        title="Which first?",
+        title=say("Which first?", 200),
         method="approval",
-        options=[("Damp", priority.id), ("Youth centre", None)],
+        options=[(say("Damp", 200), priority.id), (say("Youth centre", 200), None)],
     )
     voting.open_ballot(group, ballot)
     closed = voting.create_ballot(
         group,
         people["facilitator"],
-        title="Closed one",
+        title=say("Closed one", 200),
         method="approval",
-        options=[("A", None), ("B", None)],
+        options=[(say("A", 200), None), ("B", None)],
     )
     voting.open_ballot(group, closed)
     voting.close_ballot(group, closed)
@@ -392,41 +413,58 @@ def world(app, ctx, tmp_path, monkeypatch):
     planned = planning.plan_meeting(
         group,
         facilitator,
-        title="Planned",
+        title=say("Planned", 200),
         kind="group_meeting",
         starts_at=soon,
         ends_at=soon + timedelta(hours=2),
-        place="Hall",
+        place=say("Hall", 200),
+        description=say(""),
     )
-    item = agenda.add_item(group, planned, title="Item")
-    paper = papers.add_paper(planned, facilitator, title="Paper", url="https://example.org/p")
+    item = agenda.add_item(
+        group, planned, title=say("Item", 200), details=say(""), lead=say("", 120)
+    )
+    paper = papers.add_paper(
+        planned, facilitator, title=say("Paper", 200), url="https://example.org/p"
+    )
     file_paper = papers.add_paper(
-        planned, facilitator, title="Agenda", file=samples.file("agenda.pdf", samples.pdf())
+        planned,
+        facilitator,
+        title=say("Agenda", 200),
+        file=samples.file("agenda.pdf", samples.pdf()),
     )
     running = planning.plan_meeting(
         group,
         facilitator,
-        title="Running",
+        title=say("Running", 200),
         kind="group_meeting",
         starts_at=soon,
         ends_at=soon + timedelta(hours=2),
-        place="Hall",
+        place=say("Hall", 200),
+        description=say(""),
     )
-    live_item = agenda.add_item(group, running, title="Live item")
+    live_item = agenda.add_item(group, running, title=say("Live item", 200))
     live.start_meeting(running)
     done = planning.plan_meeting(
         group,
         facilitator,
-        title="Done",
+        title=say("Done", 200),
         kind="group_meeting",
         starts_at=soon,
         ends_at=soon + timedelta(hours=2),
-        place="Hall",
+        place=say("Hall", 200),
+        description=say(""),
     )
+    done_item = agenda.add_item(group, done, title=say("Done item", 200))
     live.start_meeting(done)
+    live.save_notes(done, done_item, facilitator, say("Minutes"), done_item.notes_version)
     live.finish_meeting(done)
     action = actions.create_action(
-        group, facilitator, title="Do it", owner_id=subject.id, meeting_id=planned.id
+        group,
+        facilitator,
+        title=say("Do it", 200),
+        details=say(""),
+        owner_id=subject.id,
+        meeting_id=planned.id,
     )
     url_args = {
         "slug": group.slug,
@@ -458,9 +496,13 @@ def world(app, ctx, tmp_path, monkeypatch):
     url_args["closed_ballot_id"] = closed.id
     # Slips from a public event, entered by someone none of the checkers is.
     url_args["tally_id"] = voting.add_paper_tally(
-        ballot, people["partner"], "Summer fair", {voting.ballot_options(ballot)[0].id: 3}, 5
+        ballot,
+        people["partner"],
+        say("Summer fair", 200),
+        {voting.ballot_options(ballot)[0].id: 3},
+        5,
     ).id
-    url_args.update(_enquiry_world(group, people, priority, decision))
+    url_args.update(_enquiry_world(group, people, priority, decision, say))
     reset_args = {"token": token}
     return people, url_args, reset_args
 
@@ -470,26 +512,26 @@ def _a_session_of(person) -> int:
     return db.session.scalar(select(UserSession.id).where(UserSession.user_id == person.id))
 
 
-def _enquiry_world(group, people, priority, decision) -> dict:
+def _enquiry_world(group, people, priority, decision, say=_as_typed) -> dict:
     """An enquiry on the priority, its team, a shared story with a file, an output with a
     file, and the decision that followed."""
     lead, academic = people["resident_adviser"], people["partner"]
     priorities.set_priority_status(priority, "chosen")
-    details = enquiries.EnquiryDetails(question="Why damp?", priority_id=priority.id)
+    details = enquiries.EnquiryDetails(question=say("Why damp?"), priority_id=priority.id)
     enquiry = enquiries.start_enquiry(group, lead, details)
     enquiries.add_to_team(enquiry, academic, "academic_lead", lead)
     story = evidence.add_evidence(
         enquiry,
         lead,
         kind="lived_experience",
-        title="A story",
-        summary="S",
+        title=say("A story", 200),
+        summary=say("S"),
         file=samples.file("story.pdf", samples.pdf()),
         consent="yes",
-        consent_notes="Signed form",
+        consent_notes=say("Signed form"),
     )
     output = enquiries.add_output(
-        enquiry, lead, kind="report", title="R", file=samples.file("r.pdf", samples.pdf())
+        enquiry, lead, kind="report", title=say("R", 200), file=samples.file("r.pdf", samples.pdf())
     )
     enquiries.link_decision(enquiry, decision, lead)
     return {"enquiry_id": enquiry.id, "evidence_id": story.id, "output_id": output.id}

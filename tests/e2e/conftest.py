@@ -37,6 +37,9 @@ CHROMIUM_ARGS = [
 ]
 #: The served app never outlives this, whatever happens to the test run.
 SERVER_LIFETIME_SECONDS = 1800
+#: The served app's key, shared with the app that arranges its data, so that signed
+#: links made there (private calendar links) open on the served app.
+SECRET_KEY = "e2e-secret"
 
 
 def pytest_collection_modifyitems(items):
@@ -82,6 +85,7 @@ def live_server(browser, tmp_path_factory, smtp_server):
             "MAIL_PORT": smtp_server.port,
             "SITE_URL": base,
             "UPLOAD_FOLDER": uploads,
+            "SECRET_KEY": SECRET_KEY,
         },
     )
     seed_app = create_app(config)
@@ -97,7 +101,7 @@ def live_server(browser, tmp_path_factory, smtp_server):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(smtp_server.port),
         "SITE_URL": base,
-        "SECRET_KEY": "e2e-secret",
+        "SECRET_KEY": SECRET_KEY,
         "UPLOAD_FOLDER": uploads,
         # Browser tests sign in many times; the limits have their own tests.
         "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
