@@ -33,7 +33,10 @@ BUDGETS = {
     "members list": 7,  # + member count, one page of members with their accounts
     "member page": 5,  # + the membership with its person
     "invitations": 7,  # + pending count, one page of pending invitations
-    "my groups": 3,  # + their groups with their roles
+    # + their groups with their roles, and "For you": five short lists (votes to cast,
+    # unread notices, actions owed, decisions to read, next meetings), each a count
+    # and its first few rows
+    "my groups": 13,
 }
 
 PAGES = {
