@@ -133,6 +133,18 @@ class CommentForm(FlaskForm):
     submit = SubmitField(_l("Add comment"), widget=GovSubmitInput())
 
 
+class LocalDateInput(GovDateInput):
+    """GOV.UK's day, month and year boxes, with their labels in the reader's language
+    (the widget itself always says "Day", "Month" and "Year")."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        words = (_l("Day"), _l("Month"), _l("Year"))
+        items = zip(params["items"], words, strict=True)
+        params["items"] = [{**item, "label": str(word)} for item, word in items]
+        return params
+
+
 def date_field(label, hint=None, validators=None):
     """A day, month and year in three boxes; required unless other validators are given."""
     return PlainDateField(
@@ -140,7 +152,7 @@ def date_field(label, hint=None, validators=None):
         description=hint or _l("For example, 27 3 2026"),
         format="%d %m %Y",
         validators=validators if validators is not None else [InputRequired(message=DATE_MESSAGE)],
-        widget=GovDateInput(),
+        widget=LocalDateInput(),
     )
 
 

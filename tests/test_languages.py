@@ -8,6 +8,8 @@ catalogue check fails on a missing or broken translation.
 
 from __future__ import annotations
 
+import re
+
 from babel.messages.catalog import Catalog
 from sqlalchemy import select
 
@@ -206,3 +208,28 @@ def test_words_in_every_template_folder_are_found_including_the_shared_macros():
     found = extracted_ids()
     assert {"Group menu", "Overview", "Reply to this comment"} <= found  # templates/_macros
     assert "Choose one of the languages listed at the top of the page." in found  # app/
+
+
+# The words GOV.UK's form widgets add ------------------------------------------------
+
+
+def test_date_boxes_and_the_error_prefix_are_in_the_readers_language(app, ctx):
+    """The widgets' own words ("Day", "Month", "Year", and "Error:" read out before a
+    field's message) follow the page's language like everything else."""
+    group = make_group()
+    facilitator, _ = make_member(group, "facilitator", language="pl")
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, facilitator)
+    form = client.get(f"/groups/{group.slug}/meetings/new")
+    assert form.status_code == 200
+    labels = re.findall(r'govuk-date-input__label"[^>]*>\s*([^<]+?)\s*<', form.text)
+    assert labels == ["Dzień", "Miesiąc", "Rok"]
+
+    refused = client.post(
+        f"/groups/{group.slug}/meetings/new",
+        data={"title": "", "kind": "group_meeting", "day": ["31", "2", "2030"]},
+    )
+    assert refused.status_code == 422
+    assert '<span class="govuk-visually-hidden">Błąd:</span>' in refused.text
+    assert "Error:" not in refused.text
