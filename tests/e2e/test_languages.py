@@ -121,6 +121,14 @@ def test_a_resident_reads_votes_and_is_told_in_their_language(
     page.goto(f"/groups/riverside/decisions/{first}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bins move to Wednesdays")
     expect(page.locator("html")).to_have_attribute("lang", language)
+    # The council's English summary runs left to right even on an Urdu page, so its
+    # full stop stays at its end: the words start at the paragraph's left edge.
+    summary = page.locator("main p", has_text="The council agreed it at cabinet.")
+    gap = summary.evaluate(
+        """p => { const r = document.createRange(); r.selectNodeContents(p);
+                  return r.getBoundingClientRect().left - p.getBoundingClientRect().left; }"""
+    )
+    assert abs(gap) < 2, gap
     check_page(page)
 
     # They vote; the receipt is shown and the vote is counted as theirs.
