@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
+    GovPasswordInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -142,6 +143,23 @@ class LocalDateInput(GovDateInput):
         words = (_l("Day"), _l("Month"), _l("Year"))
         items = zip(params["items"], words, strict=True)
         params["items"] = [{**item, "label": str(word)} for item, word in items]
+        return params
+
+
+class LocalPasswordInput(GovPasswordInput):
+    """GOV.UK's password box, whose Show/Hide button (added by its script) speaks the
+    reader's language rather than the widget's built-in English."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.update(
+            showPasswordText=str(_l("Show")),
+            hidePasswordText=str(_l("Hide")),
+            showPasswordAriaLabelText=str(_l("Show password")),
+            hidePasswordAriaLabelText=str(_l("Hide password")),
+            passwordShownAnnouncementText=str(_l("Your password is visible")),
+            passwordHiddenAnnouncementText=str(_l("Your password is hidden")),
+        )
         return params
 
 

@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovPasswordInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
@@ -25,7 +24,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Opti
 from app.accounts.models import CHANNELS, DIGESTS
 from app.accounts.services import MAX_PASSWORD_LENGTH
 from app.config import Config
-from app.forms import limited, strip
+from app.forms import LocalPasswordInput, limited, strip
 from app.labels import CHANNEL_LABELS, DIGEST_LABELS
 
 
@@ -51,7 +50,7 @@ class SignInForm(FlaskForm):
             InputRequired(message=_l("Enter your password")),
             limited(MAX_PASSWORD_LENGTH),
         ],
-        widget=GovPasswordInput(),
+        widget=LocalPasswordInput(),
     )
     submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
@@ -72,7 +71,7 @@ def new_password_fields():
             InputRequired(message=_l("Choose a password")),
             limited(MAX_PASSWORD_LENGTH),
         ],
-        widget=GovPasswordInput(),
+        widget=LocalPasswordInput(),
     )
     confirm = PasswordField(
         _l("Type the password again"),
@@ -80,7 +79,7 @@ def new_password_fields():
             InputRequired(message=_l("Type the password again")),
             EqualTo("password", message=_l("The two passwords are not the same")),
         ],
-        widget=GovPasswordInput(),
+        widget=LocalPasswordInput(),
     )
     return password, confirm
 
@@ -238,7 +237,7 @@ def password_field(label=None, missing=None):
             InputRequired(message=missing or _l("Enter your password")),
             limited(MAX_PASSWORD_LENGTH),
         ],
-        widget=GovPasswordInput(),
+        widget=LocalPasswordInput(),
     )
 
 

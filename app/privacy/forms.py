@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovPasswordInput,
     GovSubmitInput,
     GovTextInput,
 )
@@ -10,7 +9,7 @@ from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
 from app.accounts.services import MAX_PASSWORD_LENGTH
-from app.forms import limited, strip
+from app.forms import LocalPasswordInput, limited, strip
 
 
 class ExportForm(FlaskForm):
@@ -32,7 +31,7 @@ class EraseSelfForm(FlaskForm):
             InputRequired(message=_l("Enter your password")),
             limited(MAX_PASSWORD_LENGTH),
         ],
-        widget=GovPasswordInput(),
+        widget=LocalPasswordInput(),
     )
     submit = SubmitField(_l("Erase me"), widget=GovSubmitInput())
 

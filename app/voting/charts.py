@@ -3,6 +3,7 @@ so it reads without colour; the same numbers are in the table beside it."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 WIDTH = 400
@@ -23,7 +24,7 @@ def result_svg(result: dict, options_by_id: dict) -> Markup:
         f'<svg class="lb-chart lb-chart--result" role="img" aria-labelledby="result-title '
         f'result-desc" viewBox="0 0 {WIDTH} {height}" width="100%" focusable="false" '
         f'xmlns="http://www.w3.org/2000/svg">',
-        '<title id="result-title">Result</title>',
+        f'<title id="result-title">{escape(_("Result"))}</title>',
         f'<desc id="result-desc">{escape(summary)}</desc>',
     ]
     for row, option_id in enumerate(ranking):
@@ -32,7 +33,7 @@ def result_svg(result: dict, options_by_id: dict) -> Markup:
         bar = int((WIDTH - 60) * value / top)
         is_winner = option_id == winner
         weight = ' font-weight="700"' if is_winner else ""
-        suffix = " (winner)" if is_winner else ""
+        suffix = " " + _("(winner)") if is_winner else ""
         parts.append(
             f'<text x="0" y="{y + 11}" font-size="13" fill="#0b0c0c"{weight}>'
             f"{escape(label_of[option_id][:50])}{suffix}</text>"

@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from app.forms import (
     ChecklistField,
+    LocalDateInput,
     PlainDateField,
     WholeNumberField,
     limited,
@@ -147,7 +147,7 @@ class BallotForm(FlaskForm):
         description=_l("Leave empty to open it yourself. For example, 27 3 2026"),
         format="%d %m %Y",
         validators=[Optional()],
-        widget=GovDateInput(),
+        widget=LocalDateInput(),
     )
     opens_time = time_field(
         _l("at"),
@@ -158,7 +158,7 @@ class BallotForm(FlaskForm):
         description=_l("Leave empty to close it yourself."),
         format="%d %m %Y",
         validators=[Optional()],
-        widget=GovDateInput(),
+        widget=LocalDateInput(),
     )
     closes_time = time_field(
         _l("at"),
