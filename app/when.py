@@ -2,7 +2,8 @@
 
 Times: "18:30", "18.30", "6.30pm", "6:30 pm", "6pm", "6 PM", "noon", "midnight".
 Dates, day first as in the UK: "12/12/2026", "12-12-2026", "12.12.2026",
-"12 12 2026", "12 Dec 2026", "12 December 2026", and "2026-12-12".
+"12 12 2026", "12 Dec 2026", "12 December 2026", and "2026-12-12". A month's name
+may also be written in the reader's language ("12 grudnia 2026", "12 دسمبر 2026").
 
 Anything else is refused rather than guessed: "25:00", "6.75pm", "13pm", a bare "6"
 (morning or evening?), 31/02/2026, or a year given in two figures.
@@ -12,6 +13,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from functools import lru_cache
+
+from babel.dates import get_month_names
+from flask_babel import get_locale
 
 _TWENTY_FOUR = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _TWELVE = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)$")
@@ -19,7 +24,7 @@ _WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NUMBERS = re.compile(r"^(\d{1,2})\s*([/.\-\s])\s*(\d{1,2})\s*\2\s*(\d{4})$")
-_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$")
+_NAMED = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})$")
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -41,6 +46,24 @@ _MONTHS = {
     )
     for name in names
 }
+
+
+@lru_cache(maxsize=8)
+def _months_in(language: str) -> dict[str, int]:
+    """English month names, and the language's own, full and short, as they stand
+    alone and as they are written in a date (Polish: "grudzień", "12 grudnia")."""
+    names = dict(_MONTHS)
+    if language != "en":
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, language).items():
+                    names.setdefault(name.lower().rstrip("."), number)
+    return names
+
+
+def _readers_language() -> str:
+    locale = get_locale()  # None outside a request
+    return locale.language if locale else "en"
 
 
 def parse_time(text: str) -> time:
@@ -70,9 +93,10 @@ def parse_date(text: str) -> date:
     elif match := _NUMBERS.match(typed):
         day, month, year = int(match[1]), int(match[3]), int(match[4])
     elif match := _NAMED.match(typed):
-        if match[2] not in _MONTHS:
+        months = _months_in(_readers_language())
+        if match[2] not in months:
             raise ValueError(typed)
-        day, month, year = int(match[1]), _MONTHS[match[2]], int(match[3])
+        day, month, year = int(match[1]), months[match[2]], int(match[3])
     else:
         raise ValueError(typed)
     if year < 1000:

@@ -266,3 +266,41 @@ def test_a_vote_planned_to_open_on_a_day_is_asked_what_time(facilitator_client):
     assert response.status_code == 303, response.get_data(as_text=True)
     opens = db.session.scalar(select(Ballot)).opens_at.astimezone(LOCAL_ZONE)
     assert (opens.date(), opens.time()) == (day, time(9, 0))
+
+
+# Month names in the reader's language -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "language, typed, meant",
+    [
+        ("pl", "12 grudnia 2026", date(2026, 12, 12)),  # as a Polish date is written
+        ("pl", "12 Grudzień 2026", date(2026, 12, 12)),  # the month's own name
+        ("pl", "1 maj 2027", date(2027, 5, 1)),
+        ("pl", "3 paź 2026", date(2026, 10, 3)),
+        ("pl", "12 Dec 2026", date(2026, 12, 12)),  # English still works
+        ("ur", "12 دسمبر 2026", date(2026, 12, 12)),
+    ],
+)
+def test_a_month_can_be_named_in_the_readers_language(app, language, typed, meant):
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert parse_date(typed) == meant
+
+
+def test_a_polish_month_means_nothing_on_an_english_page(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}), pytest.raises(ValueError):
+        parse_date("12 grudnia 2026")
+
+
+def test_a_polish_facilitator_plans_a_meeting_for_12_grudnia(app, ctx):
+    group = make_group()
+    facilitator, _ = make_member(group, "facilitator", language="pl")
+    client = client_for(app, facilitator)
+    day = local_today() + timedelta(days=60)
+    polish = ["stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca",
+              "sierpnia", "września", "października", "listopada", "grudnia"]  # fmt: skip
+    typed = [str(day.day), polish[day.month - 1], str(day.year)]
+    response = client.post(f"/groups/{group.slug}/meetings/new", data=meeting_form(day, day=typed))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting.starts_at.astimezone(LOCAL_ZONE).date() == day
